@@ -1,0 +1,34 @@
+/**
+ * Input of the gunicorn config renderer (`renderGunicornConf`, src/core/conf/render.ts). The rendered
+ * `gunicorn.conf.py` is what `plan --format conf` prints, what `profile` boots with, and what `run`
+ * launches: it sets these settings, loads the user's own config file first (so every user setting and
+ * hook survives unless gwarden sets the same name), chains every user hook, and adds the
+ * instrumentation hooks that write HookRecords (src/core/events/hook-record.ts) to GWARDEN_EVENT_FD.
+ */
+export interface ConfSettings {
+  bind?: string[];
+  workers?: number;
+  threads?: number;
+  worker_class?: string;
+  timeout?: number;
+  graceful_timeout?: number;
+  max_requests?: number;
+  max_requests_jitter?: number;
+  preload_app?: boolean;
+  worker_tmp_dir?: string;
+  backlog?: number;
+  keepalive?: number;
+  loglevel?: string;
+}
+
+export interface ConfOptions {
+  settings: ConfSettings;
+  /** gc.disable() at config load, gc.freeze() in pre_fork, gc.enable() in post_fork (preload only). */
+  gcFreeze: boolean;
+  /** Absolute path of the user's own gunicorn config to load and chain, or null. */
+  userConfig: string | null;
+  /** Comment lines for the file header (e.g. the plan's reasons). */
+  comments: string[];
+  /** Report busy request slots on the channel (pre_request/post_request) for adaptive control. */
+  requestHooks: boolean;
+}
