@@ -1,0 +1,230 @@
+/**
+ * Real cgroups for tests, profile, bench and lab: a uniquely named child group with a memory limit (swap
+ * closed) and optionally a CPU quota, on cgroup v1 (memory and cpu controllers, as on this machine) or v2
+ * (one directory in a delegated subtree). Every sandbox is removed by `remove()`, and still-open ones on
+ * process exit, SIGINT and SIGTERM. Only groups this module created are ever touched.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { GwardenError } from "../core/error.js";
+import { parseMountInfo } from "../core/cgroup/mountinfo.js";
+import { parseProcCgroup } from "../core/cgroup/proc-cgroup.js";
+import { locateController, unifiedMounts } from "../core/cgroup/mount-select.js";
+import { parseKeyValues } from "../core/cgroup/key-values.js";
+import { parseCgroupNumber } from "../core/cgroup/cgroup-number.js";
+import { chainUpTo } from "../core/cgroup/cgroup-path.js";
+import { forgetOnExit, killAndRemoveSync, killAndRemove, removeOnExit } from "./cgroup-cleanup.js";
+
+export interface SandboxOptions {
+  /** Memory limit in bytes (v1 memory.limit_in_bytes, v2 memory.max). */
+  memoryBytes: number;
+  /** CPU quota as float CPUs (cfs_quota/cfs_period or cpu.max); no quota when omitted. */
+  cpus?: number;
+  /** Close swap: memsw = memory (v1) or memory.swap.max = 0 (v2). Default true. */
+  closeSwap?: boolean;
+  /** Part of the group name, for people reading /sys/fs/cgroup (letters, digits, dash). */
+  name?: string;
+}
+
+export interface Sandbox {
+  readonly name: string;
+  readonly version: "v1" | "v2";
+  /** Directory of the memory group (absolute). */
+  readonly memoryDir: string;
+  /** Directory of the cpu group, or null without a CPU quota (equal to memoryDir on v2). */
+  readonly cpuDir: string | null;
+  /** An argv that moves itself into the group(s) and then execs `argv`. */
+  wrap(argv: readonly string[]): string[];
+  /** OOM kills inside the group so far (v1 memory.oom_control oom_kill, v2 memory.events oom_kill). */
+  oomKills(): number;
+  /** High-water mark of memory usage, or null when the kernel does not keep one. */
+  peakBytes(): number | null;
+  /** Current memory usage (memory.usage_in_bytes / memory.current), or null when unreadable. */
+  usageBytes(): number | null;
+  /** Pids currently in the memory group. */
+  pids(): number[];
+  /** Kills what is left in the group(s) and removes the directories; idempotent. */
+  remove(): Promise<void>;
+}
+
+const PERIOD_US = 100_000;
+
+/** The shell program used by wrap(): $1 = number of cgroup.procs files, then the files, then the argv. */
+const ENTER_SCRIPT = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; exec "$@"';
+
+function read(path: string): string | null {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+function write(path: string, value: string): void {
+  try {
+    writeFileSync(path, value);
+  } catch (error) {
+    throw new GwardenError("E_CGROUP", `Could not write ${value.trim()} to ${path}`, {
+      cause: error,
+      hint: "creating a sandbox needs root (or a delegated cgroup) and the memory controller",
+    });
+  }
+}
+
+function groupName(name: string | undefined): string {
+  const label = (name ?? "sandbox").replace(/[^A-Za-z0-9-]/g, "-").slice(0, 40) || "sandbox";
+  return `gwarden-${label}-${process.pid}-${randomBytes(4).toString("hex")}`;
+}
+
+function number(path: string): number | null {
+  const text = read(path);
+  if (text === null) return null;
+  const parsed = parseCgroupNumber(text);
+  return parsed.kind === "value" ? parsed.value : null;
+}
+
+function counter(path: string, key: string): number {
+  const text = read(path);
+  return text === null ? 0 : (parseKeyValues(text).get(key) ?? 0);
+}
+
+function readLayout(): { mounts: ReturnType<typeof parseMountInfo>["mounts"]; cgroups: ReturnType<typeof parseProcCgroup> } {
+  const mountinfo = read("/proc/self/mountinfo");
+  const procCgroup = read("/proc/self/cgroup");
+  if (mountinfo === null || procCgroup === null) {
+    throw new GwardenError("E_CGROUP", "Cannot read /proc/self/mountinfo or /proc/self/cgroup");
+  }
+  return { mounts: parseMountInfo(mountinfo).mounts, cgroups: parseProcCgroup(procCgroup) };
+}
+
+function v1MountPoint(layout: ReturnType<typeof readLayout>, controller: string): string | null {
+  const found = locateController(layout.mounts, layout.cgroups, controller);
+  return found.kind === "found" && found.version === "v1" ? found.mountPoint : null;
+}
+
+function createV1(options: Required<Pick<SandboxOptions, "memoryBytes" | "closeSwap">> & SandboxOptions, name: string, layout: ReturnType<typeof readLayout>): { memoryDir: string; cpuDir: string | null } {
+  const memoryTop = v1MountPoint(layout, "memory")!;
+  const memoryDir = `${memoryTop}/${name}`;
+  mkdirSync(memoryDir);
+  const dirs = [memoryDir];
+  removeOnExit(dirs);
+  try {
+    write(`${memoryDir}/memory.limit_in_bytes`, String(options.memoryBytes));
+    if (options.closeSwap) {
+      if (existsSync(`${memoryDir}/memory.memsw.limit_in_bytes`)) write(`${memoryDir}/memory.memsw.limit_in_bytes`, String(options.memoryBytes));
+      else write(`${memoryDir}/memory.swappiness`, "0");
+    }
+    let cpuDir: string | null = null;
+    if (options.cpus !== undefined) {
+      const cpuTop = v1MountPoint(layout, "cpu");
+      if (cpuTop === null) throw new GwardenError("E_CGROUP", "No cgroup v1 cpu controller is mounted");
+      if (cpuTop === memoryTop) cpuDir = memoryDir;
+      else {
+        cpuDir = `${cpuTop}/${name}`;
+        mkdirSync(cpuDir);
+        dirs.push(cpuDir);
+      }
+      write(`${cpuDir}/cpu.cfs_period_us`, String(PERIOD_US));
+      write(`${cpuDir}/cpu.cfs_quota_us`, String(Math.max(1000, Math.round(options.cpus * PERIOD_US))));
+    }
+    return { memoryDir, cpuDir };
+  } catch (error) {
+    killAndRemoveSync(dirs);
+    forgetOnExit(dirs);
+    throw error;
+  }
+}
+
+/** Candidate parents for a v2 sandbox: the mount root, then the ancestors of our own cgroup (a delegated subtree). */
+function v2Parents(layout: ReturnType<typeof readLayout>): string[] {
+  const mount = unifiedMounts(layout.mounts)[0];
+  if (!mount) return [];
+  const own = locateController(layout.mounts, layout.cgroups, "memory");
+  const ownDir = own.kind === "found" && own.version === "v2" ? own.dir : mount.mountPoint;
+  // Our own group holds processes, so it cannot take controllers for children ("no internal processes").
+  const chain = chainUpTo(mount.mountPoint, ownDir).slice(1).reverse();
+  return [...new Set([mount.mountPoint, ...chain])];
+}
+
+function tryV2Parent(parent: string, name: string, options: SandboxOptions & { closeSwap: boolean }): string | null {
+  const needed = options.cpus === undefined ? ["memory"] : ["memory", "cpu"];
+  // Only parents that already hand these controllers to their children: never reconfigure a group we did not create.
+  const enabled = (read(`${parent}/cgroup.subtree_control`) ?? "").split(/\s+/);
+  if (!needed.every((c) => enabled.includes(c))) return null;
+  const dir = `${parent}/${name}`;
+  try {
+    mkdirSync(dir);
+  } catch {
+    return null;
+  }
+  removeOnExit([dir]);
+  try {
+    write(`${dir}/memory.max`, String(options.memoryBytes));
+    if (options.closeSwap && existsSync(`${dir}/memory.swap.max`)) write(`${dir}/memory.swap.max`, "0");
+    if (options.cpus !== undefined) write(`${dir}/cpu.max`, `${Math.max(1000, Math.round(options.cpus * PERIOD_US))} ${PERIOD_US}`);
+    return dir;
+  } catch {
+    killAndRemoveSync([dir]);
+    forgetOnExit([dir]);
+    return null;
+  }
+}
+
+/** Creates a sandbox: a fresh `gwarden-<name>-<pid>-<random>` group with the given memory (and CPU) limit. */
+export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
+  if (!Number.isSafeInteger(options.memoryBytes) || options.memoryBytes <= 0) {
+    throw new GwardenError("E_NUMBER", `Expected memoryBytes to be a positive integer, got ${options.memoryBytes}`);
+  }
+  if (options.cpus !== undefined && !(options.cpus > 0)) {
+    throw new GwardenError("E_NUMBER", `Expected cpus to be positive, got ${options.cpus}`);
+  }
+  const full = { ...options, closeSwap: options.closeSwap ?? true };
+  const name = groupName(options.name);
+  const layout = readLayout();
+  let version: "v1" | "v2";
+  let memoryDir: string;
+  let cpuDir: string | null;
+  if (v1MountPoint(layout, "memory") !== null) {
+    version = "v1";
+    ({ memoryDir, cpuDir } = createV1(full, name, layout));
+  } else {
+    version = "v2";
+    const dir = v2Parents(layout).reduce<string | null>((found, parent) => found ?? tryV2Parent(parent, name, full), null);
+    if (dir === null) {
+      throw new GwardenError("E_CGROUP", "Could not create a cgroup v2 sandbox: no writable parent with the memory controller", {
+        hint: "run as root, or inside a delegated cgroup subtree (systemd-run --user --scope -p Delegate=yes)",
+      });
+    }
+    memoryDir = dir;
+    cpuDir = options.cpus === undefined ? null : dir;
+  }
+  return sandboxHandle(name, version, memoryDir, cpuDir);
+}
+
+function sandboxHandle(name: string, version: "v1" | "v2", memoryDir: string, cpuDir: string | null): Sandbox {
+  const dirs = cpuDir === null || cpuDir === memoryDir ? [memoryDir] : [memoryDir, cpuDir];
+  let removing: Promise<void> | null = null;
+  return {
+    name,
+    version,
+    memoryDir,
+    cpuDir,
+    wrap: (argv) => ["/bin/sh", "-c", ENTER_SCRIPT, "gwarden-sandbox", String(dirs.length), ...dirs.map((d) => `${d}/cgroup.procs`), ...argv],
+    oomKills: () => (version === "v1" ? counter(`${memoryDir}/memory.oom_control`, "oom_kill") : counter(`${memoryDir}/memory.events`, "oom_kill")),
+    peakBytes: () => number(`${memoryDir}/${version === "v1" ? "memory.max_usage_in_bytes" : "memory.peak"}`),
+    usageBytes: () => number(`${memoryDir}/${version === "v1" ? "memory.usage_in_bytes" : "memory.current"}`),
+    pids: () => pidsIn(memoryDir),
+    remove: () => {
+      removing ??= killAndRemove(dirs).finally(() => forgetOnExit(dirs));
+      return removing;
+    },
+  };
+}
+
+/** Pids listed in a group's cgroup.procs (empty when the group is gone). */
+export function pidsIn(dir: string): number[] {
+  return (read(`${dir}/cgroup.procs`) ?? "")
+    .split("\n")
+    .filter((line) => /^\d+$/.test(line))
+    .map(Number);
+}
