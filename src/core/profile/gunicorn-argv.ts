@@ -1,0 +1,142 @@
+/**
+ * Reads a gunicorn command line the way gunicorn's argparse does, enough to find the app spec, the
+ * working directory, the user's config file and the flags gwarden manages itself (sizing, bind,
+ * config), and to keep every other argument as given. Pure: `profile`, `plan`, `run` and `doctor`
+ * share it.
+ */
+
+/** Settings gwarden sets in its generated config; a command-line flag would override them. */
+export type ManagedName =
+  | "bind"
+  | "workers"
+  | "threads"
+  | "timeout"
+  | "graceful_timeout"
+  | "max_requests"
+  | "max_requests_jitter"
+  | "preload_app"
+  | "worker_tmp_dir"
+  | "backlog"
+  | "keepalive"
+  | "config";
+
+export interface ManagedFlag {
+  name: ManagedName;
+  /** The flag as written (`-w`, `--workers`). */
+  flag: string;
+  /** Its value; null for `--preload`. */
+  value: string | null;
+}
+
+export interface GunicornCommand {
+  /** The argv prefix that starts gunicorn: `["gunicorn"]`, `["/usr/bin/python3", "-m", "gunicorn"]`. */
+  launcher: string[];
+  /** `module:callable` (the positional APP_MODULE), or null when only a config file names the app. */
+  spec: string | null;
+  /** `--chdir` as given (not resolved), or null. */
+  chdir: string | null;
+  /** `-c/--config` as given: the user's own config, to be loaded and chained by gwarden's. */
+  userConfig: string | null;
+  /** Managed flags found, in order, with their values. */
+  managed: ManagedFlag[];
+  /** Every other argument, in order, without the spec and the managed flags. */
+  args: string[];
+}
+
+const MANAGED: Record<string, ManagedName> = {
+  "-b": "bind",
+  "--bind": "bind",
+  "-w": "workers",
+  "--workers": "workers",
+  "--threads": "threads",
+  "-t": "timeout",
+  "--timeout": "timeout",
+  "--graceful-timeout": "graceful_timeout",
+  "--max-requests": "max_requests",
+  "--max-requests-jitter": "max_requests_jitter",
+  "--preload": "preload_app",
+  "--worker-tmp-dir": "worker_tmp_dir",
+  "--backlog": "backlog",
+  "--keep-alive": "keepalive",
+  "-c": "config",
+  "--config": "config",
+};
+
+/** Flags that take no value (gunicorn 19.x – 26.x: store_true/store_false/store_const, plus -v/-h). */
+const NO_VALUE = new Set([
+  "--capture-output", "--casefold-http-method", "--check-config", "--daemon", "-D",
+  "--disable-redirect-access-to-syslog", "--do-handshake-on-connect", "--enable-backlog-metric",
+  "--enable-stdio-inheritance", "-R", "--initgroups", "--log-syslog", "--no-control-socket",
+  "--no-sendfile", "--permit-obsolete-folding", "--permit-unconventional-http-method",
+  "--permit-unconventional-http-version", "--preload", "--print-config", "--proxy-protocol",
+  "--reload", "--reuse-port", "--spew", "--strip-header-spaces", "--suppress-ragged-eofs",
+  "--tolerate-dangerous-framing", "-v", "--version", "-h", "--help",
+]);
+
+/** Short flags that take a value and may have it glued on (`-w3`, `-b:8000`). */
+const SHORT_WITH_VALUE = /^-([bwktcepugmn])(.+)$/;
+
+function basename(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+/** The launcher prefix of argv: `gunicorn`/a path to it, or `python… -m gunicorn`; [] when absent. */
+function launcherLength(argv: readonly string[]): number {
+  const first = argv[0];
+  if (first === undefined) return 0;
+  if (/^gunicorn[\d.]*$/.test(basename(first))) return 1;
+  if (/^python[\d.]*$/.test(basename(first)) && argv[1] === "-m" && argv[2] === "gunicorn") return 3;
+  return 0;
+}
+
+/** Parses a gunicorn command line; without a launcher prefix, `gunicorn` (from PATH) is assumed. */
+export function parseGunicornArgv(argv: readonly string[]): GunicornCommand {
+  const skip = launcherLength(argv);
+  const command: GunicornCommand = {
+    launcher: skip === 0 ? ["gunicorn"] : argv.slice(0, skip),
+    spec: null,
+    chdir: null,
+    userConfig: null,
+    managed: [],
+    args: [],
+  };
+  for (let i = skip; i < argv.length; i++) {
+    const arg = argv[i]!;
+    let flag = arg;
+    let value: string | null = null;
+    let consumed = 0;
+    if (arg === "--") {
+      continue;
+    } else if (arg.startsWith("--") && arg.includes("=")) {
+      flag = arg.slice(0, arg.indexOf("="));
+      value = arg.slice(arg.indexOf("=") + 1);
+    } else if (!arg.startsWith("-") || arg === "-") {
+      if (command.spec === null) command.spec = arg;
+      else command.args.push(arg);
+      continue;
+    } else if (SHORT_WITH_VALUE.test(arg) && !NO_VALUE.has(arg)) {
+      const match = SHORT_WITH_VALUE.exec(arg)!;
+      flag = `-${match[1]}`;
+      value = match[2]!;
+    } else if (!NO_VALUE.has(arg) && i + 1 < argv.length) {
+      value = argv[i + 1]!;
+      consumed = 1;
+    }
+    const managed = MANAGED[flag];
+    if (managed !== undefined) {
+      command.managed.push({ name: managed, flag, value });
+      if (managed === "config") command.userConfig = value;
+    } else {
+      if (flag === "--chdir") command.chdir = value;
+      command.args.push(...argv.slice(i, i + 1 + consumed));
+    }
+    i += consumed;
+  }
+  return command;
+}
+
+/** The last value of one managed flag (gunicorn keeps the last), or undefined when absent. */
+export function managedValue(command: GunicornCommand, name: ManagedName): string | null | undefined {
+  const found = command.managed.filter((flag) => flag.name === name);
+  return found.length === 0 ? undefined : found[found.length - 1]!.value;
+}
