@@ -22,6 +22,10 @@ interface Base {
   source: EventSource;
   /** The raw text, when the event came from a log line. */
   line?: string;
+  /** The service that logged it when several share one stream (docker compose `web-1  | `, syslog tag). */
+  service?: string;
+  /** 1-based line number in the input, when the event came from a log. */
+  lineNo?: number;
 }
 
 export type GunicornEvent = Base &
