@@ -3,6 +3,8 @@
  * every number. Produced by the pure planner (`planGunicorn`), emitted as gunicorn.conf.py, args, env,
  * JSON or a Kubernetes fragment, and launched by `run`.
  */
+import type { Profile } from "../profile/types.js";
+
 export type WorkerClass = "sync" | "gthread";
 
 export interface PlanReason {
@@ -54,8 +56,12 @@ export interface Plan {
     sharedBytes: number;
     databaseBytes: number;
     marginBytes: number;
-    /** master + workers × perWorker + shared + supervisor + database + margin. */
+    /** One-at-a-time transient: a preloaded worker's exit-time copy-on-write spike (0 without preload). */
+    transientBytes: number;
+    /** master + workers × perWorker + shared + transient + supervisor + database + margin. */
     plannedBytes: number;
+    /** True when even one worker does not fit the limit (the plan then still says 1 worker). */
+    overLimit: boolean;
   };
   database: {
     poolSize: number;
@@ -77,4 +83,61 @@ export interface Plan {
   };
   reasons: Record<string, PlanReason>;
   warnings: string[];
+  /** Flags on the given gunicorn command line that beat the plan (CLI > GUNICORN_CMD_ARGS > config file). */
+  conflicts: PlanConflict[];
+}
+
+/** A setting the app's own command line fixes to another value than the plan's. */
+export interface PlanConflict {
+  /** gunicorn setting name (`workers`, `timeout`, ...). */
+  setting: string;
+  /** The flag as written (`-w 2`). */
+  given: string;
+  planned: string;
+  message: string;
+}
+
+/** The resource figures the planner sizes for (from `detect`, or what-if flags). */
+export interface PlanResources {
+  /** The memory limit, or the host's total when there is no limit. */
+  memoryBytes: number;
+  memorySource: string;
+  /** Effective CPUs (min of quota and affinity), may be fractional. */
+  cpus: number;
+  cpuSource: string;
+  /** Swap usable by the group, null when unknown. */
+  swapBytes: number | null;
+  /** A tmpfs `/dev/shm` exists (heartbeat files go there). */
+  devShm: boolean;
+  /** Detection warnings to carry into the plan (host fallback inside a container, ...). */
+  warnings: string[];
+}
+
+/** Choices that are not measurements. */
+export interface PlanPolicy {
+  /** LOW_MEMORY_MODE=true or --low-memory: survival over throughput. */
+  lowMemory: boolean;
+  /** PostgreSQL runs on the same box (its memory is counted; its settings are planned). */
+  dbOnBox: boolean;
+  /** gwarden's own resident cost, counted only when `supervisorInGroup`. */
+  supervisorBytes: number;
+  /** gwarden run shares the app's memory cgroup (the default when gwarden launches gunicorn). */
+  supervisorInGroup: boolean;
+  /** `gunicorn --version`, or null when unknown (treated as ≤ 21: boot counts inside `timeout`). */
+  gunicornVersion: string | null;
+  /** PostgreSQL's max_connections (ignored with dbOnBox, where the plan sets it). */
+  postgresMaxConnections: number;
+  /** Connections kept free for superusers and other processes (cron, email handler, psql). */
+  postgresReservedConnections: number;
+  /** gthread may be used (false: the app is not thread-safe, e.g. one DB connection shared at import). */
+  allowThreads: boolean;
+  /** The app's gunicorn argv (after `--`), to report flags that would defeat the plan. */
+  appArgv: string[];
+}
+
+/** Everything the pure planner needs. */
+export interface PlanInput {
+  resources: PlanResources;
+  profile: Profile | null;
+  policy: PlanPolicy;
 }

@@ -1,0 +1,77 @@
+/**
+ * The planner's named constants. Every default here is a documented choice, not a measurement: the
+ * reasons in a plan cite them. Figures in MiB come from research/baseline-lessons.md and simplelogin.md.
+ */
+import { MiB } from "../size.js";
+
+/**
+ * gwarden run's own resident cost when it shares the app's cgroup. A bare Node 20 process with
+ * node:http loaded is 40–43 MiB RSS (research/deps.md); citty, valibot and the sampler add a few MiB.
+ */
+export const SUPERVISOR_BYTES = 45 * MiB;
+
+/** Without a profile: a SimpleLogin-sized app (simplelogin.md §6: 115–130 MiB per worker). */
+export const DEFAULT_WORKER_PRIVATE_BYTES = 115 * MiB;
+/** Without a profile: the master without preload (gunicorn + Python, no app). */
+export const DEFAULT_MASTER_BYTES = 30 * MiB;
+/** Without a profile: shared libraries and interpreter pages counted once for all workers. */
+export const DEFAULT_SHARED_BYTES = 15 * MiB;
+/** Without a profile: the import time, the slow end of the measured 1–4 s (baseline-lessons 7). */
+export const DEFAULT_IMPORT_SECONDS = 4;
+
+/** Safety margin: a share of the limit for page cache charged to the group, growth and exit paths. */
+export const MARGIN_FRACTION = 0.1;
+export const MARGIN_MIN_BYTES = 24 * MiB;
+/** Low-memory mode: a bigger margin (survival over throughput). */
+export const LOW_MEMORY_MARGIN_FRACTION = 0.15;
+export const LOW_MEMORY_MARGIN_MIN_BYTES = 32 * MiB;
+
+/** A preloaded worker breaks copy-on-write while exiting: ~70 MiB more (baseline-lessons 9). */
+export const PRELOAD_EXIT_SPIKE_BYTES = 70 * MiB;
+/** ...about five times its steady private memory. */
+export const PRELOAD_EXIT_SPIKE_FACTOR = 5;
+
+/** Resident cost of one more gthread thread (stack pages touched, request buffers). */
+export const THREAD_BYTES = 2 * MiB;
+/** Most threads per worker the planner uses: the GIL makes more pointless for CPU work. */
+export const MAX_THREADS = 4;
+
+/** Request budget for sync workers (gunicorn's own default). */
+export const DEFAULT_TIMEOUT_SECONDS = 30;
+/** Below Kubernetes' 30 s grace period; Docker's `stop` default of 10 s needs `-t 30` or `stop_grace_period`. */
+export const GRACEFUL_TIMEOUT_SECONDS = 25;
+/** Floor of the boot deadline (a cold disk cache alone can take seconds). */
+export const BOOT_DEADLINE_MIN_SECONDS = 10;
+/** Boot deadline = factor × import × CPU starvation. */
+export const BOOT_DEADLINE_FACTOR = 3;
+export const KEEPALIVE_SECONDS = 2;
+
+/** max_requests: assumed peak rate per worker (baseline: ~1250 req/s for 2 sync workers on 1 CPU). */
+export const PEAK_REQUESTS_PER_WORKER_SECOND = 600;
+/** A recycle may cost at most 1/OVERHEAD of a worker's time: interval ≥ OVERHEAD × import. */
+export const RECYCLE_OVERHEAD_FACTOR = 100;
+export const MAX_REQUESTS_MIN = 5_000;
+export const MAX_REQUESTS_MAX = 200_000;
+export const MAX_REQUESTS_JITTER_FRACTION = 0.2;
+/** Memory recycling lets a worker grow by at most this share of its private size. */
+export const RECYCLE_GROWTH_FRACTION = 0.5;
+export const LOW_MEMORY_RECYCLE_GROWTH_FRACTION = 0.25;
+
+/** Listen backlog per unit of concurrency, and its bounds. */
+export const BACKLOG_PER_SLOT = 64;
+export const BACKLOG_MIN = 64;
+export const BACKLOG_MAX = 2048;
+
+/** PostgreSQL: superuser_reserved_connections (3) + other processes (cron, email, job runner, psql). */
+export const POSTGRES_RESERVED_CONNECTIONS = 10;
+export const POSTGRES_DEFAULT_MAX_CONNECTIONS = 100;
+/** With the DB on the box, never plan max_connections below this. */
+export const POSTGRES_MIN_CONNECTIONS = 20;
+/** Postmaster, checkpointer, walwriter, bgwriter, autovacuum launcher (simplelogin.md §5: ~27 MiB). */
+export const POSTGRES_BASE_BYTES = 30 * MiB;
+/** An idle backend is ~5 MiB PSS (simplelogin.md §5), plus catalog caches once it works. */
+export const POSTGRES_BACKEND_BYTES = 6 * MiB;
+
+/** Where the heartbeat file should live when it can. */
+export const DEV_SHM = "/dev/shm";
+export const DEFAULT_TMP = "/tmp";

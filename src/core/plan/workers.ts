@@ -1,0 +1,116 @@
+/**
+ * Workers, threads and preload: CPU sets the optimum, memory the ceiling (baseline-lessons 6). Every
+ * available mode (plain; preload when a profile proved it safe) is sized, and the one giving more
+ * workers (then more headroom) wins.
+ */
+import type { AppCosts, ModeCosts } from "./app-costs.js";
+import { budgetFor, type Budget, type BudgetContext } from "./memory-budget.js";
+import { connectionWorkerCap } from "./database.js";
+import { MAX_THREADS } from "./defaults.js";
+
+/** Hard upper bound of the worker search (a small-box planner; the DB budget usually caps sooner). */
+const WORKER_SEARCH_LIMIT = 64;
+
+export interface WorkerPolicy {
+  cpus: number;
+  lowMemory: boolean;
+  allowThreads: boolean;
+}
+
+/**
+ * Processes the CPUs can use: ⌈cpus⌉ + 1 (one more to cover I/O waits; more hurt on 1 CPU:
+ * baseline-lessons 6), at least 2. Low-memory mode: ⌈cpus⌉, concurrency from threads instead.
+ */
+export function cpuOptimum(cpus: number, lowMemory: boolean): number {
+  const whole = Math.max(1, Math.ceil(cpus));
+  return lowMemory ? whole : Math.max(2, whole + 1);
+}
+
+/** Concurrency wanted when threads stand in for processes: 2 × (⌈cpus⌉ + 1). */
+export function threadConcurrencyTarget(cpus: number): number {
+  return 2 * (Math.max(1, Math.ceil(cpus)) + 1);
+}
+
+/**
+ * Threads per worker: 1 (sync) when the processes reach the CPU optimum; otherwise gthread with
+ * ⌈target ÷ workers⌉ threads, between 2 and MAX_THREADS.
+ */
+export function threadsFor(workers: number, policy: WorkerPolicy): number {
+  if (!policy.allowThreads) return 1;
+  const optimum = cpuOptimum(policy.cpus, policy.lowMemory);
+  if (workers >= optimum && !policy.lowMemory) return 1;
+  const wanted = Math.ceil(threadConcurrencyTarget(policy.cpus) / Math.max(1, workers));
+  return Math.min(MAX_THREADS, Math.max(2, wanted));
+}
+
+export interface Layout {
+  mode: ModeCosts;
+  workers: number;
+  threads: number;
+  budget: Budget;
+  /** Most workers of this mode that fit the limit (0: not even one). */
+  ceiling: number;
+  optimum: number;
+  overLimit: boolean;
+  /** The other mode's outcome, for the reason (null when only one mode was possible). */
+  alternative: { preload: boolean; workers: number; ceiling: number; plannedBytes: number } | null;
+}
+
+function ceilingOf(mode: ModeCosts, policy: WorkerPolicy, ctx: BudgetContext): number {
+  const cap = Math.min(WORKER_SEARCH_LIMIT, connectionWorkerCap(ctx.postgresMaxConnections, ctx.postgresReservedConnections));
+  let best = 0;
+  for (let n = 1; n <= cap; n++) {
+    if (budgetFor(mode, n, threadsFor(n, policy), ctx).plannedBytes <= ctx.limitBytes) best = n;
+  }
+  return best;
+}
+
+interface Candidate {
+  mode: ModeCosts;
+  ceiling: number;
+  workers: number;
+  budget: Budget;
+}
+
+function candidate(mode: ModeCosts, optimum: number, policy: WorkerPolicy, ctx: BudgetContext): Candidate {
+  const ceiling = ceilingOf(mode, policy, ctx);
+  const workers = Math.max(1, Math.min(ceiling, optimum));
+  return { mode, ceiling, workers, budget: budgetFor(mode, workers, threadsFor(workers, policy), ctx) };
+}
+
+function better(a: Candidate, b: Candidate): boolean {
+  const fitsA = a.ceiling > 0;
+  const fitsB = b.ceiling > 0;
+  if (fitsA !== fitsB) return fitsA;
+  if (a.workers !== b.workers) return a.workers > b.workers;
+  return a.budget.plannedBytes < b.budget.plannedBytes;
+}
+
+/** The layout the plan uses: the best mode, its worker count (≥ 1) and threads. */
+export function chooseLayout(costs: AppCosts, policy: WorkerPolicy, ctx: BudgetContext): Layout {
+  const optimum = cpuOptimum(policy.cpus, policy.lowMemory);
+  const plain = candidate(costs.plain, optimum, policy, ctx);
+  const pre = costs.preload === null ? null : candidate(costs.preload, optimum, policy, ctx);
+  const chosen = pre !== null && better(pre, plain) ? pre : plain;
+  const other = chosen === plain ? pre : plain;
+  return {
+    mode: chosen.mode,
+    workers: chosen.workers,
+    threads: threadsFor(chosen.workers, policy),
+    budget: chosen.budget,
+    ceiling: chosen.ceiling,
+    optimum,
+    overLimit: chosen.ceiling === 0,
+    alternative:
+      other === null
+        ? null
+        : { preload: other.mode.preload, workers: other.workers, ceiling: other.ceiling, plannedBytes: other.budget.plannedBytes },
+  };
+}
+
+/** Bounds for run's adaptive control: 1 … min(memory ceiling, optimum + ⌈cpus⌉) (optimum in low-memory mode). */
+export function workerBounds(layout: Layout, policy: WorkerPolicy): { min: number; max: number } {
+  if (layout.overLimit) return { min: 1, max: 1 };
+  const cpuMax = policy.lowMemory ? layout.optimum : layout.optimum + Math.max(1, Math.ceil(policy.cpus));
+  return { min: 1, max: Math.max(layout.workers, Math.min(layout.ceiling, cpuMax)) };
+}
