@@ -16,10 +16,8 @@ export interface ProcStatus {
   rssFileBytes: number | null;
   rssShmemBytes: number | null;
   vmSwapBytes: number | null;
-  /** `0-1,4` as written by the kernel. */
+  /** `0-1,4` as written by the kernel (the cgroup code counts it). */
   cpusAllowedList: string | null;
-  /** Number of CPUs in `Cpus_allowed_list`. */
-  cpusAllowedCount: number | null;
 }
 
 /** Parses `/proc/<pid>/status`; unknown or malformed lines are ignored, missing fields are null. */
@@ -29,7 +27,6 @@ export function parseProcStatus(text: string): ProcStatus {
     const colon = line.indexOf(":");
     if (colon > 0) fields.set(line.slice(0, colon), line.slice(colon + 1).trim());
   }
-  const list = fields.get("Cpus_allowed_list") ?? null;
   return {
     name: fields.get("Name") ?? null,
     state: /^[A-Za-z]/.exec(fields.get("State") ?? "")?.[0] ?? null,
@@ -42,23 +39,8 @@ export function parseProcStatus(text: string): ProcStatus {
     rssFileBytes: kb(fields.get("RssFile")),
     rssShmemBytes: kb(fields.get("RssShmem")),
     vmSwapBytes: kb(fields.get("VmSwap")),
-    cpusAllowedList: list,
-    cpusAllowedCount: list === null ? null : countCpuList(list),
+    cpusAllowedList: fields.get("Cpus_allowed_list") ?? null,
   };
-}
-
-/** Counts the CPUs of a kernel cpu list (`0-3,8,10-11` → 7); null when malformed. */
-export function countCpuList(list: string): number | null {
-  let count = 0;
-  for (const part of list.trim().split(",")) {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
-    if (!m) return null;
-    const from = Number(m[1]);
-    const to = m[2] === undefined ? from : Number(m[2]);
-    if (to < from) return null;
-    count += to - from + 1;
-  }
-  return count;
 }
 
 function int(value: string | undefined): number | null {
