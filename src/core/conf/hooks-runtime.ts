@@ -110,6 +110,9 @@ def _gw_load_user_config(location):
         location = location[len("file:"):]
     if not _gw_os.path.exists(location):
         raise RuntimeError("gwarden: the user config %r does not exist" % location)
+    own = globals().get("__file__")
+    if own and _gw_os.path.realpath(own) == _gw_os.path.realpath(location):
+        raise RuntimeError("gwarden: the user config %r is this generated file itself" % location)
     import importlib.machinery
     import importlib.util
     name = "__gwarden_user_config__"
