@@ -72,6 +72,9 @@ export function locateController(
     }
     return { kind: "found", version: "v1", dir: picked.dir, mountPoint: picked.mount.mountPoint, ...(picked.note ? { note: picked.note } : {}) };
   }
+  if (v1Entry(cgroups, controller)) {
+    return { kind: "unresolved", version: "v1", reason: `${controller} is a v1 hierarchy in /proc/self/cgroup but is not mounted` };
+  }
   const unified = unifiedMounts(mounts);
   if (unified.length === 0) return { kind: "absent", reason: `no cgroup mount carries ${controller}` };
   if (!cgroups.unified) {

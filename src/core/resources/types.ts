@@ -32,7 +32,13 @@ export interface Pressure {
 
 export interface Resources {
   cgroup: {
+    /** The versions the memory and CPU controllers were read from: "hybrid" only when they differ. */
     version: CgroupVersion;
+    /** How cgroups are mounted on this host: "hybrid" is v1 controllers plus a cgroup2 mount (e.g. /sys/fs/cgroup/unified). */
+    layout: CgroupVersion;
+    /** Which version each controller was found on (null: not available, host figures used). */
+    memoryController: "v1" | "v2" | null;
+    cpuController: "v1" | "v2" | null;
     /** The memory controller's directory for this process (absolute, under the root), if resolved. */
     memoryDir: string | null;
     cpuDir: string | null;
@@ -42,6 +48,8 @@ export interface Resources {
     limitBytes: number | null;
     /** v2 `memory.high` (throttling, never OOM), min over the chain; null when none. */
     highBytes: number | null;
+    /** min(limitBytes, highBytes): what to size work against (above `high` the workload is throttled). */
+    sizingLimitBytes: number | null;
     hostTotalBytes: number | null;
     hostAvailableBytes: number | null;
     usageBytes: number | null;
@@ -66,6 +74,10 @@ export interface Resources {
     affinity: number;
     /** min(affinity, quota): what the planner sizes for. */
     effective: number;
+    /** max(1, floor(effective)): avoids CFS throttling for CPU-bound sync workers. */
+    effectiveFloor: number;
+    /** ceil(effective): what JDK, .NET and Go use. */
+    effectiveCeil: number;
   };
   pressure: {
     memory: Pressure | null;

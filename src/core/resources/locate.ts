@@ -1,0 +1,100 @@
+/**
+ * Reads /proc/self/cgroup and /proc/self/mountinfo through the injected reader and locates the memory
+ * and cpu controllers (cgroups.md §1, §2). Any failure makes the controller "absent" with the reason,
+ * so detection falls back to host figures instead of failing.
+ */
+import type { CgroupVersion } from "./types.js";
+import type { Notes, Reader } from "./probe.js";
+import { isMissing, readText } from "./probe.js";
+import { parseMountInfo, v1Controllers, type MountEntry } from "../cgroup/mountinfo.js";
+import { parseProcCgroup } from "../cgroup/proc-cgroup.js";
+import { locateController, type ControllerLocation } from "../cgroup/mount-select.js";
+import { chainUpTo } from "../cgroup/cgroup-path.js";
+
+/** A controller ready to read: its version, directory and the chain up to the mount point. */
+export type Located = { kind: "found"; version: "v1" | "v2"; dir: string; chain: string[] } | Exclude<ControllerLocation, { kind: "found" }>;
+
+export interface Layout {
+  layout: CgroupVersion;
+  memory: Located;
+  cpu: Located;
+}
+
+function layoutOf(mounts: readonly MountEntry[]): CgroupVersion {
+  const v1 = mounts.some((m) => m.fsType === "cgroup" && v1Controllers(m).some((c) => !c.startsWith("name=")));
+  const v2 = mounts.some((m) => m.fsType === "cgroup2");
+  if (v1 && v2) return "hybrid";
+  if (v1) return "v1";
+  return v2 ? "v2" : "none";
+}
+
+const PROBES: Record<string, readonly string[]> = {
+  "v1 memory": ["memory.limit_in_bytes", "memory.usage_in_bytes", "memory.stat"],
+  "v1 cpu": ["cpu.cfs_quota_us", "cpu.cfs_period_us", "cpu.shares"],
+  "v2 memory": ["cgroup.controllers", "memory.max", "memory.current", "memory.stat"],
+  "v2 cpu": ["cgroup.controllers", "cpu.max", "cpu.stat"],
+};
+
+/** Whether a resolved directory is really there: the directory itself or one of its usual files reads. */
+function dirExists(read: Reader, dir: string, key: string): boolean {
+  const self = read(dir);
+  if (self.ok || !isMissing(self.reason)) return true;
+  return (PROBES[key] ?? []).some((file) => {
+    const probe = read(`${dir}/${file}`);
+    return probe.ok || !isMissing(probe.reason);
+  });
+}
+
+/** On v2 a controller is usable in a group only if its cgroup.controllers lists it (when that file is readable). */
+function checkV2Enabled(read: Reader, location: ControllerLocation, controller: string): Located {
+  if (location.kind !== "found") return location;
+  const chain = chainUpTo(location.mountPoint, location.dir);
+  if (!dirExists(read, location.dir, `${location.version} ${controller}`)) {
+    return { kind: "unresolved", version: location.version, reason: `${location.dir} does not exist (is /sys mounted?)` };
+  }
+  if (location.version === "v2") {
+    const listed = read(`${location.dir}/cgroup.controllers`);
+    if (listed.ok && !listed.text.split(/\s+/).includes(controller)) {
+      return { kind: "unresolved", version: "v2", reason: `${location.dir}/cgroup.controllers does not list ${controller}` };
+    }
+  }
+  return { kind: "found", version: location.version, dir: location.dir, chain };
+}
+
+/** Locates the memory and cpu controllers of this process. */
+export function locateControllers(read: Reader, notes: Notes): Layout {
+  const failures: string[] = [];
+  const cgroupText = readText(read, "/proc/self/cgroup", (r) => failures.push(r)) ?? null;
+  const mountText = readText(read, "/proc/self/mountinfo", (r) => failures.push(r)) ?? null;
+  if (cgroupText === null || mountText === null) {
+    const missing = [cgroupText === null ? "/proc/self/cgroup" : null, mountText === null ? "/proc/self/mountinfo" : null].filter(Boolean).join(" and ");
+    const reason = failures.length > 0 ? failures.join("; ") : `${missing} not found`;
+    return { layout: "none", memory: { kind: "absent", reason }, cpu: { kind: "absent", reason } };
+  }
+  const mountinfo = parseMountInfo(mountText);
+  const cgroups = parseProcCgroup(cgroupText);
+  for (const line of cgroups.malformed) notes.warn(`ignored malformed /proc/self/cgroup line: ${line.slice(0, 120)}`);
+  const badCgroupMounts = mountinfo.malformed.filter((line) => /\bcgroup2?\b/.test(line));
+  for (const line of badCgroupMounts) notes.warn(`ignored malformed /proc/self/mountinfo line: ${line.slice(0, 120)}`);
+  const locate = (controller: string): Located => {
+    const found = locateController(mountinfo.mounts, cgroups, controller);
+    if (found.kind === "found" && found.note) notes.warn(found.note);
+    if (found.kind === "absent" && badCgroupMounts.length > 0) {
+      return { kind: "absent", reason: `cannot classify cgroup mounts: ${badCgroupMounts.length} malformed mountinfo line(s)` };
+    }
+    return checkV2Enabled(read, found, controller);
+  };
+  return { layout: layoutOf(mountinfo.mounts), memory: locate("memory"), cpu: locate("cpu") };
+}
+
+/** The version a controller lives on, or null when it is not available. */
+export function controllerVersion(located: Located): "v1" | "v2" | null {
+  return located.kind === "absent" ? null : located.version;
+}
+
+/** The overall version: the controllers' shared version, "hybrid" when they differ, "none" without any. */
+export function overallVersion(memory: "v1" | "v2" | null, cpu: "v1" | "v2" | null): CgroupVersion {
+  if (memory === null && cpu === null) return "none";
+  if (memory === null || cpu === null || memory === cpu) return (memory ?? cpu)!;
+  return "hybrid";
+}
