@@ -1,127 +1,20 @@
 /**
  * The rendered gunicorn.conf.py against real gunicorn (every release in test/helpers/gunicorns.ts):
  * check-config, the user's settings and hooks kept, gwarden's settings winning, the channel's records
- * and their order through TTIN, SIGKILL, a worker timeout and SIGTERM, and no harm when nothing listens.
+ * and their order through TTIN, SIGKILL, a worker timeout, HUP and SIGTERM, and no harm when nothing
+ * listens.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HOOK_STDIO, hookChannelEnv, hookStream, readHookRecords } from "../../src/adapters/hook-channel.js";
+import { hookStream } from "../../src/adapters/hook-channel.js";
 import { renderGunicornConf } from "../../src/core/conf/render.js";
 import type { ConfOptions } from "../../src/core/conf/types.js";
-import type { HookName, HookRecord } from "../../src/core/events/hook-record.js";
-import { gunicornReleases, repoRoot, type GunicornRelease } from "../helpers/gunicorns.js";
+import { gunicornReleases } from "../helpers/gunicorns.js";
+import { freePort, getText, of, readyPids, startGunicorn, stop, until, userConfig } from "./conf-harness.js";
 
-const appDir = join(repoRoot, "test", "fixtures", "wsgi");
 const releases = gunicornReleases();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** GET with retries until the server answers (it may still be binding or booting). */
-async function getText(url: string, timeoutMs = 15_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await (await fetch(url)).text();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
-
-interface Run {
-  child: ChildProcess;
-  records: HookRecord[];
-  junk: string[];
-  out: () => string;
-  exited: Promise<number | null>;
-}
-
-function childEnv(release: GunicornRelease, extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...release.env, ...extra };
-  delete env.GUNICORN_CMD_ARGS;
-  delete env.WEB_CONCURRENCY;
-  if (!release.env.PYTHONPATH) delete env.PYTHONPATH;
-  return env;
-}
-
-/** Starts gunicorn with the conf; with `channel` its fd 3 is a pipe read into `records`. */
-function startGunicorn(release: GunicornRelease, conf: string, channel: boolean, args: string[] = []): Run {
-  const env = childEnv(release, channel ? hookChannelEnv() : {});
-  const [command, ...prefix] = release.command;
-  const child = spawn(command!, [...prefix, "-c", conf, ...args, "hello:app"], {
-    cwd: appDir,
-    env,
-    stdio: channel ? HOOK_STDIO : ["ignore", "pipe", "pipe"],
-  });
-  let text = "";
-  child.stdout!.on("data", (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (text += chunk.toString()));
-  const records: HookRecord[] = [];
-  const junk: string[] = [];
-  if (channel) readHookRecords(hookStream(child)!, (r) => records.push(r), { onJunk: (l) => junk.push(l) });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, records, junk, out: () => text, exited };
-}
-
-async function stop(run: Run): Promise<number | null> {
-  if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill("SIGTERM");
-  return run.exited;
-}
-
-const of = (records: HookRecord[], hook: HookName): HookRecord[] => records.filter((r) => r.hook === hook);
-const readyPids = (records: HookRecord[]): number[] => of(records, "post_worker_init").map((r) => r.pid);
-
-function userConfig(dir: string, markers: string, accesslog: string): string {
-  const file = join(dir, "user.conf.py");
-  writeFileSync(
-    file,
-    [
-      "import os",
-      `MARKERS = ${JSON.stringify(markers)}`,
-      "def _mark(text):",
-      "    with open(MARKERS, 'a') as f:",
-      "        f.write(text + '\\n')",
-      "_mark('loaded %d' % os.getpid())",
-      "proc_name = 'gw-user-proc'",
-      "raw_env = ['GWARDEN_TEST_RAW_ENV=from-user-config']",
-      `accesslog = ${JSON.stringify(accesslog)}`,
-      "workers = 5          # gwarden's 2 must win",
-      "timeout = 99         # gwarden's 20 must win",
-      "def when_ready(server): _mark('when_ready %d' % os.getpid())",
-      "def post_fork(server, worker): _mark('post_fork %d' % worker.pid)",
-      "def post_worker_init(worker): _mark('post_worker_init %d' % os.getpid())",
-      "def child_exit(server, worker): _mark('child_exit %d' % worker.pid)",
-      "def worker_exit(server, worker): _mark('worker_exit %d' % worker.pid)",
-      "def pre_exec(server): _mark('pre_exec')",
-      "",
-    ].join("\n"),
-  );
-  return file;
-}
 
 describe.each(releases.map((r) => [r.version, r] as const))("gunicorn %s with the rendered conf", (version, release) => {
   let dir: string;
@@ -357,69 +250,6 @@ describe.each(releases.map((r) => [r.version, r] as const))("gunicorn %s with th
       expect(run.out()).not.toMatch(/Traceback|"hook"|BrokenPipe/);
     } finally {
       await stop(run);
-    }
-  });
-});
-
-describe("the channel writer itself (Debian's python, no server)", () => {
-  it("never blocks on a full pipe, never raises on a closed fd, and hides the fd from exec", () => {
-    const dir = mkdtempSync(join(tmpdir(), "gw-emit-"));
-    try {
-      const conf = join(dir, "emit.conf.py");
-      writeFileSync(conf, renderGunicornConf({ settings: {}, gcFreeze: false, userConfig: null, comments: [], requestHooks: false }));
-      const script = [
-        "import os, runpy, time",
-        "r, w = os.pipe()",
-        "os.set_inheritable(w, True)",
-        "os.environ['GWARDEN_EVENT_FD'] = str(w)",
-        `ns = runpy.run_path(${JSON.stringify(conf)})`,
-        "assert ns['_GW_FD'] == w, ns['_GW_FD']",
-        "assert not os.get_inheritable(w)",
-        "assert not os.get_blocking(w)",
-        "start = time.monotonic()",
-        "for i in range(20000): ns['_gw_emit']('on_exit')  # the pipe fills after ~600 lines",
-        "elapsed = time.monotonic() - start",
-        "first = os.read(r, 65536).split(b'\\n')[0]",
-        "os.close(w)",
-        "ns['_gw_emit']('on_exit')  # EBADF",
-        "os.close(r)",
-        "print(elapsed < 5, first.decode())",
-      ].join("\n");
-      const out = execFileSync("/usr/bin/python3", ["-c", script], { encoding: "utf8" });
-      const [fast, line] = out.trim().split(" ");
-      expect(fast).toBe("True");
-      expect(JSON.parse(line!)).toMatchObject({ hook: "on_exit", pid: expect.any(Number) as number });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it("ignores a GWARDEN_EVENT_FD that is not a pipe or a connected socket", () => {
-    const dir = mkdtempSync(join(tmpdir(), "gw-emit-"));
-    try {
-      const conf = join(dir, "emit.conf.py");
-      writeFileSync(conf, renderGunicornConf({ settings: {}, gcFreeze: false, userConfig: null, comments: [], requestHooks: false }));
-      const script = [
-        "import os, runpy, socket",
-        "results = []",
-        "for value in ['', 'x', '-1', '999']:",
-        "    os.environ['GWARDEN_EVENT_FD'] = value",
-        `    results.append(runpy.run_path(${JSON.stringify(conf)})['_GW_FD'])`,
-        "f = os.open(os.devnull, os.O_WRONLY)",
-        "os.environ['GWARDEN_EVENT_FD'] = str(f)",
-        `results.append(runpy.run_path(${JSON.stringify(conf)})['_GW_FD'])`,
-        "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()",
-        "os.environ['GWARDEN_EVENT_FD'] = str(s.fileno())",
-        `results.append(runpy.run_path(${JSON.stringify(conf)})['_GW_FD'])`,
-        "a, b = socket.socketpair()",
-        "os.environ['GWARDEN_EVENT_FD'] = str(a.fileno())",
-        `results.append(runpy.run_path(${JSON.stringify(conf)})['_GW_FD'] == a.fileno())`,
-        "print(results)",
-      ].join("\n");
-      const out = execFileSync("/usr/bin/python3", ["-c", script], { encoding: "utf8" });
-      expect(out.trim()).toBe("[None, None, None, None, None, None, True]");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

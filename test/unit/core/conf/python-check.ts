@@ -46,3 +46,16 @@ export function evalLiterals(literals: string[]): unknown[] {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** Runs a Python script with `CONF` bound to the path of `conf` written to a temp file; returns stdout. */
+export function runWithConf(conf: string, script: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), "gw-conf-"));
+  try {
+    const file = join(dir, "gunicorn.conf.py");
+    writeFileSync(file, conf, "utf8");
+    const source = [`CONF = ${JSON.stringify(file)}`, ...script].join("\n");
+    return execFileSync(python, ["-c", source], { encoding: "utf8" });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
