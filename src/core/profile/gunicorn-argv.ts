@@ -80,18 +80,31 @@ function basename(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
 }
 
-/** The launcher prefix of argv: `gunicorn`/a path to it, or `python… -m gunicorn`; [] when absent. */
+/** The length of argv's launcher prefix: `gunicorn`, a path, `python… -m <module>`; 0 when absent. */
 function launcherLength(argv: readonly string[]): number {
   const first = argv[0];
-  if (first === undefined) return 0;
-  if (/^gunicorn[\d.]*$/.test(basename(first))) return 1;
-  if (/^python[\d.]*$/.test(basename(first)) && argv[1] === "-m" && argv[2] === "gunicorn") return 3;
+  if (first === undefined || first.startsWith("-")) return 0;
+  if (/^python[\d.]*$/.test(basename(first)) && argv[1] === "-m" && argv[2] !== undefined) return 3;
+  if (/^gunicorn[\d.]*$/.test(basename(first)) || (first.includes("/") && !first.includes(":"))) return 1;
   return 0;
 }
 
-/** Parses a gunicorn command line; without a launcher prefix, `gunicorn` (from PATH) is assumed. */
+/**
+ * Parses a gunicorn command line. Without a recognisable launcher, `gunicorn` from PATH is assumed,
+ * unless the first word is followed by another bare word (then the first is the program: `gunicorn3
+ * app:app`, `mygunicorn app:app`).
+ */
 export function parseGunicornArgv(argv: readonly string[]): GunicornCommand {
   const skip = launcherLength(argv);
+  const command = parseFrom(argv, skip);
+  if (skip === 0 && command.spec === argv[0] && !command.spec.includes(":")) {
+    const extra = parseFrom(argv, 1);
+    if (extra.spec !== null) return extra;
+  }
+  return command;
+}
+
+function parseFrom(argv: readonly string[], skip: number): GunicornCommand {
   const command: GunicornCommand = {
     launcher: skip === 0 ? ["gunicorn"] : argv.slice(0, skip),
     spec: null,

@@ -19,6 +19,10 @@ export interface ProfileRunResult {
   bootSeconds: number[];
   /** Master start to the import finishing in the master (preload modes only). */
   masterImportSeconds: number | null;
+  /** Spawn to the master's `on_starting` hook (interpreter + gunicorn start, + the app import with preload). */
+  startSeconds: number | null;
+  /** Distinct workers that served a warm-up request (from pre_request records; null when not recorded). */
+  workersAnswering?: number | null;
   master: ProcessMemory | null;
   workerMemory: ProcessMemory[];
   urls: Array<{ path: string; status: number | null; ok: boolean; ms: number | null; error?: string }>;

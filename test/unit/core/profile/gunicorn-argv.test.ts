@@ -65,3 +65,21 @@ describe("parseGunicornArgv", () => {
     expect(cmd.userConfig).toBe("gunicorn.conf.py");
   });
 });
+
+describe("parseGunicornArgv launchers", () => {
+  it("takes an unknown first word as the program when a spec follows (so a missing program is reported)", () => {
+    const cmd = parseGunicornArgv(["nogunicorn", "--chdir", "example", "app:app"]);
+    expect(cmd.launcher).toEqual(["nogunicorn"]);
+    expect(cmd.spec).toBe("app:app");
+  });
+
+  it("takes `python -m <anything>` as the launcher (a wrong module is reported, not run as args)", () => {
+    expect(parseGunicornArgv(["/usr/bin/python3", "-m", "gunicornx", "app:app"]).launcher).toEqual(["/usr/bin/python3", "-m", "gunicornx"]);
+  });
+
+  it("keeps a lone module as the spec", () => {
+    const cmd = parseGunicornArgv(["wsgi", "--chdir", "/srv"]);
+    expect(cmd.launcher).toEqual(["gunicorn"]);
+    expect(cmd.spec).toBe("wsgi");
+  });
+});

@@ -1,0 +1,16 @@
+/** Finds a free TCP port on a loopback address by letting the kernel pick one. */
+import { createServer } from "node:net";
+
+/** A port that was free a moment ago on `host` (bind it soon: another process could take it). */
+export function freePort(host = "127.0.0.1"): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error("no port assigned"))));
+    });
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * A tiny loopback HTTP prober: one GET, its status, latency and the start of the body, never a throw.
+ * node:http only (global fetch would cost ~16 MiB of the supervisor's memory). A fresh connection per
+ * request, so concurrent probes reach different sync workers.
+ */
+import { request } from "node:http";
+
+export interface ProbeResult {
+  /** The path probed (`/health`). */
+  path: string;
+  /** HTTP status, or null when no response came (refused, reset, timeout). */
+  status: number | null;
+  /** 2xx. */
+  ok: boolean;
+  ms: number;
+  /** Why there was no response. */
+  error?: string;
+  /** The first bytes of the body (≤ 2 KiB), for error messages. */
+  body: string;
+}
+
+export interface ProbeOptions {
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+const BODY_LIMIT = 2048;
+
+/** GETs `http://host:port/path` once; resolves with the outcome, never rejects. */
+export function probe(host: string, port: number, path: string, options: ProbeOptions = {}): Promise<ProbeResult> {
+  const { timeoutMs = 30_000, now = () => performance.now() } = options;
+  const started = now();
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (status: number | null, body: string, error?: string): void => {
+      if (done) return;
+      done = true;
+      const ok = status !== null && status >= 200 && status < 300;
+      resolve({ path, status, ok, ms: now() - started, body, ...(error === undefined ? {} : { error }) });
+    };
+    const req = request({ host, port, path, method: "GET", agent: false, timeout: timeoutMs }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        if (body.length < BODY_LIMIT) body += chunk.slice(0, BODY_LIMIT - body.length);
+      });
+      res.on("end", () => finish(res.statusCode ?? null, body));
+      res.on("error", (error) => finish(res.statusCode ?? null, body, error.message));
+    });
+    req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on("error", (error) => finish(null, "", error.message));
+    req.end();
+  });
+}
+
+/** Sends `count` probes of one path with up to `concurrency` in flight; results in completion order. */
+export async function probeMany(
+  host: string,
+  port: number,
+  path: string,
+  count: number,
+  concurrency: number,
+  options: ProbeOptions = {},
+): Promise<ProbeResult[]> {
+  const results: ProbeResult[] = [];
+  let started = 0;
+  const lane = async (): Promise<void> => {
+    while (started < count) {
+      started++;
+      results.push(await probe(host, port, path, options));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, count)) }, lane));
+  return results;
+}
