@@ -109,6 +109,10 @@ const TABLE: Array<[RegExp, Build]> = [
       return ev({ kind: "request_error", path }, c);
     },
   ],
+  [
+    /(?:Memory cgroup out of memory|Out of memory): Kill(?:ed)? process (\d+)/,
+    (m, c) => ev({ kind: "worker_signal", signal: "SIGKILL", cause: "oom-confirmed", detail: "kernel OOM killer" }, c, num(m[1])),
+  ],
   [/Application startup complete\./, (_m, c) => ev({ kind: "worker_ready" }, c)],
   [
     /^(?:[\w.]+\.)?([A-Z]\w*(?:Error|Exception|Exit|Interrupt|Warning)|KeyboardInterrupt|SystemExit)(?:: (.*))?$/,
