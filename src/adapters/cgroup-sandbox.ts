@@ -123,6 +123,7 @@ function createV1(options: Required<Pick<SandboxOptions, "memoryBytes" | "closeS
         cpuDir = `${cpuTop}/${name}`;
         mkdirSync(cpuDir);
         dirs.push(cpuDir);
+        removeOnExit([cpuDir]);
       }
       write(`${cpuDir}/cpu.cfs_period_us`, String(PERIOD_US));
       write(`${cpuDir}/cpu.cfs_quota_us`, String(Math.max(1000, Math.round(options.cpus * PERIOD_US))));
