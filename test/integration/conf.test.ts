@@ -144,6 +144,56 @@ describe.each(releases.map((r) => [r.version, r] as const))("gunicorn %s with th
     }
   });
 
+  it("worker_int on SIGQUIT to a worker; its child_exit follows and a replacement boots", async () => {
+    const port = await freePort();
+    const conf = writeConf("int.conf.py", { settings: { workers: 1, bind: [`127.0.0.1:${port}`] } });
+    const run = startGunicorn(release, conf, true);
+    try {
+      await until("ready worker", () => readyPids(run.records).length >= 1);
+      const worker = readyPids(run.records)[0]!;
+      process.kill(worker, "SIGQUIT");
+      expect(await until("worker_int", () => of(run.records, "worker_int")[0])).toMatchObject({ pid: worker });
+      await until("child_exit", () => of(run.records, "child_exit").find((r) => r.worker === worker));
+      await until("replacement", () => readyPids(run.records).length >= 2);
+    } finally {
+      await stop(run);
+    }
+  });
+
+  it("request hooks: busy slots per gthread worker, chained to the user's 2-argument post_request", async () => {
+    const port = await freePort();
+    const markers = join(dir, "markers-req");
+    const user = join(dir, "req-user.conf.py");
+    writeFileSync(
+      user,
+      [
+        `M = ${JSON.stringify(markers)}`,
+        "def pre_request(worker, req): open(M, 'a').write('pre %s\\n' % req.path)",
+        "def post_request(worker, req): open(M, 'a').write('post %s\\n' % req.path)",
+        "",
+      ].join("\n"),
+    );
+    const conf = writeConf("req.conf.py", {
+      userConfig: user,
+      requestHooks: true,
+      settings: { workers: 1, threads: 4, worker_class: "gthread", bind: [`127.0.0.1:${port}`] },
+    });
+    const run = startGunicorn(release, conf, true);
+    try {
+      await until("ready worker", () => readyPids(run.records).length >= 1);
+      const url = `http://127.0.0.1:${port}/sleep?s=1`;
+      expect(await Promise.all([getText(url), getText(url), getText(url)])).toEqual(["slept\n", "slept\n", "slept\n"]);
+      await until("three post_request", () => of(run.records, "post_request").length >= 3);
+      expect(Math.max(...of(run.records, "pre_request").map((r) => r.busy!))).toBe(3);
+      expect(of(run.records, "post_request").at(-1)!.busy).toBe(0);
+      const marks = readFileSync(markers, "utf8").trim().split("\n");
+      expect(marks.filter((m) => m === "pre /sleep")).toHaveLength(3);
+      expect(marks.filter((m) => m === "post /sleep")).toHaveLength(3);
+    } finally {
+      await stop(run);
+    }
+  });
+
   it("reports worker_abort when a sync worker times out in a request", async () => {
     const port = await freePort();
     const conf = writeConf("abort.conf.py", { settings: { workers: 1, timeout: 2, bind: [`127.0.0.1:${port}`] } });
