@@ -57,6 +57,17 @@ describe.skipIf(!v1Memory || process.getuid?.() !== 0)("cgroup sandbox (cgroup v
     expect(resources.memory.usageBytes).toBeGreaterThan(0);
   });
 
+  test("wrap() passes arguments through untouched (spaces, quotes, $, globs) and runs inside the groups", async () => {
+    const box = await sandbox({ memoryBytes: 64 * MiB, cpus: 1, name: "wrap" });
+    const argv = ["a b", "$HOME", "'q'", '"d"', "*", "-n", ""];
+    const out = run(box.wrap([systemPython, "-c", "import sys, json; print(json.dumps(sys.argv[1:])); print(open('/proc/self/cgroup').read())", ...argv]));
+    expect(out.status).toBe(0);
+    const [first, ...rest] = out.stdout.split("\n");
+    expect(JSON.parse(first!)).toEqual(argv);
+    expect(rest.join("\n")).toContain(`memory:/${box.name}`);
+    expect(rest.join("\n")).toContain(`cpu:/${box.name}`);
+  });
+
   test("a process allocating past the limit is OOM-killed and counted", async () => {
     const box = await sandbox({ memoryBytes: 128 * MiB, name: "oom" });
     expect(box.oomKills()).toBe(0);

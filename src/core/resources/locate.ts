@@ -55,7 +55,10 @@ function checkV2Enabled(read: Reader, location: ControllerLocation, controller: 
   if (location.version === "v2") {
     const listed = read(`${location.dir}/cgroup.controllers`);
     if (listed.ok && !listed.text.split(/\s+/).includes(controller)) {
-      return { kind: "unresolved", version: "v2", reason: `${location.dir}/cgroup.controllers does not list ${controller}` };
+      const reason = `${location.dir}/cgroup.controllers does not list ${controller}`;
+      // A cgroup2 tree beside v1 controllers (e.g. /sys/fs/cgroup/unified) carries no controllers at all.
+      if (location.mountPoint !== "/sys/fs/cgroup") return { kind: "absent", reason };
+      return { kind: "unresolved", version: "v2", reason };
     }
   }
   return { kind: "found", version: location.version, dir: location.dir, chain };
