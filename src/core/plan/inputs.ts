@@ -21,9 +21,10 @@ export function planResources(resources: Resources, whatIf: WhatIf = {}, devShm 
   if (whatIf.memoryBytes !== undefined) {
     memoryBytes = whatIf.memoryBytes;
     memorySource = "what-if (--memory)";
-  } else if (resources.memory.limitBytes !== null) {
-    memoryBytes = resources.memory.limitBytes;
-    memorySource = `limit (${resources.sources["memory.limitBytes"]?.source ?? "detected"})`;
+  } else if (resources.memory.sizingLimitBytes !== null) {
+    memoryBytes = resources.memory.sizingLimitBytes;
+    const high = resources.memory.highBytes !== null && resources.memory.highBytes === resources.memory.sizingLimitBytes;
+    memorySource = `${high ? "memory.high" : "limit"} (${resources.sources["memory.limitBytes"]?.source ?? "detected"})`;
   } else if (resources.memory.hostTotalBytes !== null) {
     memoryBytes = resources.memory.hostTotalBytes;
     memorySource = "host total (no limit)";
