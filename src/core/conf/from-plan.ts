@@ -4,7 +4,7 @@
 import type { Plan } from "../plan/types.js";
 import type { ConfSettings } from "./types.js";
 
-/** Maps a Plan to gunicorn settings (workers, threads, worker_class, timeouts, recycling, preload, ...). */
+/** Maps a Plan to gunicorn settings (workers, threads, timeouts, recycling, preload, ...); bind and loglevel are the caller's. */
 export function settingsFromPlan(plan: Plan): ConfSettings {
   return {
     workers: plan.workers,

@@ -1,80 +1,12 @@
 /**
- * The Python half of the rendered gunicorn.conf.py: it defines helpers only (no side effects until
- * render.ts calls them). Kept apart from the renderer so the TypeScript stays small and the Python is
- * read as one piece. Runs on the Python 3 of gunicorn 20.1 – 26.x.
- *
- * Hook order (documented in docs and the HookRecord contract):
- * - hooks that announce a state reached (on_starting, when_ready, post_fork, post_worker_init,
- *   nworkers_changed, on_reload) run the user's hook first and record after it, so "ready" means
- *   "ready after the user's own init"; if the user's hook raises, the record still goes out with
- *   `userHookError` and the exception is re-raised unchanged (gunicorn handles it as it would without
- *   gwarden);
- * - hooks that announce an end or an interruption (worker_int, worker_abort, child_exit, worker_exit,
- *   on_exit) record first, so a slow or dying user hook (or the SIGKILL that follows an abort) cannot
- *   lose the record, then run the user's hook;
- * - a hook the user did not define chains to gunicorn's own default (pre_request's debug line).
+ * The hook half of the rendered gunicorn.conf.py (Python 3 of gunicorn 20.1 – 26.x), after the channel
+ * writer (channel-runtime.ts). It only defines functions; render.ts calls _gw_load_user_config,
+ * _gw_user_settings and _gw_install_hooks. Which hooks record before or after
+ * the user's own hook is documented with the wire format in src/core/events/hook-record.ts; a hook the
+ * user did not define chains to gunicorn's default (pre_request's debug line), and a user hook's
+ * exception is always re-raised so gunicorn reacts to it exactly as it would without gwarden.
  */
 export const HOOKS_RUNTIME = String.raw`
-import gc as _gw_gc
-import json as _gw_json
-import os as _gw_os
-import sys as _gw_sys
-import threading as _gw_threading
-import time as _gw_time
-
-_GW_MAX_LINE = 4000  # below PIPE_BUF (4096): one os.write is one atomic line
-
-
-def _gw_open_channel():
-    """The fd named by GWARDEN_EVENT_FD if it is a pipe or a connected unix socket, else None."""
-    try:
-        fd = int(_gw_os.environ.get("GWARDEN_EVENT_FD", ""))
-        if fd < 0:
-            return None
-        import stat
-        mode = _gw_os.fstat(fd).st_mode
-        if stat.S_ISSOCK(mode):
-            import socket
-            sock = socket.socket(fileno=fd)
-            try:
-                if sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN):
-                    return None  # a listener (e.g. inherited by a USR2 master), never ours
-            finally:
-                sock.detach()
-        elif not stat.S_ISFIFO(mode):
-            return None
-        _gw_os.set_inheritable(fd, False)  # app subprocesses that exec do not keep the channel
-        _gw_os.set_blocking(fd, False)  # a reader that stalls drops records, never blocks gunicorn
-        return fd
-    except Exception:
-        return None
-
-
-_GW_FD = _gw_open_channel()
-
-
-def _gw_emit(hook, fields=None, error=None):
-    """Write one HookRecord line to the channel; never raises, never touches stdout/stderr."""
-    fd = _GW_FD
-    if fd is None:
-        return
-    try:
-        record = {"hook": hook, "pid": _gw_os.getpid(), "ppid": _gw_os.getppid(), "time": _gw_time.time()}
-        if fields is not None:
-            record.update(fields())
-        if error is not None:
-            record["userHookError"] = error
-        data = (_gw_json.dumps(record, separators=(",", ":"), default=str) + "\n").encode("ascii")
-        if len(data) > _GW_MAX_LINE:
-            keep = ("hook", "pid", "ppid", "time", "worker", "status", "exitcode", "signal", "new", "old")
-            small = {k: v for k, v in record.items() if k in keep}
-            small["truncated"] = True
-            data = (_gw_json.dumps(small, separators=(",", ":"), default=str) + "\n").encode("ascii")
-        _gw_os.write(fd, data)
-    except Exception:
-        pass
-
-
 def _gw_run(hook, previous, args, fields, record_first):
     """Chain the user's (or gunicorn's default) hook with gwarden's record, re-raising its errors."""
     if record_first:

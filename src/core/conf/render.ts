@@ -3,6 +3,7 @@
  * over it, then the instrumentation hooks that chain the user's hooks (src/core/conf/hooks-runtime.ts).
  */
 import { GwardenError } from "../error.js";
+import { CHANNEL_RUNTIME } from "./channel-runtime.js";
 import { HOOKS_RUNTIME } from "./hooks-runtime.js";
 import { pyLiteral } from "./python-literal.js";
 import type { ConfOptions, ConfSettings } from "./types.js";
@@ -39,7 +40,7 @@ function settingLines(settings: ConfSettings): string[] {
 export function renderGunicornConf(options: ConfOptions): string {
   const out: string[] = [...commentLines(HEADER.join("\n"))];
   if (options.comments.length > 0) out.push("#", ...options.comments.flatMap(commentLines));
-  out.push(HOOKS_RUNTIME.trim(), "");
+  out.push(CHANNEL_RUNTIME.trim(), "", "", HOOKS_RUNTIME.trim(), "");
   if (options.gcFreeze) {
     out.push("# gc.freeze with preload: no collection in the master, freeze before each fork, enable in the child.");
     out.push("_gw_gc.disable()", "");

@@ -25,7 +25,12 @@ export interface ConfOptions {
   settings: ConfSettings;
   /** gc.disable() at config load, gc.freeze() in pre_fork, gc.enable() in post_fork (preload only). */
   gcFreeze: boolean;
-  /** Absolute path of the user's own gunicorn config to load and chain, or null. */
+  /**
+   * The user's own gunicorn config to load and chain, or null: an absolute path (`file:` prefix
+   * allowed) or `python:module.name`, as gunicorn's -c takes it. Executed as a module, then every name
+   * gunicorn knows as a setting is kept unless gwarden sets it; user hooks gwarden does not wrap pass
+   * through untouched.
+   */
   userConfig: string | null;
   /** Comment lines for the file header (e.g. the plan's reasons). */
   comments: string[];
