@@ -7,12 +7,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { GwardenError } from "../core/error.js";
-import { parseMountInfo } from "../core/cgroup/mountinfo.js";
+import { parseMountInfo, v1Controllers } from "../core/cgroup/mountinfo.js";
 import { parseProcCgroup } from "../core/cgroup/proc-cgroup.js";
 import { locateController, unifiedMounts } from "../core/cgroup/mount-select.js";
 import { parseKeyValues } from "../core/cgroup/key-values.js";
 import { parseCgroupNumber } from "../core/cgroup/cgroup-number.js";
-import { chainUpTo } from "../core/cgroup/cgroup-path.js";
+import { chainUpTo, isWithin } from "../core/cgroup/cgroup-path.js";
 import { forgetOnExit, killAndRemoveSync, killAndRemove, removeOnExit } from "./cgroup-cleanup.js";
 
 export interface SandboxOptions {
@@ -97,9 +97,11 @@ function readLayout(): { mounts: ReturnType<typeof parseMountInfo>["mounts"]; cg
   return { mounts: parseMountInfo(mountinfo).mounts, cgroups: parseProcCgroup(procCgroup) };
 }
 
+/** The top of the v1 hierarchy carrying `controller` (under /sys/fs/cgroup preferred); our own path does not matter. */
 function v1MountPoint(layout: ReturnType<typeof readLayout>, controller: string): string | null {
-  const found = locateController(layout.mounts, layout.cgroups, controller);
-  return found.kind === "found" && found.version === "v1" ? found.mountPoint : null;
+  const mounts = layout.mounts.filter((m) => m.fsType === "cgroup" && !m.root.startsWith("/..") && v1Controllers(m).includes(controller));
+  const best = mounts.find((m) => isWithin("/sys/fs/cgroup", m.mountPoint)) ?? mounts[0];
+  return best?.mountPoint ?? null;
 }
 
 function createV1(options: Required<Pick<SandboxOptions, "memoryBytes" | "closeSwap">> & SandboxOptions, name: string, layout: ReturnType<typeof readLayout>): { memoryDir: string; cpuDir: string | null } {
@@ -216,7 +218,14 @@ function sandboxHandle(name: string, version: "v1" | "v2", memoryDir: string, cp
     usageBytes: () => number(`${memoryDir}/${version === "v1" ? "memory.usage_in_bytes" : "memory.current"}`),
     pids: () => pidsIn(memoryDir),
     remove: () => {
-      removing ??= killAndRemove(dirs).finally(() => forgetOnExit(dirs));
+      // A failed removal (a process stuck in D state) may be retried; a successful one is remembered.
+      removing ??= killAndRemove(dirs).then(
+        () => forgetOnExit(dirs),
+        (error: unknown) => {
+          removing = null;
+          throw error;
+        },
+      );
       return removing;
     },
   };

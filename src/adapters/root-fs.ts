@@ -4,7 +4,7 @@
  * errno code first ("ENOENT: ...") so detection can tell a missing file from a broken one.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, posix } from "node:path";
 import type { Reader, ReadResult } from "../core/resources/probe.js";
 
 /** Largest file read (procfs files are small; guards against a fixture pointing at something huge). */
@@ -13,7 +13,8 @@ const MAX_BYTES = 1 << 20;
 /** Creates a reader for absolute paths under `root` ("/" reads the real system). */
 export function rootedReader(root = "/"): Reader {
   return (path: string): ReadResult => {
-    const full = root === "/" ? path : join(root, path);
+    // normalize first, so a hostile mount point like "/../../etc" cannot climb out of the root
+    const full = root === "/" ? path : join(root, posix.normalize(`/${path}`));
     try {
       const text = readFileSync(full, "utf8");
       return { ok: true, text: text.length > MAX_BYTES ? text.slice(0, MAX_BYTES) : text };

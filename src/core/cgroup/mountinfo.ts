@@ -32,7 +32,7 @@ export function unescapeOctal(text: string): string {
 /** Parses one mountinfo line; null when malformed. */
 export function parseMountLine(line: string): MountEntry | null {
   const tokens = line.split(" ");
-  if (tokens.length < 10) return null;
+  if (tokens.length < 9) return null;
   // The separator is a standalone "-" token somewhere after the 6 fixed fields.
   let sep = -1;
   for (let i = 6; i < tokens.length; i++) {

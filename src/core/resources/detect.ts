@@ -78,7 +78,7 @@ export function detect(input: DetectInput): Resources {
   const memSource = mem.kind === "found" && mem.version === "v1" ? "cgroup-v1" : "cgroup-v2";
   const combined = combineMemory(report, memSource, host, notes, whyAbsent(mem));
 
-  let affinity = Math.max(1, Math.floor(input.affinityCpus));
+  let affinity = Number.isFinite(input.affinityCpus) ? Math.max(1, Math.floor(input.affinityCpus)) : 1;
   let affinityProv: Provenance = { source: "affinity", reason: "sched_getaffinity (os.availableParallelism)" };
   if (input.affinityFromStatus) {
     const status = readText(read, "/proc/self/status");
