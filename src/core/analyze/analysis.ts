@@ -4,13 +4,12 @@
  * timeline, classification and findings. Newest-first logs (consoles that print the latest line on top)
  * are detected from their timestamps and put back in order.
  */
-import { createClassifier } from "../events/classify.js";
-import { foldEvent, initialLifecycle, type MasterState, type WorkerState } from "../events/lifecycle.js";
+import type { MasterState, WorkerState } from "../events/lifecycle.js";
 import type { GunicornEvent } from "../events/types.js";
 import { createLogParser, type ParsedEvent } from "../log/log-parser.js";
 import { createAggregates, type Aggregates } from "./aggregates.js";
-import type { Finding, FindingInput } from "./finding.js";
-import { findFindings } from "./findings.js";
+import type { Finding } from "./finding.js";
+import { replay } from "./replay.js";
 
 export type LogOrder = "oldest-first" | "newest-first" | "unknown";
 
@@ -36,6 +35,7 @@ export interface Analysis {
 }
 
 const DEFAULT_MAX_EVENTS = 100_000;
+const COMPARABLE_MS = 180 * 86_400_000;
 
 /** A fresh analysis; `maxEvents` bounds the events kept in memory. */
 export function createAnalysis(options: { maxEvents?: number } = {}): Analysis {
@@ -53,8 +53,10 @@ export function createAnalysis(options: { maxEvents?: number } = {}): Analysis {
     add(parsed) {
       counts.count(parsed.event);
       if (parsed.key !== undefined) {
-        if (lastKey !== undefined && parsed.key > lastKey) rising++;
-        if (lastKey !== undefined && parsed.key < lastKey) falling++;
+        // Jumps of months are stamps from another clock (year-less syslog), not an order.
+        const comparable = lastKey !== undefined && Math.abs(parsed.key - lastKey) < COMPARABLE_MS;
+        if (comparable && parsed.key > lastKey!) rising++;
+        if (comparable && parsed.key < lastKey!) falling++;
         lastKey = parsed.key;
       }
       if (head.length < half) head.push(parsed);
@@ -86,43 +88,20 @@ function report(
   kept: ParsedEvent[],
   meta: { order: LogOrder; dropped: number; version: string | undefined; counts: Record<string, number> },
 ): AnalysisReport {
-  const classifier = createClassifier();
-  const aggregates = createAggregates();
-  let state = initialLifecycle();
-  const events: GunicornEvent[] = [];
-  const hardDeaths: Array<FindingInput["hardDeaths"][number]> = [];
-  const hups: Array<{ index: number; before: number; peak: number }> = [];
-  let version = meta.version;
-  for (const { event, key } of kept) {
-    const classified = classifier.classify(event, key);
-    const index = events.length;
-    events.push(classified);
-    aggregates.observe(classified);
-    const before = state;
-    state = foldEvent(state, classified);
-    if (classified.kind === "start" && classified.version) version = classified.version;
-    if (state.hardDeaths > before.hardDeaths && state.lastHardDeath && hardDeaths.length < 1000) {
-      hardDeaths.push({ index, death: state.lastHardDeath });
-    }
-    if (classified.kind === "master_signal" && classified.signal === "hup" && hups.length < 1000) {
-      hups.push({ index, before: before.workers.size, peak: state.workers.size });
-    }
-    const hup = hups[hups.length - 1];
-    if (hup && state.master.phase === "reloading") hup.peak = Math.max(hup.peak, state.workers.size);
-  }
+  const replayed = replay(kept);
+  const version = replayed.version ?? meta.version;
   const notes: string[] = [];
   if (meta.order === "newest-first") notes.push("The log is newest-first (timestamps decrease); it was put back in order.");
   if (meta.dropped > 0) notes.push(`${meta.dropped} events from the middle of the log were left out of the timeline; counts include them.`);
-  if (events.length === 0) notes.push("No gunicorn lifecycle lines were found.");
-  const findings = findFindings({ events, hardDeaths, hups, ...(version === undefined ? {} : { version }) });
+  if (replayed.events.length === 0) notes.push("No gunicorn lifecycle lines were found.");
   return {
     gunicornVersion: version ?? null,
-    events,
-    findings,
-    aggregates: { ...aggregates.result(), counts: meta.counts },
+    events: replayed.events,
+    findings: replayed.findings,
+    aggregates: { ...replayed.aggregates, counts: meta.counts },
     order: meta.order,
     droppedEvents: meta.dropped,
-    final: { master: state.master, workers: [...state.workers.values()] },
+    final: { master: replayed.final.master, workers: [...replayed.final.workers.values()] },
     notes,
   };
 }

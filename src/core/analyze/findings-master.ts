@@ -38,10 +38,16 @@ export function masterFindings(input: FindingInput): Finding[] {
   const boot = where(events, "worker_boot_error");
   if (boot.length > 0) {
     const text = messages(events, boot);
+    const halted = events.some((e) => (e.kind === "halt" && e.exitCode === 3) || (e.kind === "worker_exit_code" && e.code === 3));
+    const crashed = events.some((e) => e.kind === "worker_exit_code" && e.code === 255);
     findings.push({
       code: "worker-boot-error",
       severity: "critical",
-      message: `Workers failed to boot (exception while importing the app)${text.length ? `: ${text.join("; ")}` : ""}. Gunicorn halts with exit 3 ("Worker failed to boot.").`,
+      message:
+        `${boot.length} "Exception in worker process"${text.length ? `: ${text.join("; ")}` : ""}. ` +
+        (crashed && !halted
+          ? "The worker had booted, so it exited with 255 and was replaced."
+          : 'Before boot completes this halts gunicorn with exit 3 ("Worker failed to boot.").'),
       evidence: evidence(events, boot),
       fix: "Fix the import error shown in the traceback (missing module or setting); reproduce with `python -c 'import <module>'` in the same environment.",
     });
@@ -75,11 +81,11 @@ export function masterFindings(input: FindingInput): Finding[] {
   }
 
   for (const hup of input.hups) {
-    if (hup.before >= 1 && hup.peak >= 2 * hup.before) {
+    if (hup.before >= 1 && hup.peak > hup.before) {
       findings.push({
         code: "hup-doubling",
         severity: "info",
-        message: `HUP forked a full new generation before the old one exited: ${hup.peak} workers at once instead of ${hup.before}. HUP also resets the worker count to the configured \`workers\`.`,
+        message: `HUP forks a full new generation before the old one exits (2× workers for a moment; the log shows ${hup.peak} at once instead of ${hup.before}). HUP also resets the worker count to the configured \`workers\`.`,
         evidence: evidence(events, [hup.index]),
         fix: "Budget memory for 2× workers during reloads (or reload with TTOU/TTIN one worker at a time); with `--preload`, HUP does not reload code.",
       });

@@ -17,6 +17,7 @@ const RETIRE_EVENTS = 200;
 const OOM_MS = 30_000;
 const OOM_EVENTS = 40;
 const MAX_PIDS = 1024;
+const COMPARABLE_MS = 180 * 86_400_000;
 
 interface Mark {
   seq: number;
@@ -30,7 +31,8 @@ export interface Classifier {
 
 function within(mark: Mark | undefined, now: Mark, ms: number, events: number): boolean {
   if (!mark) return false;
-  if (mark.key !== undefined && now.key !== undefined) return Math.abs(now.key - mark.key) <= ms;
+  // Keys from different clocks (a year-less syslog stamp beside gunicorn's own) are not comparable.
+  if (mark.key !== undefined && now.key !== undefined && Math.abs(now.key - mark.key) < COMPARABLE_MS) return Math.abs(now.key - mark.key) <= ms;
   return now.seq - mark.seq <= events;
 }
 
