@@ -9,10 +9,9 @@ import { diagnose } from "../core/doctor/findings.js";
 import { renderDoctor } from "../core/doctor/render.js";
 import type { DoctorInput } from "../core/doctor/types.js";
 import { parseGunicornArgv } from "../core/profile/app-identity.js";
-import { gunicornVersion } from "../adapters/gunicorn-process.js";
 import { detectResources } from "../adapters/resources.js";
 import { splitAtDoubleDash } from "./argv.js";
-import { checkProfileApp, loadProfile } from "./plan.js";
+import { checkProfileApp, installedVersion, loadProfile } from "./plan.js";
 import type { Profile } from "../core/profile/types.js";
 
 function readText(path: string): string | null {
@@ -60,12 +59,7 @@ export default defineCommand({
     const cwd = process.cwd();
     const command = parseGunicornArgv(rest);
     const launcher = rest.length > 0 ? command.launcher : ["gunicorn"];
-    let version: string | null = null;
-    try {
-      version = await gunicornVersion(launcher);
-    } catch {
-      version = null;
-    }
+    const version = await installedVersion(rest);
     const configPath = command.userConfig !== null && !command.userConfig.startsWith("python:") ? resolve(cwd, command.userConfig.replace(/^file:/, "")) : resolve(cwd, "gunicorn.conf.py");
     const configText = readText(configPath);
     const input: DoctorInput = {

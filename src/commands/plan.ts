@@ -73,12 +73,18 @@ export function checkProfileApp(profile: Profile, argv: readonly string[], cwd: 
   }
 }
 
-async function installedVersion(argv: readonly string[]): Promise<string | null> {
+/**
+ * `gunicorn --version` through the app's launcher, or null when there is none. gunicorn 20.1 run as
+ * `python -m gunicorn` prints `__main__.py (version 20.1.0)`, which the adapter rejects; the version is
+ * still in its error message.
+ */
+export async function installedVersion(argv: readonly string[]): Promise<string | null> {
   const launcher = argv.length > 0 ? parseGunicornArgv(argv).launcher : ["gunicorn"];
   try {
     return await gunicornVersion(launcher);
-  } catch {
-    return null;
+  } catch (error) {
+    const printed = error instanceof Error ? /\(version ([^)\s]+)\)/.exec(error.message) : null;
+    return printed?.[1] ?? null;
   }
 }
 

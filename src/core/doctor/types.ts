@@ -5,16 +5,18 @@ import type { Profile } from "../profile/types.js";
 export type Severity = "error" | "warning" | "info";
 
 /** Stable kebab-case codes, each documented in docs/troubleshooting.md. */
-export type FindingCode =
-  | "gunicorn-missing"
-  | "timeout-shorter-than-boot"
-  | "boot-never-times-out"
-  | "workers-exceed-memory"
-  | "heartbeat-on-disk"
-  | "no-swap-small-box"
-  | "host-figures-in-container"
-  | "preload-unsafe"
-  | "env-overridden-by-cli";
+export const FINDING_CODES = [
+  "gunicorn-missing",
+  "timeout-shorter-than-boot",
+  "boot-never-times-out",
+  "workers-exceed-memory",
+  "heartbeat-on-disk",
+  "no-swap-small-box",
+  "host-figures-in-container",
+  "preload-unsafe",
+  "env-overridden-by-cli",
+] as const;
+export type FindingCode = (typeof FINDING_CODES)[number];
 
 export interface Finding {
   code: FindingCode;
