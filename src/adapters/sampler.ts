@@ -4,7 +4,7 @@
  * state and a fresh RSS for ~0.03 ms; `smaps_rollup` (PSS, USS, swap, anon) walks page tables for
  * ~0.7 ms, so it is refreshed every `memoryIntervalMs` (5 s), spread over the ticks. The accept backlog
  * comes from /proc/net/tcp{,6}, read only in the families where the listeners were found and only up
- * to them. Cgroup figures come from an injected reader. Timers are unref'd.
+ * to them. Cgroup figures come from `detectResources()` (injectable). Timers are unref'd.
  */
 import { performance } from "node:perf_hooks";
 import { parseChildren } from "../core/proc/children.js";
@@ -14,8 +14,9 @@ import { parseProcStat, type ProcStat } from "../core/proc/proc-stat.js";
 import { parseProcStatus } from "../core/proc/proc-status.js";
 import { memoryFromSmapsRollup } from "../core/proc/process-memory.js";
 import type { ProcessSample, Sample } from "../core/supervisor/sample.js";
-import { UNKNOWN_MEMORY, type BacklogFigures, type CgroupFigures, type MemoryFigures } from "../core/supervisor/snapshot.js";
+import { cgroupFigures, UNKNOWN_MEMORY, type BacklogFigures, type CgroupFigures, type MemoryFigures } from "../core/supervisor/snapshot.js";
 import { procTextReader, readListenBacklog, type ProcTextReader } from "./proc-reader.js";
+import { detectResources } from "./resources.js";
 
 export type NetTcpFile = "net/tcp" | "net/tcp6";
 
@@ -34,7 +35,7 @@ export interface SamplerOptions {
   readMemory?: (pid: number) => MemoryFigures | null;
   /** Backlog of the listeners on `ports` in one file, reading until `expected` were found. */
   readBacklog?: (file: NetTcpFile, ports: readonly number[], expected: number) => ListenBacklog | null;
-  /** Live cgroup figures; default none (wire `() => cgroupFigures(detectResources())`). */
+  /** Live cgroup figures; default `cgroupFigures(detectResources())` on the real /proc, none under another procRoot. */
   readCgroup?: () => CgroupFigures | null;
   /** The planned listen backlog: the limit is min(this, somaxconn) when the kernel does not report it. */
   configuredBacklog?: number | null;
@@ -77,7 +78,7 @@ export function createSampler(options: SamplerOptions): Sampler {
   const readText = options.readText ?? procTextReader(procRoot);
   const readMemory = options.readMemory ?? ((pid: number) => memoryOf(readText(`${pid}/smaps_rollup`)));
   const readBacklog = options.readBacklog ?? ((file: NetTcpFile, ports: readonly number[], expected: number) => readListenBacklog(`${procRoot}/${file}`, ports, expected));
-  const readCgroup = options.readCgroup ?? (() => null);
+  const readCgroup = options.readCgroup ?? (procRoot === "/proc" ? () => cgroupFigures(detectResources()) : () => null);
   const ports = options.ports ?? [];
   const selfPid = options.selfPid ?? process.pid;
   const now = options.now ?? (() => performance.now());
