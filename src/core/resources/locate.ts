@@ -46,20 +46,21 @@ function dirExists(read: Reader, dir: string, key: string): boolean {
 }
 
 /** On v2 a controller is usable in a group only if its cgroup.controllers lists it (when that file is readable). */
-function checkV2Enabled(read: Reader, location: ControllerLocation, controller: string): Located {
+function checkV2Enabled(read: Reader, location: ControllerLocation, controller: string, layout: CgroupVersion): Located {
   if (location.kind !== "found") return location;
   const chain = chainUpTo(location.mountPoint, location.dir);
+  const listed = location.version === "v2" ? read(`${location.dir}/cgroup.controllers`) : null;
+  const lists = listed !== null && listed.ok && listed.text.split(/\s+/).includes(controller);
+  // A cgroup2 tree beside v1 controllers (systemd's /sys/fs/cgroup/unified) carries no controllers: unless it
+  // says otherwise, the controller is simply not available there.
+  if (location.version === "v2" && layout === "hybrid" && location.mountPoint !== "/sys/fs/cgroup" && !lists) {
+    return { kind: "absent", reason: `the cgroup2 tree at ${location.mountPoint} sits beside v1 controllers and does not carry ${controller}` };
+  }
   if (!dirExists(read, location.dir, `${location.version} ${controller}`)) {
     return { kind: "unresolved", version: location.version, reason: `${location.dir} does not exist (is /sys mounted?)` };
   }
-  if (location.version === "v2") {
-    const listed = read(`${location.dir}/cgroup.controllers`);
-    if (listed.ok && !listed.text.split(/\s+/).includes(controller)) {
-      const reason = `${location.dir}/cgroup.controllers does not list ${controller}`;
-      // A cgroup2 tree beside v1 controllers (e.g. /sys/fs/cgroup/unified) carries no controllers at all.
-      if (location.mountPoint !== "/sys/fs/cgroup") return { kind: "absent", reason };
-      return { kind: "unresolved", version: "v2", reason };
-    }
+  if (listed !== null && listed.ok && !lists) {
+    return { kind: "unresolved", version: "v2", reason: `${location.dir}/cgroup.controllers does not list ${controller}` };
   }
   return { kind: "found", version: location.version, dir: location.dir, chain };
 }
@@ -79,15 +80,16 @@ export function locateControllers(read: Reader, notes: Notes): Layout {
   for (const line of cgroups.malformed) notes.warn(`ignored malformed /proc/self/cgroup line: ${line.slice(0, 120)}`);
   const badCgroupMounts = mountinfo.malformed.filter((line) => /\bcgroup2?\b/.test(line));
   for (const line of badCgroupMounts) notes.warn(`ignored malformed /proc/self/mountinfo line: ${line.slice(0, 120)}`);
+  const layout = layoutOf(mountinfo.mounts);
   const locate = (controller: string): Located => {
     const found = locateController(mountinfo.mounts, cgroups, controller);
     if (found.kind === "found" && found.note) notes.warn(found.note);
     if (found.kind === "absent" && badCgroupMounts.length > 0) {
       return { kind: "absent", reason: `cannot classify cgroup mounts: ${badCgroupMounts.length} malformed mountinfo line(s)` };
     }
-    return checkV2Enabled(read, found, controller);
+    return checkV2Enabled(read, found, controller, layout);
   };
-  return { layout: layoutOf(mountinfo.mounts), memory: locate("memory"), cpu: locate("cpu") };
+  return { layout, memory: locate("memory"), cpu: locate("cpu") };
 }
 
 /** The version a controller lives on, or null when it is not available. */
