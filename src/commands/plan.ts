@@ -31,8 +31,11 @@ type Format = (typeof FORMATS)[number];
 
 /** `--cpus`: a positive number (fractions allowed: a 0.5 CPU quota). */
 export function cpusFlag(value: string | undefined): number | undefined {
-  const n = numberFlag(value, "--cpus", { min: 0 });
-  if (n === 0) throw new GwardenError("E_NUMBER", `Expected \`--cpus\` to be a number > 0, got \`${value}\``);
+  if (value === undefined || value === "") return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new GwardenError("E_NUMBER", `Expected \`--cpus\` to be a number > 0 (like 1, 2 or 0.5), got \`${value}\``);
+  }
   return n;
 }
 

@@ -96,8 +96,10 @@ describe("plan output modes", () => {
 describe("plan refuses bad input", () => {
   it.each([
     [["--memory", "512Q"], /Expected --memory like 512M, 1G or 268435456, got `512Q`/],
-    [["--cpus", "-1"], /Expected `--cpus` to be a number ≥ 0, got `-1`/],
-    [["--cpus", "0"], /Expected `--cpus` to be a number > 0, got `0`/],
+    [["--cpus", "-1"], /Expected `--cpus` to be a number > 0 \(like 1, 2 or 0.5\), got `-1`/],
+    [["--cpus", "0"], /Expected `--cpus` to be a number > 0 \(like 1, 2 or 0.5\), got `0`/],
+    [["--cpus", "two"], /Expected `--cpus` to be a number > 0 \(like 1, 2 or 0.5\), got `two`/],
+    [["--max-connections", "5"], /Expected `--max-connections` to be an integer ≥ 11, got `5`/],
     [["--format", "yaml"], /Expected `--format` to be one of conf, args, env, json, k8s, got `yaml`/],
     [["--profile", "nope.json"], /No profile file at `nope.json`/],
     [["--profile", join(repoRoot, "test/fixtures/plan/profile-malformed.json")], /is not JSON/],

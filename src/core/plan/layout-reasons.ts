@@ -97,7 +97,7 @@ export function layoutReasons(layout: Layout, costs: AppCosts, policy: WorkerPol
           value: "1",
           reason: policy.allowThreads
             ? "the processes reach the CPU optimum: plain sync workers, where timeout is a hard per-request limit"
-            : "threads disabled (--no-threads): the app is not known to be thread-safe",
+            : policy.noThreadsReason,
         };
   const preload = layout.mode.preload;
   const alt = layout.alternative;

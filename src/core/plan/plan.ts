@@ -20,7 +20,7 @@ export function planGunicorn(input: PlanInput): Plan {
   const { resources, profile, policy } = input;
   const limitBytes = resources.memoryBytes;
   const costs = appCosts(profile);
-  const workerPolicy: WorkerPolicy = { cpus: resources.cpus, lowMemory: policy.lowMemory, allowThreads: policy.allowThreads };
+  const workerPolicy: WorkerPolicy = { cpus: resources.cpus, lowMemory: policy.lowMemory, ...threadsPolicy(input) };
   const ctx: BudgetContext = {
     limitBytes,
     lowMemory: policy.lowMemory,
@@ -127,6 +127,21 @@ export function planGunicorn(input: PlanInput): Plan {
   };
   const conflicts = findConflicts(policy.appArgv, base);
   return { ...base, conflicts };
+}
+
+/**
+ * Threads are off with --no-threads, and when the profile found preload unsafe: that almost always means
+ * state opened at import (one DB connection, SimpleLogin's app/db.py) that threads would share as well.
+ */
+function threadsPolicy({ policy, profile }: PlanInput): { allowThreads: boolean; noThreadsReason: string } {
+  if (!policy.allowThreads) return { allowThreads: false, noThreadsReason: "threads disabled (--no-threads): the app is not known to be thread-safe" };
+  if (profile !== null && !profile.preload.safe) {
+    return {
+      allowThreads: false,
+      noThreadsReason: `sync only: the profile found preload unsafe (${profile.preload.reason}), which usually means state opened at import, such as one DB connection, that threads would share too`,
+    };
+  }
+  return { allowThreads: true, noThreadsReason: "" };
 }
 
 function planWarnings(input: PlanInput, layout: ReturnType<typeof chooseLayout>, source: "measured" | "default", limitBytes: number): string[] {

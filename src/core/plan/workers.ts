@@ -15,6 +15,8 @@ export interface WorkerPolicy {
   cpus: number;
   lowMemory: boolean;
   allowThreads: boolean;
+  /** Why threads are off, when they are (for the reason). */
+  noThreadsReason: string;
 }
 
 /**

@@ -39,12 +39,24 @@ describe("planGunicorn on the tiers", () => {
 describe("the 256 MiB rule (baseline-lessons 2)", () => {
   it("never plans two non-preloaded ~110 MiB workers at 256 MiB, with gwarden in or out of the group", () => {
     for (const supervisorInGroup of [true, false]) {
-      const plan = planGunicorn(input(box(256, 1), slProfile(false), { supervisorInGroup }));
-      expect(plan.workers).toBe(1);
-      expect(plan.workerClass).toBe("gthread");
-      expect(plan.threads).toBeGreaterThan(1);
-      expect(fits(plan)).toBe(true);
+      for (const profile of [null, slProfile(false)]) {
+        const plan = planGunicorn(input(box(256, 1), profile, { supervisorInGroup }));
+        expect(plan.workers).toBe(1);
+        expect(fits(plan)).toBe(true);
+      }
     }
+  });
+
+  it("adds threads to the single worker when the app may be thread-safe", () => {
+    const plan = planGunicorn(input(box(256, 1)));
+    expect(plan).toMatchObject({ workers: 1, threads: 4, workerClass: "gthread" });
+    expect(plan.warnings.join("\n")).toMatch(/assumes the app is thread-safe/);
+  });
+
+  it("stays sync when the profile found preload unsafe (state shared from import breaks threads too)", () => {
+    const plan = planGunicorn(input(box(256, 1), slProfile(false)));
+    expect(plan).toMatchObject({ workers: 1, threads: 1, workerClass: "sync" });
+    expect(plan.reasons.threads?.reason).toMatch(/profile found preload unsafe/);
   });
 
   it("counts the supervisor only when it shares the cgroup", () => {
