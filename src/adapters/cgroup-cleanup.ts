@@ -2,22 +2,15 @@
  * Removal of sandbox cgroups: kill what is left inside (SIGKILL), wait (bounded) until cgroup.procs is
  * empty, rmdir. Also the small registry that removes still-open sandboxes on exit, SIGINT and SIGTERM.
  */
-import { readFileSync, rmdirSync, existsSync } from "node:fs";
+import { rmdirSync, existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { pidsIn } from "./cgroup-files.js";
 
 const open = new Set<string>();
 let hooked = false;
 
-function pids(dir: string): number[] {
-  try {
-    return readFileSync(`${dir}/cgroup.procs`, "utf8").split("\n").filter((l) => /^\d+$/.test(l)).map(Number);
-  } catch {
-    return [];
-  }
-}
-
 function killAll(dir: string): number {
-  const left = pids(dir);
+  const left = pidsIn(dir);
   for (const pid of left) {
     try {
       process.kill(pid, "SIGKILL");

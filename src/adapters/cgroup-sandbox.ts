@@ -4,16 +4,15 @@
  * (one directory in a delegated subtree). Every sandbox is removed by `remove()`, and still-open ones on
  * process exit, SIGINT and SIGTERM. Only groups this module created are ever touched.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { GwardenError } from "../core/error.js";
 import { parseMountInfo, v1Controllers } from "../core/cgroup/mountinfo.js";
 import { parseProcCgroup } from "../core/cgroup/proc-cgroup.js";
-import { locateController, unifiedMounts } from "../core/cgroup/mount-select.js";
-import { parseKeyValues } from "../core/cgroup/key-values.js";
-import { parseCgroupNumber } from "../core/cgroup/cgroup-number.js";
-import { chainUpTo, isWithin } from "../core/cgroup/cgroup-path.js";
+import { isWithin } from "../core/cgroup/cgroup-path.js";
 import { forgetOnExit, killAndRemoveSync, killAndRemove, removeOnExit } from "./cgroup-cleanup.js";
+import { counter, makeGroup, number, pidsIn, read, write } from "./cgroup-files.js";
+import { tryV2Parent, v2Parents } from "./cgroup-sandbox-v2.js";
 
 export interface SandboxOptions {
   /** Memory limit in bytes (v1 memory.limit_in_bytes, v2 memory.max). */
@@ -52,40 +51,9 @@ const PERIOD_US = 100_000;
 /** The shell program used by wrap(): $1 = number of cgroup.procs files, then the files, then the argv. */
 const ENTER_SCRIPT = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; exec "$@"';
 
-function read(path: string): string | null {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return null;
-  }
-}
-
-function write(path: string, value: string): void {
-  try {
-    writeFileSync(path, value);
-  } catch (error) {
-    throw new GwardenError("E_CGROUP", `Could not write ${value.trim()} to ${path}`, {
-      cause: error,
-      hint: "creating a sandbox needs root (or a delegated cgroup) and the memory controller",
-    });
-  }
-}
-
 function groupName(name: string | undefined): string {
   const label = (name ?? "sandbox").replace(/[^A-Za-z0-9-]/g, "-").slice(0, 40) || "sandbox";
   return `gwarden-${label}-${process.pid}-${randomBytes(4).toString("hex")}`;
-}
-
-function number(path: string): number | null {
-  const text = read(path);
-  if (text === null) return null;
-  const parsed = parseCgroupNumber(text);
-  return parsed.kind === "value" ? parsed.value : null;
-}
-
-function counter(path: string, key: string): number {
-  const text = read(path);
-  return text === null ? 0 : (parseKeyValues(text).get(key) ?? 0);
 }
 
 function readLayout(): { mounts: ReturnType<typeof parseMountInfo>["mounts"]; cgroups: ReturnType<typeof parseProcCgroup> } {
@@ -107,7 +75,7 @@ function v1MountPoint(layout: ReturnType<typeof readLayout>, controller: string)
 function createV1(options: Required<Pick<SandboxOptions, "memoryBytes" | "closeSwap">> & SandboxOptions, name: string, layout: ReturnType<typeof readLayout>): { memoryDir: string; cpuDir: string | null } {
   const memoryTop = v1MountPoint(layout, "memory")!;
   const memoryDir = `${memoryTop}/${name}`;
-  mkdirSync(memoryDir);
+  makeGroup(memoryDir);
   const dirs = [memoryDir];
   removeOnExit(dirs);
   try {
@@ -123,7 +91,7 @@ function createV1(options: Required<Pick<SandboxOptions, "memoryBytes" | "closeS
       if (cpuTop === memoryTop) cpuDir = memoryDir;
       else {
         cpuDir = `${cpuTop}/${name}`;
-        mkdirSync(cpuDir);
+        makeGroup(cpuDir);
         dirs.push(cpuDir);
         removeOnExit([cpuDir]);
       }
@@ -135,41 +103,6 @@ function createV1(options: Required<Pick<SandboxOptions, "memoryBytes" | "closeS
     killAndRemoveSync(dirs);
     forgetOnExit(dirs);
     throw error;
-  }
-}
-
-/** Candidate parents for a v2 sandbox: the mount root, then the ancestors of our own cgroup (a delegated subtree). */
-function v2Parents(layout: ReturnType<typeof readLayout>): string[] {
-  const mount = unifiedMounts(layout.mounts)[0];
-  if (!mount) return [];
-  const own = locateController(layout.mounts, layout.cgroups, "memory");
-  const ownDir = own.kind === "found" && own.version === "v2" ? own.dir : mount.mountPoint;
-  // Our own group holds processes, so it cannot take controllers for children ("no internal processes").
-  const chain = chainUpTo(mount.mountPoint, ownDir).slice(1).reverse();
-  return [...new Set([mount.mountPoint, ...chain])];
-}
-
-function tryV2Parent(parent: string, name: string, options: SandboxOptions & { closeSwap: boolean }): string | null {
-  const needed = options.cpus === undefined ? ["memory"] : ["memory", "cpu"];
-  // Only parents that already hand these controllers to their children: never reconfigure a group we did not create.
-  const enabled = (read(`${parent}/cgroup.subtree_control`) ?? "").split(/\s+/);
-  if (!needed.every((c) => enabled.includes(c))) return null;
-  const dir = `${parent}/${name}`;
-  try {
-    mkdirSync(dir);
-  } catch {
-    return null;
-  }
-  removeOnExit([dir]);
-  try {
-    write(`${dir}/memory.max`, String(options.memoryBytes));
-    if (options.closeSwap && existsSync(`${dir}/memory.swap.max`)) write(`${dir}/memory.swap.max`, "0");
-    if (options.cpus !== undefined) write(`${dir}/cpu.max`, `${Math.max(1000, Math.round(options.cpus * PERIOD_US))} ${PERIOD_US}`);
-    return dir;
-  } catch {
-    killAndRemoveSync([dir]);
-    forgetOnExit([dir]);
-    return null;
   }
 }
 
@@ -231,10 +164,4 @@ function sandboxHandle(name: string, version: "v1" | "v2", memoryDir: string, cp
   };
 }
 
-/** Pids listed in a group's cgroup.procs (empty when the group is gone). */
-export function pidsIn(dir: string): number[] {
-  return (read(`${dir}/cgroup.procs`) ?? "")
-    .split("\n")
-    .filter((line) => /^\d+$/.test(line))
-    .map(Number);
-}
+export { pidsIn };
