@@ -58,3 +58,6 @@ export type EventKind = GunicornEvent["kind"];
 
 /** The event of a given kind, e.g. `EventOf<"worker_signal">`. */
 export type EventOf<K extends EventKind> = Extract<GunicornEvent, { kind: K }>;
+
+/** An event without its `source`, for code that builds events (distributes over the union). */
+export type EventDraft = GunicornEvent extends infer E ? (E extends GunicornEvent ? Omit<E, "source"> : never) : never;

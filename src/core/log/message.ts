@@ -3,7 +3,7 @@
  * Matching is on the message text alone, so custom log formats degrade gracefully. Where the message
  * names a worker, that pid wins over the `[pid]` of the prefix (which is the emitting process).
  */
-import type { GunicornEvent, MasterSignal } from "../events/types.js";
+import type { EventDraft, GunicornEvent, MasterSignal } from "../events/types.js";
 import { signalFromNumber, signalFromText } from "./signals.js";
 
 /** Something a message says: an event, or a piece that completes a neighbouring event. */
@@ -25,10 +25,7 @@ type Build = (m: RegExpExecArray, ctx: MessageContext) => MessageMatch | undefin
 
 const MASTER_SIGNALS = new Set<string>(["hup", "ttin", "ttou", "term", "int", "quit", "usr1", "usr2", "winch"]);
 
-/** An event without its `source` (distributes over the union). */
-type Draft = GunicornEvent extends infer E ? (E extends GunicornEvent ? Omit<E, "source"> : never) : never;
-
-function ev(event: Draft, ctx: MessageContext, pid?: number): MessageMatch {
+function ev(event: EventDraft, ctx: MessageContext, pid?: number): MessageMatch {
   const who = pid ?? ctx.pid;
   return { type: "event", event: { ...event, source: "log", ...(who === undefined ? {} : { pid: who }) } as GunicornEvent };
 }

@@ -43,7 +43,19 @@ export function summarizeEvent(e: GunicornEvent): string {
       return `${head} ${e.message ?? ""}`.trimEnd();
     case "request_error":
       return `${head} ${e.path ?? e.message ?? ""}`.trimEnd();
-    default:
+    case "listening":
+    case "worker_boot":
+    case "worker_ready":
+    case "worker_exit":
+    case "worker_timeout":
+    case "max_requests_restart":
+    case "bind_error":
+    case "logging_error":
+    case "scale_up":
+    case "scale_down":
+    case "recycle":
+    case "boot_deadline_kill":
+    case "restart":
       return head;
   }
 }
