@@ -86,6 +86,7 @@ describe("plan output modes", () => {
     const json = gwarden(["plan", "--memory", "256M", "--cpus", "1", "--format", "json", "--", ...sl]);
     expect(json.stderr).toBe("");
     expect((JSON.parse(json.stdout) as { conflicts: Array<{ setting: string }> }).conflicts.map((c) => c.setting).sort()).toEqual(["timeout", "workers"]);
+    expect(JSON.parse(gwarden(["plan", "--memory", "512M", "--json"]).stdout)).toMatchObject({ schema: 1, inputs: { memoryBytes: 512 * 1024 * 1024 } });
     const explain = gwarden(["plan", "--memory", "512M", "--explain"]);
     expect(explain.stdout).toMatch(/^workers = \d+\n {2}why: /m);
     const summary = gwarden(["plan", "--memory", "512M"], { LOW_MEMORY_MODE: "true" });

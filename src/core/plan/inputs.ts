@@ -15,7 +15,10 @@ export interface WhatIf {
 
 /** The planner's figures from detected resources, with what-if overrides applied. */
 export function planResources(resources: Resources, whatIf: WhatIf = {}, devShm = true): PlanResources {
-  const warnings = [...resources.warnings];
+  // A what-if figure replaces detection: its warnings no longer apply.
+  const warnings = resources.warnings.filter(
+    (w) => !(whatIf.memoryBytes !== undefined && /^(host )?memory/i.test(w)) && !(whatIf.cpus !== undefined && /^cpu/i.test(w)),
+  );
   let memoryBytes: number;
   let memorySource: string;
   if (whatIf.memoryBytes !== undefined) {

@@ -27,6 +27,12 @@ describe("planResources", () => {
     expect(unknown.warnings.join(" ")).toMatch(/Pass --memory/);
   });
 
+  it("drops the detection warnings a what-if figure replaces", () => {
+    const r = { ...detected(null, null, 4096 * MiB), warnings: ["memory: no cgroup limit; falling back to host", "cpu: no usable cgroup cpu controller", "other"] };
+    expect(planResources(r, { memoryBytes: 256 * MiB }).warnings).toEqual(["cpu: no usable cgroup cpu controller", "other"]);
+    expect(planResources(r, { cpus: 1 }).warnings).toEqual(["memory: no cgroup limit; falling back to host", "other"]);
+  });
+
   it("lets what-if figures win", () => {
     expect(planResources(detected(512 * MiB, null, null), { memoryBytes: 256 * MiB, cpus: 1 })).toMatchObject({ memoryBytes: 256 * MiB, memorySource: "what-if (--memory)", cpus: 1, cpuSource: "what-if (--cpus)" });
   });
