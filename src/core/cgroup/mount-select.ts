@@ -8,11 +8,14 @@ import type { ProcCgroup } from "./proc-cgroup.js";
 import { malformedMentions, v1Entry } from "./proc-cgroup.js";
 import { components, joinPath, relativeBelow } from "./cgroup-path.js";
 
-/** A controller's resolution: found (with its version, directory and mount point) or not, with why. */
+/**
+ * A controller's resolution: found (version, directory, mount point); absent (no such controller here: host
+ * figures apply); or unresolved (it exists but cannot be read: its figures are unknown), each with why.
+ */
 export type ControllerLocation =
   | { kind: "found"; version: "v1" | "v2"; dir: string; mountPoint: string; note?: string }
   | { kind: "absent"; reason: string }
-  | { kind: "unresolved"; version: "v1" | "v2"; reason: string };
+  | { kind: "unresolved"; version: "v1" | "v2" | null; reason: string };
 
 const SYS_FS_CGROUP = "/sys/fs/cgroup";
 

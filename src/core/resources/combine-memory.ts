@@ -20,11 +20,19 @@ export function provenance(figure: Figure, source: FigureSource): Provenance {
 }
 
 /** Combines a cgroup memory report (or null when there is no memory controller) with the host figures. */
-export function combineMemory(report: MemoryReport | null, source: "cgroup-v1" | "cgroup-v2", host: MemInfo, notes: Notes, why: string): { memory: Memory; swap: Swap; oom: Oom } {
+export function combineMemory(
+  report: MemoryReport | null,
+  source: "cgroup-v1" | "cgroup-v2",
+  host: MemInfo,
+  notes: Notes,
+  why: string,
+  /** The controller exists but could not be read: the limit is unknown rather than "none, use the host". */
+  unresolved = false,
+): { memory: Memory; swap: Swap; oom: Oom } {
   const hostProv: Provenance = { source: "host", path: "/proc/meminfo" };
   let limit = report?.limit.value ?? null;
   if (report === null) {
-    notes.set("memory.limitBytes", { source: "host", path: "/proc/meminfo", reason: `no usable cgroup memory controller: ${why}` });
+    notes.set("memory.limitBytes", unresolved ? { source: "unknown", reason: `cgroup memory controller unreadable: ${why}` } : { source: "host", path: "/proc/meminfo", reason: `no usable cgroup memory controller: ${why}` });
     notes.warn(`memory: no usable cgroup memory controller (${why}); host figures used, which in a container describe the host`);
   } else if (limit === null) {
     const unknown = report.limit.value === null && "unknown" in report.limit && report.limit.unknown === true;

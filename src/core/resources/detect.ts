@@ -57,7 +57,7 @@ function detectCpu(read: Reader, cpu: Located, affinity: number, affinityProv: P
     else if (result.unknown.length > 0) notes.set("cpu.quota", { source: "unknown", reason: result.unknown.join("; ") });
     else notes.set("cpu.quota", { source, path: cpu.dir, reason: "no quota at any level" });
   } else {
-    notes.set("cpu.quota", { source: "unknown", reason: `no usable cgroup cpu controller: ${cpu.reason}` });
+    notes.set("cpu.quota", { source: cpu.kind === "unresolved" ? "unknown" : "host", reason: `no usable cgroup cpu controller: ${cpu.reason}` });
     notes.warn(`cpu: no usable cgroup cpu controller (${cpu.reason}); only the affinity count is used`);
   }
   notes.set("cpu.affinity", affinityProv);
@@ -76,7 +76,7 @@ export function detect(input: DetectInput): Resources {
   const { memory: mem, cpu } = located;
   const report = mem.kind === "found" ? (mem.version === "v1" ? readMemoryV1(read, mem.chain) : readMemoryV2(read, mem.chain)) : null;
   const memSource = mem.kind === "found" && mem.version === "v1" ? "cgroup-v1" : "cgroup-v2";
-  const combined = combineMemory(report, memSource, host, notes, whyAbsent(mem));
+  const combined = combineMemory(report, memSource, host, notes, whyAbsent(mem), mem.kind === "unresolved");
 
   let affinity = Number.isFinite(input.affinityCpus) ? Math.max(1, Math.floor(input.affinityCpus)) : 1;
   let affinityProv: Provenance = { source: "affinity", reason: "sched_getaffinity (os.availableParallelism)" };

@@ -57,7 +57,7 @@ function checkV2Enabled(read: Reader, location: ControllerLocation, controller: 
     return { kind: "absent", reason: `the cgroup2 tree at ${location.mountPoint} sits beside v1 controllers and does not carry ${controller}` };
   }
   if (!dirExists(read, location.dir, `${location.version} ${controller}`)) {
-    return { kind: "unresolved", version: location.version, reason: `${location.dir} does not exist (is /sys mounted?)` };
+    return { kind: "absent", reason: `${location.dir} does not exist (is /sys mounted?)` };
   }
   if (listed !== null && listed.ok && !lists) {
     return { kind: "unresolved", version: "v2", reason: `${location.dir}/cgroup.controllers does not list ${controller}` };
@@ -85,7 +85,7 @@ export function locateControllers(read: Reader, notes: Notes): Layout {
     const found = locateController(mountinfo.mounts, cgroups, controller);
     if (found.kind === "found" && found.note) notes.warn(found.note);
     if (found.kind === "absent" && badCgroupMounts.length > 0) {
-      return { kind: "absent", reason: `cannot classify cgroup mounts: ${badCgroupMounts.length} malformed mountinfo line(s)` };
+      return { kind: "unresolved", version: null, reason: `cannot classify cgroup mounts: ${badCgroupMounts.length} malformed mountinfo line(s)` };
     }
     return checkV2Enabled(read, found, controller, layout);
   };
