@@ -113,3 +113,38 @@ describe.skipIf(!v1Memory || process.getuid?.() !== 0)("cgroup sandbox (cgroup v
     expect(live.some((d) => existsSync(d))).toBe(false);
   });
 });
+
+describe("gwarden detect --root on a captured tree", () => {
+  const fixture = join(repoRoot, "test", "fixtures", "cgroup", "v1-docker-no-cgroupns");
+  beforeAll(() => {
+    if (!existsSync(join(repoRoot, "dist", "commands", "detect.js"))) {
+      try {
+        execFileSync("npx", ["tsc", "-p", "tsconfig.build.json", "--noEmitOnError", "false"], { cwd: repoRoot, stdio: "ignore" });
+      } catch {
+        // errors in other files do not stop ours from being emitted
+      }
+    }
+  }, 120_000);
+
+  test("--json prints exactly one JSON document with the contract fields", () => {
+    const out = run([process.execPath, cli, "detect", "--json", "--root", fixture]);
+    expect(out.status).toBe(0);
+    const doc = JSON.parse(out.stdout) as { memory: { limitBytes: number }; cpu: { quota: number }; cgroup: { version: string } };
+    expect(doc.memory.limitBytes).toBe(268435456);
+    expect(doc.cpu.quota).toBe(1.5);
+    expect(doc.cgroup.version).toBe("v1");
+  });
+
+  test("the human report names the file each figure came from, and warns on host fallback", () => {
+    const limited = run([process.execPath, cli, "detect", "--root", fixture]);
+    expect(limited.stdout).toMatch(/memory limit\s+256 MiB\s+cgroup-v1 \/sys\/fs\/cgroup\/memory\/memory\.limit_in_bytes/);
+    const bare = run([process.execPath, cli, "detect", "--root", join(repoRoot, "test", "fixtures", "cgroup", "no-cgroup-mounts")]);
+    expect(bare.stdout).toMatch(/warnings:\n {2}! memory: no usable cgroup memory controller/);
+  });
+
+  test("a --root that is not a directory is a usage error", () => {
+    const out = run([process.execPath, cli, "detect", "--root", join(repoRoot, "no-such-dir")]);
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain("--root");
+  });
+});
