@@ -27,6 +27,8 @@ export interface GunicornLaunch {
   onRecord?: (record: HookRecord) => void;
   /** gunicorn's stderr (its log), chunk by chunk. */
   onStderr?: (text: string) => void;
+  /** gunicorn's stdout, raw chunks (default: drained and dropped). */
+  onStdout?: (chunk: Buffer) => void;
   /** What this run is, for error messages (`1 worker, preload`). */
   label?: string;
 }
@@ -129,7 +131,8 @@ export async function startGunicorn(launch: GunicornLaunch, effects: GunicornEff
     tail = (tail + text).slice(-TAIL_BYTES);
     launch.onStderr?.(text);
   });
-  child.stdout?.resume();
+  if (launch.onStdout) child.stdout?.on("data", launch.onStdout);
+  else child.stdout?.resume();
   const channel = hookStream(child);
   if (channel) {
     readHookRecords(channel, (record) => {

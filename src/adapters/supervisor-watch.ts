@@ -1,0 +1,236 @@
+/**
+ * The watch loop's state for `gwarden run`: every event (hook channel, gunicorn's log, /proc, the
+ * cgroup OOM counter, gwarden's own actions) goes through one pipeline — de-duplicated (hooks and log
+ * lines report the same things), classified, folded into the lifecycle, kept in a bounded ring for the
+ * live views, appended to the JSONL event log, counted. Samples drive the checks: workers gone from the
+ * master's children without a word, workers past their boot deadline, new workers' oom_score_adj.
+ */
+import { createClassifier } from "../core/events/classify.js";
+import { eventFromHook } from "../core/events/from-hook.js";
+import type { HookRecord } from "../core/events/hook-record.js";
+import { foldEvent, initialLifecycle, type LifecycleState } from "../core/events/lifecycle.js";
+import type { EventKind, GunicornEvent } from "../core/events/types.js";
+import { createLogParser, type LogParser } from "../core/log/log-parser.js";
+import type { Plan } from "../core/plan/types.js";
+import { RingBuffer } from "../core/ring-buffer.js";
+import { bootDeadlineEvent, EMPTY_BOOT_CLOCK, noteBootEvent, noteBootSeen, overdueBoots, type BootClock } from "../core/run/boot-deadline.js";
+import { confirmOom, mayBeOom } from "../core/run/oom-confirm.js";
+import type { Sample } from "../core/supervisor/sample.js";
+import type { EventLog } from "./event-log.js";
+import { WORKER_OOM_SCORE_ADJ } from "./oom-score.js";
+
+export interface WatchEffects {
+  /** Monotonic milliseconds. */
+  now: () => number;
+  wallClock: () => Date;
+  kill: (pid: number, signal: NodeJS.Signals) => void;
+  /** Returns null on success, else why it failed. */
+  setOomScore: (pid: number, value: number) => string | null;
+  /** The cgroup's OOM-kill counter now, null when unknown. */
+  readOomKills: () => number | null;
+  /** One line of gwarden's own output (the caller prefixes it). */
+  say: (text: string) => void;
+}
+
+export interface WatchOptions {
+  plan: Plan | null;
+  bootDeadlineMs: number;
+  eventLog: EventLog | null;
+  ringSize?: number;
+  /** Called with the TCP ports gunicorn listens on, once known. */
+  onPorts?: (ports: number[]) => void;
+}
+
+const DEDUPE_MS = 10_000;
+const DEATHS = new Set<EventKind>(["worker_exit", "worker_exit_code", "worker_signal"]);
+const RUN_EVENTS = 400;
+
+/** The watch, shared by every master gwarden starts (the ring, log and counters span restarts). */
+export function createWatch(options: WatchOptions, effects: WatchEffects) {
+  const ring = new RingBuffer<GunicornEvent>(options.ringSize ?? 2000);
+  const counts: Partial<Record<EventKind, number>> = {};
+  const classifier = createClassifier();
+  const seen = new Map<string, number>();
+  let lifecycle: LifecycleState = initialLifecycle();
+  let clock: BootClock = EMPTY_BOOT_CLOCK;
+  let parser: LogParser = createLogParser();
+  let runEvents: GunicornEvent[] = [];
+  let lastSample: Sample | null = null;
+  let oomSeen: number | null = effects.readOomKills();
+  let logFailed = false;
+  const deadlineKilled = new Set<number>();
+  const deathSeen = new Set<number>();
+  const oomChecked = new Set<number>();
+  const scored = new Set<number>();
+  const vanished = new Map<number, number>();
+  const bootedAt = new Map<number, string>();
+  const readyAt = new Map<number, string>();
+  let scoreWarned = false;
+  /** The deadline is enforced only once the hook channel spoke: without post_worker_init records every worker would look hung. */
+  let hooksAlive = false;
+
+  const iso = (): string => effects.wallClock().toISOString();
+
+  function duplicate(event: GunicornEvent): boolean {
+    if (event.pid === undefined || event.source === "supervisor" || event.source === "cgroup") return false;
+    const key = `${event.kind}:${event.pid}`;
+    const at = effects.now();
+    const before = seen.get(key);
+    if (seen.size > 512) for (const [k, t] of seen) if (at - t > DEDUPE_MS) seen.delete(k);
+    seen.set(key, at);
+    return before !== undefined && at - before < DEDUPE_MS;
+  }
+
+  function record(event: GunicornEvent): void {
+    lifecycle = foldEvent(lifecycle, event);
+    clock = noteBootEvent(clock, event, effects.now());
+    ring.push(event);
+    counts[event.kind] = (counts[event.kind] ?? 0) + 1;
+    runEvents.push(event);
+    if (runEvents.length > RUN_EVENTS) runEvents = runEvents.slice(-RUN_EVENTS / 2);
+    if (options.eventLog && !logFailed) {
+      try {
+        options.eventLog.append(event);
+      } catch (error) {
+        logFailed = true;
+        effects.say(`warning: event log disabled: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  function scoreWorker(pid: number): void {
+    if (scored.has(pid)) return;
+    scored.add(pid);
+    const failed = effects.setOomScore(pid, WORKER_OOM_SCORE_ADJ);
+    if (failed !== null && failed !== "ENOENT" && !scoreWarned) {
+      scoreWarned = true;
+      effects.say(`warning: cannot raise worker ${pid}'s oom_score_adj (${failed}): the OOM killer may pick the master`);
+    }
+  }
+
+  function checkOom(event: GunicornEvent): void {
+    if (event.kind !== "worker_signal" || event.pid === undefined || oomChecked.has(event.pid) || !mayBeOom(event)) return;
+    oomChecked.add(event.pid);
+    const after = effects.readOomKills();
+    const victim = lastSample?.workers.find((w) => w.pid === event.pid)?.memory ?? null;
+    const others = (lastSample?.workers ?? []).filter((w) => w.pid !== event.pid && lifecycle.workers.has(w.pid)).map((w) => ({ pid: w.pid, memory: w.memory }));
+    const confirmed = confirmOom({
+      death: event,
+      oomBefore: oomSeen,
+      oomAfter: after,
+      victim,
+      cgroup: lastSample?.cgroup ?? null,
+      others,
+      ...(options.plan ? { plannedWorkers: options.plan.workers, recycleBytes: options.plan.recycleBytes } : {}),
+    });
+    if (after !== null) oomSeen = Math.max(oomSeen ?? 0, after);
+    if (confirmed) {
+      record(classifier.classify(confirmed));
+      effects.say(`oom-confirmed: ${confirmed.detail ?? ""}`);
+    }
+  }
+
+  /** The one entry for every event. */
+  function ingest(raw: GunicornEvent): void {
+    if (duplicate(raw)) return;
+    let event = classifier.classify(raw);
+    const pid = event.pid;
+    if (event.kind === "worker_signal" && pid !== undefined && deadlineKilled.has(pid) && event.cause !== "shutdown") {
+      event = { ...event, cause: "timeout-escalation", detail: "killed by gwarden at the boot deadline" };
+    }
+    record(event);
+    if (pid === undefined) return;
+    if (DEATHS.has(event.kind)) {
+      deathSeen.add(pid);
+      vanished.delete(pid);
+      bootedAt.delete(pid);
+      readyAt.delete(pid);
+      checkOom(event);
+    } else if (event.kind === "worker_boot") {
+      scoreWorker(pid);
+      bootedAt.set(pid, event.time ?? iso());
+    } else if (event.kind === "worker_ready") {
+      readyAt.set(pid, event.time ?? iso());
+    } else if (event.kind === "listening" && options.onPorts) {
+      const ports = [...event.address.matchAll(/:(\d+)(?:\b|$)/g)].map((m) => Number(m[1])).filter((p) => p > 0 && p < 65536);
+      if (ports.length > 0) options.onPorts([...new Set(ports)]);
+    }
+  }
+
+  /** Per-sample checks: silent deaths, new workers, the boot deadline. */
+  function onSample(sample: Sample): void {
+    const previous = lastSample;
+    lastSample = sample;
+    if (sample.master === null) return;
+    const now = effects.now();
+    const current = new Set(sample.workers.map((w) => w.pid));
+    for (const pid of previous?.master?.pid === sample.master.pid ? previous.workers.map((w) => w.pid) : []) {
+      if (!current.has(pid) && !deathSeen.has(pid) && !vanished.has(pid)) vanished.set(pid, now);
+    }
+    for (const [pid, since] of vanished) {
+      if (now - since < 900) continue;
+      vanished.delete(pid);
+      if (deathSeen.has(pid) || lifecycle.master.phase === "stopping") continue;
+      ingest({ kind: "worker_signal", pid, signal: "unknown", cause: "unknown", source: "proc", time: iso(), detail: "gone from the master's children with no hook or log record of its death" });
+      effects.say(`worker ${pid} died without a word from gunicorn (seen in /proc)`);
+    }
+    for (const pid of current) {
+      if (deathSeen.has(pid)) continue;
+      scoreWorker(pid);
+      if (!lifecycle.workers.has(pid)) clock = noteBootSeen(clock, pid, now, false);
+    }
+    if (lifecycle.master.phase === "stopping" || !hooksAlive) return;
+    for (const pid of overdueBoots(clock, now, options.bootDeadlineMs)) {
+      if (deadlineKilled.has(pid)) continue;
+      deadlineKilled.add(pid);
+      try {
+        effects.kill(pid, "SIGKILL");
+      } catch {
+        // Gone already.
+      }
+      const seconds = Math.round(options.bootDeadlineMs / 100) / 10;
+      ingest(bootDeadlineEvent(pid, seconds, iso()));
+      effects.say(`boot_deadline_kill: worker ${pid} was not ready ${seconds} s after it booted (a hung import?); killed it, gunicorn starts another`);
+    }
+  }
+
+  return {
+    ring,
+    counts,
+    get lifecycle() {
+      return lifecycle;
+    },
+    get lastSample() {
+      return lastSample;
+    },
+    bootedAt: bootedAt as ReadonlyMap<number, string>,
+    readyAt: readyAt as ReadonlyMap<number, string>,
+    /** A new master: fresh log parser and per-run state. */
+    attach(): void {
+      parser = createLogParser();
+      runEvents = [];
+      lastSample = null;
+      clock = EMPTY_BOOT_CLOCK;
+      vanished.clear();
+      hooksAlive = false;
+      oomSeen = effects.readOomKills() ?? oomSeen;
+    },
+    fromHook(hookRecord: HookRecord): void {
+      hooksAlive = true;
+      const event = eventFromHook(hookRecord);
+      if (event) ingest(event);
+    },
+    fromLogLine(line: string): void {
+      for (const parsed of parser.feed(line)) ingest(parsed.event);
+    },
+    endLog(): void {
+      for (const parsed of parser.end()) ingest(parsed.event);
+    },
+    emit: ingest,
+    onSample,
+    /** The events of the current master's life, for the diagnosis of its end. */
+    runEvents: (): readonly GunicornEvent[] => runEvents,
+  };
+}
+
+export type Watch = ReturnType<typeof createWatch>;

@@ -1,0 +1,76 @@
+/**
+ * Everything `run` decides before launching: the plan (with a --boot-deadline override), the rewritten
+ * gunicorn arguments and environment, the config text, the event log — and the lines that tell the
+ * user what was replaced and why.
+ */
+import { emitConf } from "../core/plan/emit-conf.js";
+import type { Plan } from "../core/plan/types.js";
+import { parseGunicornArgv } from "../core/profile/gunicorn-argv.js";
+import { rewriteArgv } from "../core/run/argv-rewrite.js";
+import { envConflicts } from "../core/run/env-conflicts.js";
+import { openEventLog, type EventLog } from "../adapters/event-log.js";
+import { pid1Warning } from "../adapters/pid1.js";
+import { planFromFlags, userConfigFor, type PlanFlags } from "./plan-setup.js";
+import { resolve } from "node:path";
+
+export interface RunSetup {
+  plan: Plan;
+  launcher: string[];
+  args: string[];
+  conf: string;
+  env: Record<string, string>;
+  eventLog: EventLog | null;
+}
+
+export interface RunSetupInput {
+  args: PlanFlags;
+  own: readonly string[];
+  rest: readonly string[];
+  cwd: string;
+  keepArgs: boolean;
+  bootDeadlineMs: number | null;
+  eventsPath: string;
+  say?: (text: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** One line summing the plan up. */
+function planLine(plan: Plan): string {
+  const mib = (b: number) => `${Math.round(b / 1048576)} MiB`;
+  return (
+    `plan: ${plan.workers} ${plan.workerClass} worker(s) × ${plan.threads} thread(s), timeout ${plan.timeout} s, graceful ${plan.gracefulTimeout} s, ` +
+    `boot deadline ${plan.bootDeadline} s, max_requests ${plan.maxRequests}±${plan.maxRequestsJitter}, preload ${plan.preload ? "on" : "off"}, ` +
+    `heartbeat in ${plan.workerTmpDir}; for ${mib(plan.inputs.memoryBytes)} (${plan.inputs.memorySource}), ${plan.inputs.cpus} CPU(s), profile: ${plan.inputs.profile}`
+  );
+}
+
+/** Plans, rewrites the command and opens the event log; prints what it decided. */
+export async function prepareRun(input: RunSetupInput): Promise<RunSetup> {
+  const say = input.say ?? ((text: string) => process.stderr.write(`gwarden: ${text}\n`));
+  const env = input.env ?? process.env;
+  let plan = await planFromFlags(input.args, input.own, input.rest, input.cwd);
+  if (input.bootDeadlineMs !== null) plan = { ...plan, bootDeadline: Math.max(1, Math.round(input.bootDeadlineMs / 1000)) };
+  const command = parseGunicornArgv(input.rest);
+  const rewritten = rewriteArgv(command, plan, { keepArgs: input.keepArgs });
+  const envDecision = envConflicts(env, plan, { keepArgs: input.keepArgs });
+  say(planLine(plan));
+  for (const warning of plan.warnings) say(`warning: ${warning}`);
+  for (const r of rewritten.replaced) say(r.message);
+  for (const w of rewritten.warnings) say(`warning: ${w}`);
+  for (const m of envDecision.messages) say(`warning: ${m}`);
+  const pid1 = pid1Warning();
+  if (pid1 !== null) say(`warning: ${pid1}`);
+  const eventLog = input.eventsPath === "" ? null : openEventLog({ path: resolve(input.cwd, input.eventsPath) });
+  return {
+    plan,
+    launcher: command.launcher,
+    args: rewritten.args,
+    conf: emitConf(plan, userConfigFor(input.rest, input.cwd)),
+    env: {
+      ...(envDecision.gunicornCmdArgs === "" ? {} : { GUNICORN_CMD_ARGS: envDecision.gunicornCmdArgs }),
+      GWARDEN_DB_POOL_SIZE: String(plan.database.poolSize),
+      GWARDEN_DB_MAX_OVERFLOW: String(plan.database.maxOverflow),
+    },
+    eventLog,
+  };
+}
