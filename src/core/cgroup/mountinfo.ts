@@ -47,7 +47,6 @@ export function parseMountLine(line: string): MountEntry | null {
   const parentId = Number(parent);
   if (!/^\d+$/.test(id ?? "") || !/^\d+$/.test(parent ?? "")) return null;
   if (root === undefined || mountPoint === undefined || mountOptions === undefined) return null;
-  if (!root.startsWith("/") && !root.startsWith("\\")) return null;
   const fsType = tokens[sep + 1] ?? "";
   const source = tokens[sep + 2] ?? "";
   const superOptions = tokens.slice(sep + 3).join(" ");

@@ -78,7 +78,7 @@ export function locateControllers(read: Reader, notes: Notes): Layout {
   const mountinfo = parseMountInfo(mountText);
   const cgroups = parseProcCgroup(cgroupText);
   for (const line of cgroups.malformed) notes.warn(`ignored malformed /proc/self/cgroup line: ${line.slice(0, 120)}`);
-  const badCgroupMounts = mountinfo.malformed.filter((line) => /\bcgroup2?\b/.test(line));
+  const badCgroupMounts = mountinfo.malformed.filter((line) => /(^|\s)cgroup2?(\s|$)/.test(line));
   for (const line of badCgroupMounts) notes.warn(`ignored malformed /proc/self/mountinfo line: ${line.slice(0, 120)}`);
   const layout = layoutOf(mountinfo.mounts);
   const locate = (controller: string): Located => {

@@ -120,3 +120,11 @@ describe("PSI, meminfo, memory.stat, cpu lists", () => {
     expect(countCpuList("")).toBeNull();
   });
 });
+
+describe("mountinfo lines that are not cgroups", () => {
+  test("an nsfs mount whose root is cgroup:[...] parses and is not a cgroup", () => {
+    const entry = parseMountLine("600 25 0:4 cgroup:[4026531835] /run/ns/cg rw - nsfs nsfs rw");
+    expect(entry?.fsType).toBe("nsfs");
+    expect(entry?.root).toBe("cgroup:[4026531835]");
+  });
+});
