@@ -56,6 +56,12 @@ export const MAX_REQUESTS_JITTER_FRACTION = 0.2;
 /** Memory recycling lets a worker grow by at most this share of its private size. */
 export const RECYCLE_GROWTH_FRACTION = 0.5;
 export const LOW_MEMORY_RECYCLE_GROWTH_FRACTION = 0.25;
+/**
+ * ...but at least this much (when the limit has room): a preloaded worker's small private size grows as
+ * refcount writes un-share pages, and recycling it every few MiB would be a restart storm.
+ */
+export const RECYCLE_MIN_GROWTH_BYTES = 32 * MiB;
+export const LOW_MEMORY_RECYCLE_MIN_GROWTH_BYTES = 16 * MiB;
 
 /** Listen backlog per unit of concurrency, and its bounds. */
 export const BACKLOG_PER_SLOT = 64;

@@ -6,11 +6,13 @@
 import type { PlanReason } from "./types.js";
 import {
   LOW_MEMORY_RECYCLE_GROWTH_FRACTION,
+  LOW_MEMORY_RECYCLE_MIN_GROWTH_BYTES,
   MAX_REQUESTS_JITTER_FRACTION,
   MAX_REQUESTS_MAX,
   MAX_REQUESTS_MIN,
   PEAK_REQUESTS_PER_WORKER_SECOND,
   RECYCLE_GROWTH_FRACTION,
+  RECYCLE_MIN_GROWTH_BYTES,
   RECYCLE_OVERHEAD_FACTOR,
 } from "./defaults.js";
 import { mib } from "./mib.js";
@@ -22,8 +24,8 @@ export interface RecyclePlan {
   reasons: Record<"maxRequests" | "maxRequestsJitter" | "recycleBytes", PlanReason>;
 }
 
-/** A preloaded worker's replacement is a fork: charge it a tenth of a second instead of the import. */
-const FORK_SECONDS = 0.1;
+/** Floor of the restart cost, for apps that import in no time. */
+const MIN_RESTART_SECONDS = 0.1;
 
 /** max_requests, jitter and the memory-recycling threshold. */
 export function planRecycling(args: {
@@ -37,13 +39,17 @@ export function planRecycling(args: {
   marginBytes: number;
 }): RecyclePlan {
   const { importSeconds, preload, lowMemory, workers, perWorkerBytes, limitBytes, plannedBytes, marginBytes } = args;
-  const restartSeconds = preload ? FORK_SECONDS : importSeconds;
-  const base = PEAK_REQUESTS_PER_WORKER_SECOND * RECYCLE_OVERHEAD_FACTOR * Math.max(restartSeconds, FORK_SECONDS);
+  // With preload the replacement is only a fork, but the exiting worker needs ~70 MiB more for a moment
+  // (baseline-lessons 9): recycle no more often than without preload.
+  const restartSeconds = Math.max(importSeconds, MIN_RESTART_SECONDS);
+  const base = PEAK_REQUESTS_PER_WORKER_SECOND * RECYCLE_OVERHEAD_FACTOR * restartSeconds;
   // Headroom left for growth: free space above the plan plus half the margin, per worker.
   const growthRoom = Math.max(0, limitBytes - plannedBytes + marginBytes / 2) / Math.max(1, workers);
   const growthShare = lowMemory ? LOW_MEMORY_RECYCLE_GROWTH_FRACTION : RECYCLE_GROWTH_FRACTION;
-  const allowedGrowth = Math.min(perWorkerBytes * growthShare, growthRoom);
-  const headroomFactor = Math.min(1, Math.max(0.25, allowedGrowth / (perWorkerBytes * growthShare || 1)));
+  const minGrowth = lowMemory ? LOW_MEMORY_RECYCLE_MIN_GROWTH_BYTES : RECYCLE_MIN_GROWTH_BYTES;
+  const wantedGrowth = Math.max(perWorkerBytes * growthShare, minGrowth);
+  const allowedGrowth = Math.min(wantedGrowth, growthRoom);
+  const headroomFactor = Math.min(1, Math.max(0.25, allowedGrowth / wantedGrowth));
   const lowFactor = lowMemory ? 0.5 : 1;
   const raw = base * headroomFactor * lowFactor;
   const maxRequests = Math.round(Math.min(MAX_REQUESTS_MAX, Math.max(MAX_REQUESTS_MIN, raw)) / 1000) * 1000;
@@ -59,7 +65,7 @@ export function planRecycling(args: {
         value: String(maxRequests),
         reason:
           "a safety net against leaks, sized so a recycle (which " +
-          (preload ? "is only a fork with preload" : "re-imports the app without preload") +
+          (preload ? "with preload forks a cold worker while the old one briefly needs extra memory to exit" : "re-imports the app without preload") +
           ") costs under 1 % of a worker's time at a high request rate; gwarden run recycles by memory first, so this can stay large" +
           (lowMemory ? "; halved in low-memory mode" : ""),
         arithmetic: `${PEAK_REQUESTS_PER_WORKER_SECOND} req/s × ${RECYCLE_OVERHEAD_FACTOR} × ${restartSeconds} s restart × ${headroomFactor.toFixed(2)} headroom${lowMemory ? " × 0.5 low-memory" : ""} = ${Math.round(raw)} → clamp [${MAX_REQUESTS_MIN}, ${MAX_REQUESTS_MAX}], round to 1000 = ${maxRequests}`,
@@ -71,8 +77,8 @@ export function planRecycling(args: {
       },
       recycleBytes: {
         value: `${mib(recycleBytes)} MiB`,
-        reason: `gwarden run recycles a worker whose private memory passes this: its planned size plus the growth the limit can absorb (at most ${Math.round(growthShare * 100)} %)`,
-        arithmetic: `${mib(perWorkerBytes)} + min(${mib(perWorkerBytes)} × ${growthShare}, (${mib(limitBytes)} − ${mib(plannedBytes)} + ${mib(marginBytes)} ÷ 2) ÷ ${workers}) = ${mib(recycleBytes)} MiB`,
+        reason: `gwarden run recycles a worker whose private memory passes this: its planned size plus the growth the limit can absorb (${Math.round(growthShare * 100)} % of it, at least ${mib(minGrowth)} MiB, when there is room)`,
+        arithmetic: `${mib(perWorkerBytes)} + min(max(${mib(perWorkerBytes)} × ${growthShare}, ${mib(minGrowth)}), (${mib(limitBytes)} − ${mib(plannedBytes)} + ${mib(marginBytes)} ÷ 2) ÷ ${workers}) = ${mib(recycleBytes)} MiB`,
       },
     },
   };

@@ -215,3 +215,12 @@ describe("warnings", () => {
     expect(plan.workerTmpDir).toBe("/tmp");
   });
 });
+
+describe("recycling a preloaded worker", () => {
+  it("allows at least 32 MiB of growth when there is room, so refcount un-sharing is no restart storm", () => {
+    const plan = planGunicorn(input(box(2048, 2), slProfile(true)));
+    expect(plan.preload).toBe(true);
+    expect(plan.recycleBytes - plan.memory.perWorkerBytes).toBe(32 * MiB);
+    expect(plan.maxRequests).toBe(96_000);
+  });
+});
