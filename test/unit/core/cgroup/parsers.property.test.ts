@@ -11,6 +11,8 @@ import { countCpuList, affinityFromStatus } from "../../../../src/core/cgroup/cp
 import { inactiveFile, hierarchicalLimit } from "../../../../src/core/cgroup/memory-stat.js";
 import { parseKeyValues } from "../../../../src/core/cgroup/key-values.js";
 import { detect } from "../../../../src/core/resources/detect.js";
+import { resolveInMount } from "../../../../src/core/cgroup/mount-select.js";
+import { isWithin } from "../../../../src/core/cgroup/cgroup-path.js";
 
 // Text that looks a bit like the real files: digits, colons, slashes, spaces, dashes, newlines, words.
 const fileLike = fc.oneof(
@@ -55,6 +57,21 @@ describe("detect never throws", () => {
         if (resources.memory.limitBytes !== null) expect(resources.memory.limitBytes).toBeGreaterThanOrEqual(0);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe("mount-root vs cgroup-path resolution", () => {
+  const segment = fc.constantFrom("a", "b", "ab", "..", ".", "", "docker", "x:y");
+  const path = fc.array(segment, { maxLength: 5 }).map((parts) => `/${parts.join("/")}`);
+  test("a resolved directory always lies within the mount point", () => {
+    fc.assert(
+      fc.property(path, path, (root, cgroupPath) => {
+        const mount = { mountId: 1, parentId: 0, root, mountPoint: "/sys/fs/cgroup/memory", mountOptions: "rw", fsType: "cgroup", source: "cgroup", superOptions: "rw,memory" };
+        const dir = resolveInMount(mount, cgroupPath);
+        if (dir !== null) expect(isWithin("/sys/fs/cgroup/memory", dir)).toBe(true);
+      }),
+      { numRuns: 500 },
     );
   });
 });
