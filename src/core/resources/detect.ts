@@ -98,8 +98,9 @@ export function detect(input: DetectInput): Resources {
     cpu: readPressure(read, notes, "pressure.cpu", cpu.kind === "found" && cpu.version === "v2" ? `${cpu.dir}/cpu.pressure` : null, "/proc/pressure/cpu"),
     io: readPressure(read, notes, "pressure.io", unifiedDir === null ? null : `${unifiedDir}/io.pressure`, "/proc/pressure/io"),
   };
-  const version = overallVersion(memoryVersion, cpuVersion);
-  notes.set("cgroup.version", { source: version === "none" ? "unknown" : version === "v1" ? "cgroup-v1" : "cgroup-v2", path: "/proc/self/mountinfo", reason: `memory on ${memoryVersion ?? "none"}, cpu on ${cpuVersion ?? "none"}; host layout ${located.layout}` });
+  const version = overallVersion(memoryVersion, cpuVersion, located.layout);
+  const controllers = memoryVersion ?? cpuVersion;
+  notes.set("cgroup.version", { source: controllers === null ? "unknown" : controllers === "v1" ? "cgroup-v1" : "cgroup-v2", path: "/proc/self/mountinfo", reason: `memory on ${memoryVersion ?? "none"}, cpu on ${cpuVersion ?? "none"}; host layout ${located.layout}` });
   return {
     cgroup: {
       version,

@@ -97,9 +97,14 @@ export function controllerVersion(located: Located): "v1" | "v2" | null {
   return located.kind === "absent" ? null : located.version;
 }
 
-/** The overall version: the controllers' shared version, "hybrid" when they differ, "none" without any. */
-export function overallVersion(memory: "v1" | "v2" | null, cpu: "v1" | "v2" | null): CgroupVersion {
+/**
+ * The overall version: "hybrid" for systemd's hybrid layout (resource controllers on v1 beside a cgroup2
+ * mount) and when memory and cpu sit on different versions; else the controllers' shared version;
+ * "none" without any. A v2 host with a stray v1 hierarchy (a freezer) stays "v2".
+ */
+export function overallVersion(memory: "v1" | "v2" | null, cpu: "v1" | "v2" | null, layout: CgroupVersion): CgroupVersion {
   if (memory === null && cpu === null) return "none";
-  if (memory === null || cpu === null || memory === cpu) return (memory ?? cpu)!;
-  return "hybrid";
+  if (memory !== null && cpu !== null && memory !== cpu) return "hybrid";
+  const version = (memory ?? cpu)!;
+  return version === "v1" && layout === "hybrid" ? "hybrid" : version;
 }
