@@ -24,8 +24,10 @@ export interface ProfileRunOptions {
   cwd: string;
   env?: Record<string, string>;
   bootTimeoutMs: number;
-  /** Warm-up rounds per URL. */
+  /** Warm-up rounds per URL (the warm-up stops after the first round with a failure). */
   rounds: number;
+  /** Deadline of one warm-up request (default 15 s). */
+  requestTimeoutMs?: number;
   /** Directory holding proc/ (default "/"). */
   root?: string;
   /** Called with the live process, so a signal handler can stop it. */
@@ -145,10 +147,12 @@ export async function runProfileMode(spec: ProfileRunSpec, options: ProfileRunOp
     result.bootSeconds = bootSeconds(records).map((s) => Math.round(s * 1000) / 1000);
 
     const probes = new Map<string, ProbeResult[]>(options.urls.map((u) => [u, []]));
+    const probeOptions = { timeoutMs: options.requestTimeoutMs ?? 15_000 };
     for (let round = 0; round < options.rounds; round++) {
       for (const url of options.urls) {
-        probes.get(url)!.push(...(await probeMany(HOST, port, url, 2 * spec.workers, spec.workers)));
+        probes.get(url)!.push(...(await probeMany(HOST, port, url, 2 * spec.workers, spec.workers, probeOptions)));
       }
+      if ([...probes.values()].some((list) => list.some((p) => !p.ok))) break;
     }
     result.urls = options.urls.map((url) => summarizeUrl(url, probes.get(url)!));
     const requestPids = new Set(gunicorn.records.filter((r) => r.hook === "pre_request").map((r) => r.pid));

@@ -19,6 +19,16 @@ import { numberFlag, repeatedFlag, splitAtDoubleDash } from "./argv.js";
 
 const DEFAULT_OUT = ".gwarden/profile.json";
 
+/**
+ * A warm-up request's deadline: 15 s in the plain run; in the preload runs 20 × the slowest URL's
+ * median there, within 3–15 s, so a request stuck on a shared connection fails fast.
+ */
+function warmupTimeoutMs(single: ProfileRunResult | undefined): number {
+  if (!single) return 15_000;
+  const slowest = Math.max(0, ...single.urls.map((u) => u.ms ?? 0));
+  return Math.min(15_000, Math.max(3_000, Math.round(20 * slowest)));
+}
+
 /** Stops the running gunicorn on Ctrl-C / TERM, then exits with 128 + signal. */
 function stopOnSignals(current: () => GunicornProcess | null): () => void {
   const handler = (signal: NodeJS.Signals): void => {
@@ -82,6 +92,7 @@ export default defineCommand({
           cwd,
           bootTimeoutMs: bootTimeout * 1000,
           rounds: 3,
+          requestTimeoutMs: warmupTimeoutMs(runs[0]),
           onStart: (p) => (current = p),
         });
         current = null;
