@@ -227,6 +227,19 @@ export function createWatch(options: WatchOptions, effects: WatchEffects) {
       for (const parsed of parser.end()) ingest(parsed.event);
     },
     emit: ingest,
+    /** On a stop: kills the workers still booting (they hold no request; a hung import would only stall the stop). */
+    killBooting(): number[] {
+      if (!hooksAlive) return [];
+      const pids = [...clock.keys()];
+      for (const pid of pids) {
+        try {
+          effects.kill(pid, "SIGKILL");
+        } catch {
+          // Gone already.
+        }
+      }
+      return pids;
+    },
     onSample,
     /** The events of the current master's life, for the diagnosis of its end. */
     runEvents: (): readonly GunicornEvent[] => runEvents,

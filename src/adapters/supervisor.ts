@@ -124,6 +124,8 @@ export async function supervise(options: SuperviseOptions, overrides: Partial<Su
         master = { ...master, state: "stopping" };
         fx.say(`${signal}: stopping gunicorn gracefully (TERM to the master; up to ${Math.round(options.gracefulTimeoutMs / 1000)} s for in-flight requests; again for a quick stop)`);
         void current.stop(options.gracefulTimeoutMs + 5000);
+        const booting = watch.killBooting();
+        if (booting.length > 0) fx.say(`killed ${booting.length} worker(s) still booting (${booting.join(", ")}): they hold no request`);
       } else if (count === 2) {
         fx.say(`${signal} again: quick stop (INT to the master)`);
         send(fx, current.pid, "SIGINT");

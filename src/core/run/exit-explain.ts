@@ -27,13 +27,22 @@ export function exitCodeOf(exit: BootExit): number {
 
 /** The most telling diagnosis among the events, newest first: load errors, boot errors, bind, crashes. */
 export function diagnose(events: readonly GunicornEvent[], stderrTail = ""): string | null {
-  for (let i = events.length - 1; i >= 0; i--) {
-    const e = events[i]!;
-    if (e.kind === "app_load_error") return `app fails to load: ${e.message}`;
-    if (e.kind === "worker_boot_error" && e.message) return `app fails to import: ${e.message}`;
-    if (e.kind === "bind_error") return `cannot bind${e.address ? ` ${e.address}` : ""}: ${e.message}`;
-    if (e.kind === "master_crash") return `the master crashed: ${e.message}`;
-  }
+  const newest = <T>(pick: (e: GunicornEvent) => T | null): T | null => {
+    for (let i = events.length - 1; i >= 0; i--) {
+      const found = pick(events[i]!);
+      if (found !== null) return found;
+    }
+    return null;
+  };
+  // The app's own error first: a HaltServer crash after it is only its consequence.
+  const app = newest((e) =>
+    e.kind === "app_load_error" ? `app fails to load: ${e.message}` : e.kind === "worker_boot_error" && e.message ? `app fails to import: ${e.message}` : null,
+  );
+  if (app !== null) return app;
+  const bind = newest((e) => (e.kind === "bind_error" ? `cannot bind${e.address ? ` ${e.address}` : ""}: ${e.message}` : null));
+  if (bind !== null) return bind;
+  const crash = newest((e) => (e.kind === "master_crash" ? `the master crashed: ${e.message}` : null));
+  if (crash !== null) return crash;
   const halt = /HaltServer: <HaltServer '([^']*)' (\d+)>/.exec(stderrTail);
   if (halt) return `gunicorn halted: ${halt[1]} (HaltServer ${halt[2]})`;
   const line = errorLine(stderrTail);

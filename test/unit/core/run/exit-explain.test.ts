@@ -43,3 +43,15 @@ describe("explainExit", () => {
     expect(explainExit({ code: 0, signal: null }, parse(IMPORT_FAIL))).toEqual({ exitCode: 0, meaning: "gunicorn stopped cleanly", diagnosis: null });
   });
 });
+
+describe("diagnose", () => {
+  it("prefers the app's error to the HaltServer crash that followed it (26.x race)", () => {
+    const events: GunicornEvent[] = [
+      { kind: "worker_boot_error", pid: 11, message: "RuntimeError: example app: IMPORT_FAIL=1 asked the import to fail", source: "log" },
+      { kind: "master_crash", pid: 10, message: "HaltServer: Worker failed to boot. (exit 3)", source: "log" },
+    ];
+    expect(explainExit({ code: 1, signal: null }, events, "gunicorn.errors.HaltServer: <HaltServer 'Worker failed to boot.' 3>").diagnosis).toBe(
+      "app fails to import: RuntimeError: example app: IMPORT_FAIL=1 asked the import to fail",
+    );
+  });
+});

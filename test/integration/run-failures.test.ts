@@ -1,0 +1,53 @@
+/**
+ * `gwarden run` when things go wrong, on real gunicorn 20.1.0 and 26.2.2 inside real memory cgroups: a
+ * worker pushed over the limit is OOM-killed, reported as `oom-confirmed` with its pid, the master
+ * survives and service recovers; an app that fails to import makes gwarden give up with a non-zero exit
+ * and the app's own error in its last lines.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { readEventLog } from "../../src/adapters/event-log.js";
+import { gunicornReleases } from "../helpers/gunicorns.js";
+import { MiB, ownLines, startRun, until, type GwardenRun } from "./run-harness.js";
+
+const releases = gunicornReleases().filter((r) => r.version === "20.1.0" || r.version.startsWith("26."));
+const runs: GwardenRun[] = [];
+afterEach(async () => {
+  for (const run of runs.splice(0)) await run.close();
+});
+
+describe.each(releases.map((r) => [r.version, r] as const))("gwarden run on gunicorn %s", (_version, release) => {
+  it("confirms an OOM kill of a worker by its pid, keeps the master, and recovers", async () => {
+    const run = await startRun({ release, memoryBytes: 300 * MiB, env: { EXAMPLE_FAULTS: "1" } });
+    runs.push(run);
+    await until("/healthz 200", async () => (await run.api("/healthz")).status === 200);
+    const before = JSON.parse((await run.api("/api/state")).body) as { master: { pid: number }; workers: { pid: number }[] };
+    const hog = await run.app("/hog?mb=400", 30_000);
+    expect(hog.status).not.toBe(200);
+    const events = await until("oom-confirmed", () => {
+      const all = readEventLog(run.eventsPath);
+      return all.some((e) => e.kind === "worker_signal" && e.cause === "oom-confirmed") ? all : null;
+    });
+    const oom = events.find((e) => e.kind === "worker_signal" && e.cause === "oom-confirmed")!;
+    expect(before.workers.map((w) => w.pid)).toContain(oom.pid);
+    expect(oom.kind === "worker_signal" && oom.detail).toMatch(/cgroup usage \d+ MiB of limit 300 MiB/);
+    expect(run.sandbox.oomKills()).toBeGreaterThanOrEqual(1);
+    await until("the app answering again", async () => (await run.app("/health")).status === 200);
+    const after = JSON.parse((await run.api("/api/state")).body) as { master: { pid: number; state: string } };
+    expect(after.master).toMatchObject({ pid: before.master.pid, state: "running" });
+    expect(run.stderr()).toContain("oom-confirmed: worker");
+    run.child.kill("SIGTERM");
+    expect((await run.exited).code).toBe(0);
+  });
+
+  it("gives up on an app that fails to import, exiting non-zero with the app's error last", async () => {
+    const run = await startRun({ release, memoryBytes: 512 * MiB, flags: ["--max-restarts", "1"], env: { EXAMPLE_FAULTS: "1", IMPORT_FAIL: "1" } });
+    runs.push(run);
+    const exit = await run.exited;
+    expect(exit.code).not.toBe(0);
+    expect(exit.code).not.toBeNull();
+    const last = ownLines(run.stderr(), 2).join("\n");
+    expect(last).toContain("IMPORT_FAIL=1 asked the import to fail");
+    expect(last).toContain("giving up");
+    expect(readEventLog(run.eventsPath).filter((e) => e.kind === "restart")).toHaveLength(1);
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * Runs the built CLI (`node dist/cli.js run ...`) inside a real memory cgroup, so gwarden and gunicorn
+ * share the limit as they would in a container, and gives tests its output, its HTTP API, the app's
+ * port and its exit. Everything (processes, cgroup, temp dir) is removed by `close()`, even after a
+ * failed assertion.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { get } from "node:http";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createSandbox, type Sandbox } from "../../src/adapters/cgroup-sandbox.js";
+import { freePort } from "../../src/adapters/free-port.js";
+import { probe, type ProbeResult } from "../../src/adapters/http-probe.js";
+import type { GunicornRelease } from "../helpers/gunicorns.js";
+import { exampleDir, repoRoot } from "../helpers/gunicorns.js";
+
+export const MiB = 1048576;
+
+export interface RunOptions {
+  release: GunicornRelease;
+  memoryBytes: number;
+  /** gwarden's own flags (before `--`). */
+  flags?: string[];
+  /** gunicorn arguments after the launcher and before the spec. */
+  gunicornArgs?: string[];
+  env?: Record<string, string>;
+}
+
+export interface GwardenRun {
+  child: ChildProcess;
+  sandbox: Sandbox;
+  apiPort: number;
+  appPort: number;
+  eventsPath: string;
+  stderr(): string;
+  /** Resolves with the exit once gwarden has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** GET on gwarden's API: status and the whole body. */
+  api(path: string): Promise<{ status: number | null; body: string }>;
+  app(path: string, timeoutMs?: number): Promise<ProbeResult>;
+  close(): Promise<void>;
+}
+
+/** Polls `probe` every 200 ms until it returns something truthy. */
+export async function until<T>(what: string, check: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Starts gwarden run on the example app inside a fresh cgroup. */
+export async function startRun(options: RunOptions): Promise<GwardenRun> {
+  const sandbox = await createSandbox({ memoryBytes: options.memoryBytes, name: "run" });
+  const dir = mkdtempSync(join(tmpdir(), "gwarden-run-"));
+  const apiPort = await freePort();
+  const appPort = await freePort();
+  const eventsPath = join(dir, "events.jsonl");
+  const argv = [
+    process.execPath,
+    join(repoRoot, "dist", "cli.js"),
+    "run",
+    "--listen",
+    `127.0.0.1:${apiPort}`,
+    "--events",
+    eventsPath,
+    ...(options.flags ?? []),
+    "--",
+    ...options.release.command,
+    "--chdir",
+    exampleDir,
+    "-b",
+    `127.0.0.1:${appPort}`,
+    ...(options.gunicornArgs ?? []),
+    "app:app",
+  ];
+  const child = spawn(sandbox.wrap(argv)[0]!, sandbox.wrap(argv).slice(1), {
+    cwd: dir,
+    env: { ...process.env, ...options.release.env, GWARDEN_EXAMPLE_DB: join(dir, "app.sqlite"), ...options.env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr!.setEncoding("utf8");
+  child.stderr!.on("data", (text: string) => {
+    stderr += text;
+    if (process.env.GWARDEN_TEST_VERBOSE) process.stderr.write(text);
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  return {
+    child,
+    sandbox,
+    apiPort,
+    appPort,
+    eventsPath,
+    stderr: () => stderr,
+    exited,
+    api: (path) => fetchText(apiPort, path),
+    app: (path, timeoutMs = 10_000) => probe("127.0.0.1", appPort, path, { timeoutMs }),
+    async close() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await sandbox.remove();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One GET with the whole body; status null when nothing answered. */
+export function fetchText(port: number, path: string): Promise<{ status: number | null; body: string }> {
+  return new Promise((resolve) => {
+    const req = get({ host: "127.0.0.1", port, path, agent: false, timeout: 5000 }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? null, body }));
+      res.on("error", () => resolve({ status: null, body }));
+    });
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.on("error", () => resolve({ status: null, body: "" }));
+  });
+}
+
+/** Events from `/api/events`. */
+export async function apiEvents(run: GwardenRun): Promise<Record<string, unknown>[]> {
+  const result = await run.api("/api/events?since=0");
+  if (result.status !== 200) return [];
+  return (JSON.parse(result.body) as { events: Record<string, unknown>[] }).events;
+}
+
+/** The last `n` lines gwarden itself wrote (prefixed `gwarden:`). */
+export function ownLines(stderr: string, n: number): string[] {
+  return stderr.split("\n").filter((line) => line.startsWith("gwarden:")).slice(-n);
+}
