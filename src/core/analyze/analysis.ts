@@ -34,7 +34,7 @@ export interface Analysis {
   finish(): AnalysisReport;
 }
 
-const DEFAULT_MAX_EVENTS = 100_000;
+const DEFAULT_MAX_EVENTS = 50_000;
 const COMPARABLE_MS = 180 * 86_400_000;
 
 /** A fresh analysis; `maxEvents` bounds the events kept in memory. */

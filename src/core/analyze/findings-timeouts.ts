@@ -73,6 +73,7 @@ export function timeoutFindings(input: FindingInput): { findings: Finding[]; exp
     }
   }
 
+  const aliveAt = new Map(list.map((t, i) => [t.index, alive[i] ?? 1]));
   const timed = list.filter((t) => t.at !== undefined && !explained.has(t.index));
   const storms: Timeout[][] = [];
   for (let i = 0; i < timed.length; ) {
@@ -80,7 +81,7 @@ export function timeoutFindings(input: FindingInput): { findings: Finding[]; exp
     while (j < timed.length && timed[j]!.at! - timed[i]!.at! <= 2000) j++;
     const group = timed.slice(i, j);
     const pids = new Set(group.map((t) => t.pid));
-    const liveThen = alive[list.indexOf(group[0]!)] ?? 1;
+    const liveThen = aliveAt.get(group[0]!.index) ?? 1;
     if (pids.size >= 2 && pids.size >= 0.75 * liveThen) storms.push(group);
     i = j;
   }

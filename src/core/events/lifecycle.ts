@@ -61,6 +61,8 @@ function ms(time: string | undefined): number | undefined {
 }
 
 const DEAD_RING = 64;
+/** Live workers kept at most: pids whose death was never logged (truncated logs) must not pile up. */
+const MAX_LIVE = 256;
 
 /** The state before any event. */
 export function initialLifecycle(): LifecycleState {
@@ -74,6 +76,7 @@ function at(event: GunicornEvent): { since?: string } {
 function withWorker(state: LifecycleState, worker: WorkerState): LifecycleState {
   const workers = new Map(state.workers);
   workers.set(worker.pid, worker);
+  if (workers.size > MAX_LIVE) workers.delete(workers.keys().next().value ?? -1);
   return { ...state, workers };
 }
 

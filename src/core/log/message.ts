@@ -26,8 +26,11 @@ type Build = (m: RegExpExecArray, ctx: MessageContext) => MessageMatch | undefin
 const MASTER_SIGNALS = new Set<string>(["hup", "ttin", "ttou", "term", "int", "quit", "usr1", "usr2", "winch"]);
 
 function ev(event: EventDraft, ctx: MessageContext, pid?: number): MessageMatch {
+  const built = event as GunicornEvent;
+  built.source = "log";
   const who = pid ?? ctx.pid;
-  return { type: "event", event: { ...event, source: "log", ...(who === undefined ? {} : { pid: who }) } as GunicornEvent };
+  if (who !== undefined) built.pid = who;
+  return { type: "event", event: built };
 }
 
 const num = (text: string | undefined): number => Number(text);
@@ -117,6 +120,10 @@ const TABLE: Array<[RegExp, Build]> = [
   ],
 ];
 
+/** Every pattern above needs one of these words: a cheap test that skips access lines and app output. */
+const KEYWORDS =
+  /gunicorn|Listening|Booting|Worker|WORKER|signal|Autorestarting|Exception|Exit|Interrupt|Warning|Error|Failed|Application|application|Reason|Shutting|Connection|Invalid address|connect|HaltServer|Logging error|out of memory|Out of memory/;
+
 function reasonMatch(reason: string): MessageMatch {
   const text = reason.trim();
   if (/Worker failed to boot/i.test(text)) return { type: "reason", reason: text, exitCode: 3 };
@@ -126,7 +133,7 @@ function reasonMatch(reason: string): MessageMatch {
 
 /** Matches one gunicorn message (no prefix) against the pattern table; null when it says nothing known. */
 export function matchMessage(message: string, ctx: MessageContext): MessageMatch | null {
-  if (message.length === 0 || message.length > 20_000) return null;
+  if (message.length === 0 || message.length > 20_000 || !KEYWORDS.test(message)) return null;
   for (const [re, build] of TABLE) {
     const m = re.exec(message);
     if (m) {

@@ -29,6 +29,8 @@ const LOOSE_RE = new RegExp(`(?:^|\\s)\\[(\\d+)\\] \\[(${LEVELS})\\] ?`);
 const LEVEL_ONLY_RE = new RegExp(`^(?:\\S+ ){0,3}\\[(${LEVELS})\\] ?`);
 
 function splitGlued(text: string): string[] {
+  const first = text.indexOf("] [");
+  if (first === -1 || (HEADER_RE.test(text) && text.indexOf("] [", text.indexOf("] [", first + 3) + 3) === -1)) return [text];
   const starts: number[] = [];
   GLUED_RE.lastIndex = 0;
   for (let m = GLUED_RE.exec(text); m; m = GLUED_RE.exec(text)) {

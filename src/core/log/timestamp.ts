@@ -34,7 +34,12 @@ export function makeStamp(date: string, time: string, fraction?: string, zone?: 
   const d = /^(\d{4})-(\d\d)-(\d\d)$/.exec(date);
   const t = /^(\d\d):(\d\d):(\d\d)$/.exec(time);
   if (!d || !t) return undefined;
-  const [y, mo, da, h, mi, s] = [d[1], d[2], d[3], t[1], t[2], t[3]].map(Number) as [number, number, number, number, number, number];
+  const y = Number(d[1]);
+  const mo = Number(d[2]);
+  const da = Number(d[3]);
+  const h = Number(t[1]);
+  const mi = Number(t[2]);
+  const s = Number(t[3]);
   if (mo < 1 || mo > 12 || da < 1 || da > 31 || h > 23 || mi > 59 || s > 60) return undefined;
   const ms = fraction ? Math.floor(Number(`0.${fraction}`) * 1000) : 0;
   const off = offsetMinutes(zone);
