@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, chownSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startGunicorn } from "../../src/adapters/gunicorn-process.js";
 import { runProfileMode } from "../../src/adapters/profile-runs.js";
 import { parseGunicornArgv } from "../../src/core/profile/app-identity.js";
 import { PROFILE_RUNS } from "../../src/core/profile/build-profile.js";
@@ -214,5 +215,48 @@ describe("gwarden profile with PostgreSQL", () => {
     expect(unsafe.preload.reason).toContain("requests failed with --preload and 3 workers: /db");
     // The same app without the import-time connection is fine under preload.
     expect(profile({}).preload.safe).toBe(true);
+  });
+});
+
+/** A stand-in gunicorn: ignores TERM, forks a "worker" that ignores TERM too, reports both on fd 3. */
+const STUBBORN = `
+import json, os, signal, sys, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+fd = int(os.environ["GWARDEN_EVENT_FD"])
+def emit(hook, **kw):
+    os.write(fd, (json.dumps(dict(hook=hook, pid=os.getpid(), ppid=os.getppid(), time=time.time(), **kw)) + "\\n").encode())
+emit("on_starting", version="0.0-stub")
+emit("when_ready", workerClass="sync")
+if os.fork() == 0:
+    emit("post_fork", worker=os.getpid())
+    emit("post_worker_init")
+print("stub up", file=sys.stderr, flush=True)
+while True:
+    time.sleep(60)
+`;
+
+describe("startGunicorn", () => {
+  const alive = (pid: number): boolean => existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8"));
+
+  it("reads readiness from fd 3, and KILLs the whole group when the master ignores TERM", async () => {
+    const gunicorn = await startGunicorn({ launcher: ["/usr/bin/python3", "-c", STUBBORN], args: [], conf: "# unused\n", env: { GWARDEN_EXAMPLE_DB: marker } });
+    await gunicorn.waitUntil((records) => records.some((r) => r.hook === "post_worker_init"), 10_000);
+    const worker = gunicorn.records.find((r) => r.hook === "post_worker_init")!.pid;
+    expect(gunicorn.records.find((r) => r.hook === "on_starting")?.version).toBe("0.0-stub");
+    expect(alive(worker)).toBe(true);
+    const started = Date.now();
+    const exit = await gunicorn.stop(500);
+    expect(exit.signal).toBe("SIGKILL");
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await sleep(200);
+    expect(alive(gunicorn.pid)).toBe(false);
+    expect(alive(worker)).toBe(false);
+    expect(gunicorn.stderrTail()).toContain("stub up");
+  });
+
+  it("rejects with E_BOOT and the output when gunicorn exits before it is ready", async () => {
+    const gunicorn = await startGunicorn({ launcher: ["/usr/bin/python3", "-c", "import sys; print('Connection in use', file=sys.stderr); sys.exit(1)"], args: [], conf: "\n" });
+    await expect(gunicorn.waitUntil(() => false, 10_000)).rejects.toMatchObject({ code: "E_BOOT", message: expect.stringContaining("Connection in use") });
+    expect(await gunicorn.stop()).toEqual({ code: 1, signal: null });
   });
 });
