@@ -11,6 +11,7 @@ import type { ParsedEvent } from "../log/log-parser.js";
 import { createAggregates, type Aggregates } from "./aggregates.js";
 import type { Finding, FindingInput } from "./finding.js";
 import { findFindings } from "./findings.js";
+import { markKillsBeforeHalt } from "./shutdown-pass.js";
 
 interface Lane {
   classifier: Classifier;
@@ -60,13 +61,11 @@ export function replay(kept: readonly ParsedEvent[]): Replay {
     if (isKernelOom(event)) {
       for (const lane of lanes.values()) lane.classifier.classify(event, key);
       events.push(event);
-      aggregates.observe(event);
       continue;
     }
     const lane = laneOf(laneKey(event));
     const classified = lane.classifier.classify(event, key);
     events.push(classified);
-    aggregates.observe(classified);
     lane.indexes.push(index);
     const before = lane.state;
     lane.state = foldEvent(lane.state, classified);
@@ -82,6 +81,8 @@ export function replay(kept: readonly ParsedEvent[]): Replay {
     last = lane;
   }
 
+  for (const lane of lanes.values()) markKillsBeforeHalt(events, lane.indexes);
+  for (const event of events) aggregates.observe(event);
   const findings: Finding[] = [];
   for (const lane of lanes.values()) {
     const sub = lane.indexes.map((i) => events[i]!);

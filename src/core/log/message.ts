@@ -47,6 +47,8 @@ const TABLE: Array<[RegExp, Build]> = [
   [/Booting worker with pid: ?(\d+)/, (m, c) => ev({ kind: "worker_boot" }, c, num(m[1]))],
   [/Worker exiting \(pid: ?(\d+)\)/, (m, c) => ev({ kind: "worker_exit" }, c, num(m[1]))],
   [/WORKER TIMEOUT \(pid: ?(\d+)\)/, (m, c) => ev({ kind: "worker_timeout" }, c, num(m[1]))],
+  // gevent: a timed-out worker that drained until `graceful_timeout` (gunicorn.md §2.4).
+  [/Worker graceful timeout \(pid: ?(\d+)\)/, (m, c) => ev({ kind: "worker_timeout" }, c, num(m[1]))],
   [
     /Worker with pid (\d+) was terminated due to signal (\d+)/,
     (m, c) => ev({ kind: "worker_signal", signal: signalFromNumber(num(m[2])), cause: "unknown" }, c, num(m[1])),

@@ -4,7 +4,7 @@
  * `service  | `, a markdown quote `> `, a box-drawing `│ `, ANSI colours. Stripped repeatedly, in any
  * nesting; what they say (time, service, pid) is kept. Pure; never throws.
  */
-import { parseIsoStamp, parseSyslogStamp, type Stamp } from "./timestamp.js";
+import { parseGunicornStamp, parseIsoStamp, parseSyslogStamp, type Stamp } from "./timestamp.js";
 
 export interface Stripped {
   /** The text after every recognised prefix. */
@@ -26,16 +26,18 @@ const SHIPPER_ISO_RE = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:
 const DECOR_RE = /^(?:\s*(?:>|│|┃|║|\|)(?: |$))+/;
 
 function fromJson(text: string): Stripped | undefined {
-  if (!text.startsWith("{") || !text.includes('"log"')) return undefined;
+  if (!text.startsWith("{") || !/"(?:log|message|msg)"/.test(text)) return undefined;
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value !== "object" || value === null) return undefined;
     const record = value as Record<string, unknown>;
-    const log = record["log"];
-    if (typeof log !== "string") return undefined;
-    const time = record["time"];
-    const stamp = typeof time === "string" ? parseIsoStamp(time) : undefined;
-    return { text: log.replace(/\r?\n$/, ""), ...(stamp ? { stamp } : {}) };
+    // Kubernetes/docker JSON lines carry `log`; JSON formatters (python-json-logger) `message` or `msg`.
+    const log = [record["log"], record["message"], record["msg"]].find((v): v is string => typeof v === "string");
+    if (log === undefined) return undefined;
+    const time = [record["time"], record["timestamp"], record["asctime"], record["@timestamp"]].find((v): v is string => typeof v === "string");
+    const stamp = time === undefined ? undefined : (parseIsoStamp(time) ?? parseGunicornStamp(time));
+    const pid = [record["process"], record["pid"]].find((v): v is number => typeof v === "number" && Number.isInteger(v) && v > 0);
+    return { text: log.replace(/\r?\n$/, ""), ...(stamp ? { stamp } : {}), ...(pid === undefined ? {} : { pid }) };
   } catch {
     return undefined;
   }

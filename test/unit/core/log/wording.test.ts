@@ -41,6 +41,12 @@ describe("gunicorn wording across versions", () => {
     ["26 bind detail", `${H}[ERROR] connection to ('0.0.0.0', 8000) failed: [Errno 98] Address already in use`, { kind: "bind_error", pid: 10, address: "('0.0.0.0', 8000)", message: "connection to ('0.0.0.0', 8000) failed: [Errno 98] Address already in use" }],
     ["uvicorn readiness", `[2024-01-01 12:00:00 +0000] [14] [INFO] Application startup complete.`, { kind: "worker_ready", pid: 14 }],
     ["kernel OOM", "[12345.678] Memory cgroup out of memory: Killed process 14 (gunicorn) total-vm:1kB", { kind: "worker_signal", pid: 14, signal: "SIGKILL", cause: "oom-confirmed", detail: "kernel OOM killer" }],
+    ["gevent graceful timeout", `${H}[WARNING] Worker graceful timeout (pid:12)`, { kind: "worker_timeout", pid: 12 }],
+    [
+      "JSON formatter (python-json-logger)",
+      JSON.stringify({ asctime: "2024-01-01 12:00:00", levelname: "INFO", message: "Handling signal: term", process: 10 }),
+      { kind: "master_signal", signal: "term", pid: 10 },
+    ],
     ["legacy ≤19.1 stamp", "2015-06-01 10:00:00 [205] [INFO] Booting worker with pid: 205", { kind: "worker_boot", pid: 205 }],
   ])("%s", (_name, line, expected) => {
     expect(one(line)).toEqual(expected);
