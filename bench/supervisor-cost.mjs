@@ -8,9 +8,14 @@
  *   npx tsc -p tsconfig.build.json --noEmitOnError false   # builds dist/
  *   node bench/supervisor-cost.mjs [--duration 60] [--workers 4] [--interval 1000] [--scrape 15]
  *                                  [--node-flags="--max-semi-space-size=1"] [--json]
+ *   node bench/supervisor-cost.mjs --run ...   # the whole `gwarden run` (bench/run-cost.mjs)
+ *
+ * With --run the supervisor is the real daemon: `node dist/cli.js run --keep-args -- gunicorn -w N`,
+ * hooks, log parsing, event log and all; the gunicorn master measured is the one it launched.
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { get } from "node:http";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
@@ -65,9 +70,10 @@ async function parent() {
       scrape: { type: "string", default: "15" },
       "node-flags": { type: "string", default: "" },
       json: { type: "boolean", default: false },
+      run: { type: "boolean", default: false },
     },
   });
-  const duration = Number(values.duration);
+  if (values.run) return parentRun(values);
   const workers = Number(values.workers);
   if (!existsSync(join(dist, "adapters", "sampler.js"))) {
     console.error("dist/ is missing: run `npx tsc -p tsconfig.build.json --noEmitOnError false` first");
@@ -86,49 +92,87 @@ async function parent() {
     stop.unshift(() => supervisor.kill("SIGTERM"));
     const { url } = JSON.parse(await firstLine(supervisor.stdout));
     await sleep(5000); // warm-up: JIT, first smaps reads, first scrape
-    await scrape(url);
-    const pids = { supervisor: supervisor.pid, master: gunicorn.pid, workers: children(gunicorn.pid) };
-    const t0 = performance.now();
-    const cpu0 = cpuTicks(pids);
-    const memory = { supervisor: [], master: [], workers: [] };
-    const sampleMemory = () => {
-      memory.supervisor.push(smaps(pids.supervisor));
-      memory.master.push(smaps(pids.master));
-      memory.workers.push(...pids.workers.map(smaps));
-    };
-    let nextScrape = 0;
-    let scrapes = 0;
-    let lastMetrics = "";
-    for (let elapsed = 0; elapsed < duration; elapsed = (performance.now() - t0) / 1000) {
-      if (elapsed >= nextScrape) {
-        lastMetrics = await scrape(url);
-        scrapes++;
-        nextScrape += Number(values.scrape);
-      }
-      sampleMemory();
-      await sleep(Math.min(5000, Math.max(0, (duration - elapsed) * 1000)));
-    }
-    sampleMemory();
-    const seconds = (performance.now() - t0) / 1000;
-    const cpu1 = cpuTicks(pids);
-    const cpuPercent = (key) => ((cpu1[key] - cpu0[key]) / HZ / seconds) * 100;
-    const sampleSeconds = Number(/^gwarden_sample_duration_seconds (\S+)$/m.exec(lastMetrics)?.[1] ?? NaN);
-    const result = {
-      seconds: Math.round(seconds),
-      workers,
-      intervalMs: Number(values.interval),
-      scrapes,
-      nodeFlags: flags.join(" "),
-      node: process.version,
-      supervisor: summary(memory.supervisor, cpuPercent("supervisor")),
-      gunicornMaster: summary(memory.master, cpuPercent("master")),
-      gunicornWorkerAvg: summary(memory.workers, cpuPercent("workers") / pids.workers.length),
-      lastSampleMs: sampleSeconds * 1000,
-    };
-    if (values.json) console.log(JSON.stringify(result, null, 2));
-    else print(result);
+    await measure(values, url, { supervisor: supervisor.pid, master: gunicorn.pid, workers: children(gunicorn.pid) }, "sampler + HTTP");
   } finally {
     for (const fn of stop) fn();
+  }
+}
+
+/** Measures the supervisor and the gunicorn it watches for `--duration` seconds, scraping like Prometheus. */
+async function measure(values, url, pids, what) {
+  const duration = Number(values.duration);
+  const flags = values["node-flags"].split(/\s+/).filter(Boolean);
+  await scrape(url);
+  const t0 = performance.now();
+  const cpu0 = cpuTicks(pids);
+  const memory = { supervisor: [], master: [], workers: [] };
+  const sampleMemory = () => {
+    memory.supervisor.push(smaps(pids.supervisor));
+    memory.master.push(smaps(pids.master));
+    memory.workers.push(...pids.workers.map(smaps));
+  };
+  let nextScrape = 0;
+  let scrapes = 0;
+  let lastMetrics = "";
+  for (let elapsed = 0; elapsed < duration; elapsed = (performance.now() - t0) / 1000) {
+    if (elapsed >= nextScrape) {
+      lastMetrics = await scrape(url);
+      scrapes++;
+      nextScrape += Number(values.scrape);
+    }
+    sampleMemory();
+    await sleep(Math.min(5000, Math.max(0, (duration - elapsed) * 1000)));
+  }
+  sampleMemory();
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu1 = cpuTicks(pids);
+  const cpuPercent = (key) => ((cpu1[key] - cpu0[key]) / HZ / seconds) * 100;
+  const sampleSeconds = Number(/^gwarden_sample_duration_seconds (\S+)$/m.exec(lastMetrics)?.[1] ?? NaN);
+  const result = {
+    seconds: Math.round(seconds),
+    workers: pids.workers.length,
+    what,
+    intervalMs: Number(values.interval),
+    scrapes,
+    nodeFlags: flags.join(" "),
+    node: process.version,
+    supervisor: summary(memory.supervisor, cpuPercent("supervisor")),
+    gunicornMaster: summary(memory.master, cpuPercent("master")),
+    gunicornWorkerAvg: summary(memory.workers, cpuPercent("workers") / pids.workers.length),
+    lastSampleMs: sampleSeconds * 1000,
+  };
+  if (values.json) console.log(JSON.stringify(result, null, 2));
+  else print(result);
+}
+
+/** --run: the whole `gwarden run` daemon in front of gunicorn with N sync workers. */
+async function parentRun(values) {
+  const workers = Number(values.workers);
+  if (!existsSync(join(dist, "cli.js"))) {
+    console.error("dist/ is missing: run `npx tsc -p tsconfig.build.json --noEmitOnError false` first");
+    process.exit(2);
+  }
+  const port = await freePort();
+  const flags = values["node-flags"].split(/\s+/).filter(Boolean);
+  const interval = `${Number(values.interval)}ms`;
+  const gwarden = spawn(
+    process.execPath,
+    [...flags, join(dist, "cli.js"), "run", "--keep-args", "--listen", "127.0.0.1:0", "--events", join(tmpdir(), `gwarden-bench-${process.pid}.jsonl`), "--sample-interval", interval, "--",
+      "/usr/bin/python3", "-m", "gunicorn", "-w", String(workers), "-b", `127.0.0.1:${port}`, "app:app"],
+    { cwd: join(repo, "test", "fixtures", "wsgi-sampler"), stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let log = "";
+  gwarden.stderr.setEncoding("utf8");
+  gwarden.stderr.on("data", (text) => (log += text));
+  try {
+    const url = await until(() => /gwarden: serving (http:\/\/[^/\s]+)/.exec(log)?.[1], 30_000, "gwarden's HTTP endpoint");
+    const master = await until(() => children(gwarden.pid)[0], 30_000, "the gunicorn master");
+    await until(() => children(master).length === workers, 30_000, "gunicorn workers");
+    await sleep(5000);
+    await measure(values, url, { supervisor: gwarden.pid, master, workers: children(master) }, "gwarden run (hooks, log parsing, sampler, HTTP)");
+  } finally {
+    gwarden.kill("SIGTERM");
+    await new Promise((resolve) => gwarden.once("exit", resolve));
   }
 }
 
@@ -139,7 +183,7 @@ function summary(list, cpuPercent) {
 
 function print(r) {
   const row = (name, s) => `${name.padEnd(22)} ${s.anonMiB.toFixed(1).padStart(6)} MiB (max ${s.anonMaxMiB.toFixed(1)})  ${s.rssMiB.toFixed(1).padStart(6)} MiB  ${s.pssMiB.toFixed(1).padStart(6)} MiB  ${s.cpuPercent.toFixed(2).padStart(6)} %`;
-  console.log(`gwarden supervisor cost: sampler every ${r.intervalMs} ms + HTTP (${r.scrapes} scrapes of /metrics + /api/state), gunicorn with ${r.workers} sync workers, ${r.seconds} s, node ${r.node} ${r.nodeFlags}`);
+  console.log(`gwarden supervisor cost: ${r.what}, sampling every ${r.intervalMs} ms (${r.scrapes} scrapes of /metrics + /api/state), gunicorn with ${r.workers} sync workers, ${r.seconds} s, node ${r.node} ${r.nodeFlags}`);
   console.log(`${"process".padEnd(22)} ${"anon (Private_Dirty+Swap)".padEnd(25)} ${"rss".padStart(10)} ${"pss".padStart(10)}  cpu (of one core)`);
   console.log(row("gwarden supervisor", r.supervisor));
   console.log(row("gunicorn master", r.gunicornMaster));
@@ -208,7 +252,9 @@ function freePort() {
 
 async function until(check, timeoutMs, what) {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  for (;;) {
+    const value = check();
+    if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(100);
   }
