@@ -24,7 +24,8 @@ export interface LogParser {
 
 interface Pending {
   item: ParsedEvent;
-  needs: "reason" | "exception";
+  /** `pid`: an unprefixed AppImportError line takes the pid of the `Worker exiting` that follows it. */
+  needs: "reason" | "exception" | "pid";
   waited: number;
 }
 
@@ -42,6 +43,7 @@ function needsFor(event: GunicornEvent): Pending["needs"] | undefined {
   if (event.kind === "halt") return "reason";
   if (event.kind === "worker_boot_error" || event.kind === "logging_error" || event.kind === "master_crash") return "exception";
   if (event.kind === "app_load_error" && event.message === "Error while loading the application") return "exception";
+  if (event.kind === "app_load_error" && event.pid === undefined) return "pid";
   return undefined;
 }
 
@@ -132,6 +134,8 @@ export function createLogParser(): LogParser {
       if (event.version) version = event.version;
       s.exitLines.clear();
     }
+    const waiting = s.pending;
+    if (waiting?.needs === "pid" && event.kind === "worker_exit" && event.pid !== undefined) waiting.item.event.pid = event.pid;
     flush(s, out);
     const item = decorate(event, record, raw);
     if (event.kind === "halt" && s.orphanReason && lineNo - s.orphanReason.at <= 3) {

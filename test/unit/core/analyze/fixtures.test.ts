@@ -21,6 +21,16 @@ describe("log fixtures", () => {
     });
     return;
   }
+  it("has every scenario captured from every real release", () => {
+    const scenarios = [
+      "app-load-error", "bind-error", "forced-shutdown", "graceful-shutdown", "hung-import", "hup", "max-requests",
+      "normal-boot", "oom-boot-loop", "oom-kill", "request-timeout", "slow-import", "ttin-ttou", "worker-boot-error",
+    ];
+    for (const version of ["20.1.0", "23.0.0", "26.2.2"]) {
+      expect(names.filter((n) => n.startsWith(`${version}/`))).toEqual(scenarios.map((s) => `${version}/${s}.log`));
+    }
+  });
+
   it("has an expectation for every fixture", () => {
     expect(Object.keys(expected).sort()).toEqual(names);
   });
