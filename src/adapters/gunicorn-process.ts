@@ -204,7 +204,8 @@ export async function gunicornVersion(launcher: readonly string[], env: NodeJS.P
       resolve({ text: `${stdout}${stderr}`, error }),
     );
   });
-  const match = /gunicorn \(version ([^)\s]+)\)/.exec(output.text);
+  // `gunicorn (version 20.1.0)`; run as `python -m gunicorn`, 20.x prints `__main__.py (version 20.1.0)`.
+  const match = /(?:gunicorn|__main__\.py) \(version ([^)\s]+)\)/.exec(output.text);
   if (!match) {
     throw new GwardenError("E_GUNICORN_MISSING", `No gunicorn at \`${launcher.join(" ")}\`: ${output.text.trim() || output.error?.message || "no version printed"}`, {
       hint: "install gunicorn (Debian: apt-get install gunicorn) or give its path after `--` (e.g. `-- /usr/bin/python3 -m gunicorn app:app`)",

@@ -60,18 +60,13 @@ export function checkProfileApp(profile: Profile, argv: readonly string[], cwd: 
   }
 }
 
-/**
- * `gunicorn --version` through the app's launcher, or null when there is none. gunicorn 20.1 run as
- * `python -m gunicorn` prints `__main__.py (version 20.1.0)`, which the adapter rejects; the version is
- * still in its error message.
- */
+/** `gunicorn --version` through the app's launcher, or null when there is none. */
 export async function installedVersion(argv: readonly string[]): Promise<string | null> {
   const launcher = argv.length > 0 ? parseGunicornArgv(argv).launcher : ["gunicorn"];
   try {
     return await gunicornVersion(launcher);
-  } catch (error) {
-    const printed = error instanceof Error ? /\(version ([^)\s]+)\)/.exec(error.message) : null;
-    return printed?.[1] ?? null;
+  } catch {
+    return null;
   }
 }
 
