@@ -20,7 +20,11 @@ const ANSI_RE = /\u001b\[[0-9;?]*[A-Za-z]/g;
 const CRI_RE = /^(\d{4}-\d\d-\d\dT\S+) (?:stdout|stderr) [FP] /;
 const HEROKU_RE = /^(\d{4}-\d\d-\d\dT\S+) (?:app|heroku)\[([\w.-]+)\]: /;
 const RFC5424_RE = /^<\d{1,3}>1 (\S+) \S+ (\S+) (\S+) \S+ (?:-|(?:\[[^\]]*\])+) /;
-const SYSLOG_RE = /^(?:<\d{1,3}>)?([A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\S+) (\S+) ([^\s[:]+)(?:\[(\d+)\])?: /;
+/** RFC 3164 and journald: short, short-precise, short-iso, short-full, short-unix; then host and tag. */
+const SYSLOG_RE =
+  /^(?:<\d{1,3}>)?((?:[A-Z][a-z]{2} )?[A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d(?:\.\d+)?|(?:[A-Z][a-z]{2} )?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d\S*(?: [A-Z]{2,5})?|\d{9,10}\.\d+) (\S+) ([^\s[:]+)(?:\[(\d+)\])?: /;
+/** A bare tag, as `journalctl -o with-unit` or relays print it: `gunicorn[123]: `. */
+const TAG_RE = /^([A-Za-z][\w.-]*)\[(\d+)\]: /;
 const COMPOSE_RE = /^([A-Za-z0-9][\w.-]*)\s*\| ?/;
 const SHIPPER_ISO_RE = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d))\s+/;
 const DECOR_RE = /^(?:\s*(?:>|│|┃|║|\|)(?: |$))+/;
@@ -59,9 +63,12 @@ function stripOne(text: string): Stripped | undefined {
   if (m) return { text: text.slice(m[0].length), service: m[2]!, ...pidPart(pidOf(m[3])), ...stampPart(parseIsoStamp(m[1]!)) };
   m = SYSLOG_RE.exec(text);
   if (m) {
-    const stamp = /^\d/.test(m[1]!) ? parseIsoStamp(m[1]!) : parseSyslogStamp(m[1]!);
+    const when = m[1]!.replace(/^[A-Z][a-z]{2} (?=\d{4}|[A-Z])/, "");
+    const stamp = /^\d{4}/.test(when) ? parseIsoStamp(when) : /^\d/.test(when) ? undefined : parseSyslogStamp(when);
     return { text: text.slice(m[0].length), service: m[3]!, ...pidPart(pidOf(m[4])), ...stampPart(stamp) };
   }
+  m = TAG_RE.exec(text);
+  if (m) return { text: text.slice(m[0].length), service: m[1]!, ...pidPart(pidOf(m[2])) };
   m = SHIPPER_ISO_RE.exec(text);
   if (m) return { text: text.slice(m[0].length), ...stampPart(parseIsoStamp(m[1]!)) };
   m = DECOR_RE.exec(text);
@@ -91,6 +98,6 @@ export function stripPrefixes(raw: string): Stripped {
     if (next.service !== undefined && out.service === undefined) out.service = next.service;
     if (next.pid !== undefined && out.pid === undefined) out.pid = next.pid;
   }
-  out.text = text;
+  out.text = text.trimStart();
   return out;
 }

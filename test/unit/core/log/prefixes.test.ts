@@ -7,6 +7,11 @@ describe("stripPrefixes", () => {
   it.each([
     ["journald short", `Mar 05 10:00:00 host gunicorn[123]: ${LINE}`, { service: "gunicorn", pid: 123 }],
     ["journald short-iso", `2024-03-05T10:00:00+0000 host gunicorn[123]: ${LINE}`, { service: "gunicorn", pid: 123 }],
+    ["journald short-precise", `Mar 05 10:00:00.123456 host gunicorn[123]: ${LINE}`, { service: "gunicorn", pid: 123 }],
+    ["journald short-full", `Tue 2024-03-05 10:00:00 UTC host gunicorn[123]: ${LINE}`, { service: "gunicorn", pid: 123 }],
+    ["journald short-unix", `1709632800.123456 host gunicorn[123]: ${LINE}`, { service: "gunicorn", pid: 123 }],
+    ["bare tag", `gunicorn[123]: ${LINE}`, { service: "gunicorn", pid: 123 }],
+    ["indented code block", `    ${LINE}`, {}],
     ["docker compose v2", `web-1  | ${LINE}`, { service: "web-1" }],
     ["docker compose v1", `web_1     | ${LINE}`, { service: "web_1" }],
     ["syslog relay RFC 5424", `<134>1 2024-01-01T12:00:00.000Z host app 123 - - ${LINE}`, { service: "app", pid: 123 }],
