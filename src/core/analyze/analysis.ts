@@ -48,10 +48,30 @@ export function createAnalysis(options: { maxEvents?: number } = {}): Analysis {
   let falling = 0;
   let version: string | undefined;
   const counts = createAggregates();
+  // Without timestamps, order shows in each pid's story: a death logged before its boot means newest-first.
+  const story = new Map<number, "boot" | "end">();
+  let forward = 0;
+  let backward = 0;
+  const vote = (e: ParsedEvent["event"]): void => {
+    if (e.pid === undefined) return;
+    const isBoot = e.kind === "worker_boot";
+    const isEnd = e.kind === "worker_exit" || e.kind === "worker_exit_code" || e.kind === "worker_signal";
+    if (!isBoot && !isEnd) return;
+    const seen = story.get(e.pid);
+    if (seen === (isBoot ? "end" : "boot")) {
+      if (isBoot) backward++;
+      else forward++;
+      story.delete(e.pid);
+      return;
+    }
+    if (story.size >= 4096) story.delete(story.keys().next().value ?? -1);
+    story.set(e.pid, isBoot ? "boot" : "end");
+  };
 
   return {
     add(parsed) {
       counts.count(parsed.event);
+      vote(parsed.event);
       if (parsed.key !== undefined) {
         // Jumps of months are stamps from another clock (year-less syslog), not an order.
         const comparable = lastKey !== undefined && Math.abs(parsed.key - lastKey) < COMPARABLE_MS;
@@ -76,7 +96,16 @@ export function createAnalysis(options: { maxEvents?: number } = {}): Analysis {
         dropped += tail.length - half;
         tail = tail.slice(-half);
       }
-      const order: LogOrder = rising + falling < 2 ? "unknown" : falling > 2 * rising ? "newest-first" : "oldest-first";
+      const order: LogOrder =
+        rising + falling >= 2
+          ? falling > 2 * rising
+            ? "newest-first"
+            : "oldest-first"
+          : backward + forward >= 2
+            ? backward > forward
+              ? "newest-first"
+              : "oldest-first"
+            : "unknown";
       const kept = [...head, ...tail];
       if (order === "newest-first") kept.reverse();
       return report(kept, { order, dropped, version, counts: counts.result().counts });

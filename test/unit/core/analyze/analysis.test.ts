@@ -52,6 +52,21 @@ describe("analysis", () => {
     expect(report.notes.join(" ")).toContain("newest-first");
   });
 
+  it("detects newest-first logs without timestamps from each worker's story", () => {
+    const text = [
+      "Shutting down: Master",
+      "Worker exiting (pid: 12)",
+      "Worker exiting (pid: 11)",
+      "Handling signal: term",
+      "Booting worker with pid: 12",
+      "Booting worker with pid: 11",
+      "Starting gunicorn 23.0.0",
+    ].join("\n");
+    const report = analyzeText(text);
+    expect(report.order).toBe("newest-first");
+    expect(report.events.map((e) => e.kind)).toEqual(["start", "worker_boot", "worker_boot", "master_signal", "worker_exit", "worker_exit", "halt"]);
+  });
+
   it("bounds the kept events, keeping the head and the tail, and says so", () => {
     const lines = [`${H(0, 1)}[INFO] Starting gunicorn 23.0.0`];
     for (let pid = 10; pid < 1010; pid++) lines.push(`${H(1, pid)}[INFO] Booting worker with pid: ${pid}`, `${H(1, pid)}[INFO] Worker exiting (pid: ${pid})`);
