@@ -3,6 +3,7 @@
  * restarts (replacement boots) per minute. Bounded: lifetimes keep the newest few hundred pids.
  */
 import type { GunicornEvent } from "../events/types.js";
+import { msOf } from "../log/timestamp.js";
 
 export interface Lifetime {
   pid: number;
@@ -33,9 +34,9 @@ export interface AggregateBuilder {
 }
 
 function seconds(from: string | undefined, to: string | undefined): number | undefined {
-  if (from === undefined || to === undefined) return undefined;
-  const d = (Date.parse(to) - Date.parse(from)) / 1000;
-  return Number.isFinite(d) ? d : undefined;
+  const a = msOf(from);
+  const b = msOf(to);
+  return a === undefined || b === undefined ? undefined : (b - a) / 1000;
 }
 
 /** An incremental aggregate builder: `count` every event, `observe` the classified ones in order. */

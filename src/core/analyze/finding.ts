@@ -2,6 +2,8 @@
 import type { HardDeath } from "../events/lifecycle.js";
 import type { GunicornEvent } from "../events/types.js";
 
+export { msOf } from "../log/timestamp.js";
+
 export type Severity = "critical" | "warning" | "info";
 
 export interface Finding {
@@ -32,13 +34,6 @@ export function evidence(events: readonly GunicornEvent[], indexes: readonly num
     if (line !== undefined) lines.push(line);
   }
   return { events: [...indexes], lines };
-}
-
-/** Milliseconds of an ISO time, or undefined. */
-export function msOf(time: string | undefined): number | undefined {
-  if (time === undefined) return undefined;
-  const v = Date.parse(time);
-  return Number.isFinite(v) ? v : undefined;
 }
 
 /** The major version number, when known. */

@@ -4,14 +4,10 @@
  * `Handling signal: term` line is missing (log level warning, a cut excerpt).
  */
 import type { GunicornEvent } from "../events/types.js";
+import { msOf } from "../log/timestamp.js";
 
 const WINDOW_MS = 35_000;
 const WINDOW_EVENTS = 20;
-
-function ms(time: string | undefined): number | undefined {
-  const v = time === undefined ? NaN : Date.parse(time);
-  return Number.isFinite(v) ? v : undefined;
-}
 
 /** Rewrites, in place, the causes of SIGKILLs that precede a halt; `indexes` is one lane's events. */
 export function markKillsBeforeHalt(events: GunicornEvent[], indexes: readonly number[]): void {
@@ -20,12 +16,12 @@ export function markKillsBeforeHalt(events: GunicornEvent[], indexes: readonly n
     const i = indexes[n]!;
     const e = events[i]!;
     if (e.kind === "halt") {
-      const at = ms(e.time);
+      const at = msOf(e.time);
       halt = at === undefined ? { position: n } : { at, position: n };
     } else if (e.kind === "worker_boot" || e.kind === "start") {
       halt = undefined;
     } else if (halt && e.kind === "worker_signal" && e.cause === "oom-suspected") {
-      const at = ms(e.time);
+      const at = msOf(e.time);
       const close = halt.at !== undefined && at !== undefined ? halt.at - at <= WINDOW_MS : halt.position - n <= WINDOW_EVENTS;
       if (close) events[i] = { ...e, cause: "shutdown", detail: "killed as the master shut down" };
     }

@@ -4,6 +4,7 @@
  * short ring. It also infers hard deaths that gunicorn ≤20.0 never logs: a replacement `Booting worker`
  * with no death line before it (gunicorn.md §4.3).
  */
+import { msOf } from "../log/timestamp.js";
 import type { GunicornEvent, MasterSignal, WorkerSignalCause } from "./types.js";
 
 export type DeathCause = WorkerSignalCause | "exit" | "timeout" | "max-requests" | "exit-code" | "boot-error" | "app-load-error" | "hard-death";
@@ -54,11 +55,6 @@ export interface LifecycleState {
 /** Boots later than this after `Listening at` are replacements, not the initial spawn. */
 const INITIAL_BURST_MS = 3000;
 
-function ms(time: string | undefined): number | undefined {
-  if (time === undefined) return undefined;
-  const value = Date.parse(time);
-  return Number.isFinite(value) ? value : undefined;
-}
 
 const DEAD_RING = 64;
 /** Live workers kept at most: pids whose death was never logged (truncated logs) must not pile up. */
@@ -161,7 +157,7 @@ function mark(state: LifecycleState, pid: number | undefined, reason: ExitReason
 /** Folds one event into the lifecycle state (pure: returns a new state). */
 export function foldEvent(state: LifecycleState, event: GunicornEvent): LifecycleState {
   const pid = event.pid;
-  const late = event.kind === "worker_boot" && state.startedAtMs !== undefined && (ms(event.time) ?? 0) - state.startedAtMs > INITIAL_BURST_MS;
+  const late = event.kind === "worker_boot" && state.startedAtMs !== undefined && (msOf(event.time) ?? 0) - state.startedAtMs > INITIAL_BURST_MS;
   const running =
     state.master.phase === "starting" &&
     (late || (event.kind !== "worker_boot" && event.kind !== "listening" && event.kind !== "start" && event.kind !== "bind_error"));
@@ -169,7 +165,7 @@ export function foldEvent(state: LifecycleState, event: GunicornEvent): Lifecycl
   switch (event.kind) {
     case "start": {
       const masterPid = event.masterPid ?? pid;
-      const startedAtMs = ms(event.time);
+      const startedAtMs = msOf(event.time);
       return {
         ...initialLifecycle(),
         started: true,
@@ -179,7 +175,7 @@ export function foldEvent(state: LifecycleState, event: GunicornEvent): Lifecycl
       };
     }
     case "listening": {
-      const startedAtMs = ms(event.time);
+      const startedAtMs = msOf(event.time);
       return startedAtMs === undefined || s.master.phase !== "starting" ? s : { ...s, startedAtMs };
     }
     case "worker_boot":

@@ -13,10 +13,6 @@ export interface Stamp {
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-function pad(n: number, width = 2): string {
-  return String(n).padStart(width, "0");
-}
-
 function keyOf(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, offsetMin: number): number {
   return Date.UTC(y, mo - 1, d, h, mi, s, ms) - offsetMin * 60_000;
 }
@@ -73,8 +69,9 @@ export function parseGunicornStamp(text: string): Stamp | undefined {
   return makeStamp(m[1]!, m[2]!, m[3], zone);
 }
 
-/** Formats a key back to ISO (UTC), for messages. */
-export function isoOfKey(key: number): string {
-  const d = new Date(key);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}Z`;
+/** Milliseconds since the epoch of an ISO 8601 time, or undefined. */
+export function msOf(time: string | undefined): number | undefined {
+  if (time === undefined) return undefined;
+  const value = Date.parse(time);
+  return Number.isFinite(value) ? value : undefined;
 }
