@@ -9,7 +9,7 @@ import { parseGunicornArgv } from "../core/profile/gunicorn-argv.js";
 import { rewriteArgv } from "../core/run/argv-rewrite.js";
 import { envConflicts } from "../core/run/env-conflicts.js";
 import { openEventLog, type EventLog } from "../adapters/event-log.js";
-import { pid1Warning } from "../adapters/pid1.js";
+import { pid1Setup } from "../adapters/pid1.js";
 import { planFromFlags, userConfigFor, type PlanFlags } from "./plan-setup.js";
 import { resolve } from "node:path";
 
@@ -56,14 +56,15 @@ export async function prepareRun(input: RunSetupInput): Promise<RunSetup> {
   say(planLine(plan));
   for (const warning of plan.warnings) say(`warning: ${warning}`);
   for (const r of rewritten.replaced) say(r.message);
+  for (const k of rewritten.kept) say(k);
   for (const w of rewritten.warnings) say(`warning: ${w}`);
   for (const m of envDecision.messages) say(`warning: ${m}`);
-  const pid1 = pid1Warning();
-  if (pid1 !== null) say(`warning: ${pid1}`);
+  const pid1 = pid1Setup(command.launcher);
+  if (pid1.warning !== null) say(`warning: ${pid1.warning}`);
   const eventLog = input.eventsPath === "" ? null : openEventLog({ path: resolve(input.cwd, input.eventsPath) });
   return {
     plan,
-    launcher: command.launcher,
+    launcher: pid1.launcher,
     args: rewritten.args,
     conf: emitConf(plan, userConfigFor(input.rest, input.cwd)),
     env: {

@@ -25,6 +25,11 @@ export interface RunOptions {
   /** gunicorn arguments after the launcher and before the spec. */
   gunicornArgs?: string[];
   env?: Record<string, string>;
+  /** argv before `node dist/cli.js` (e.g. `unshare --pid --fork --mount-proc`). */
+  prefix?: string[];
+  /** The app's directory and spec (default: the example app, `app:app`). */
+  appDir?: string;
+  spec?: string;
 }
 
 export interface GwardenRun {
@@ -61,6 +66,7 @@ export async function startRun(options: RunOptions): Promise<GwardenRun> {
   const appPort = await freePort();
   const eventsPath = join(dir, "events.jsonl");
   const argv = [
+    ...(options.prefix ?? []),
     process.execPath,
     join(repoRoot, "dist", "cli.js"),
     "run",
@@ -72,11 +78,11 @@ export async function startRun(options: RunOptions): Promise<GwardenRun> {
     "--",
     ...options.release.command,
     "--chdir",
-    exampleDir,
+    options.appDir ?? exampleDir,
     "-b",
     `127.0.0.1:${appPort}`,
     ...(options.gunicornArgs ?? []),
-    "app:app",
+    options.spec ?? "app:app",
   ];
   const child = spawn(sandbox.wrap(argv)[0]!, sandbox.wrap(argv).slice(1), {
     cwd: dir,

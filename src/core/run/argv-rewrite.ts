@@ -23,6 +23,8 @@ export interface RewrittenArgv {
   replaced: Replacement[];
   /** Warnings: risky kept flags, a conflicting `-k`. */
   warnings: string[];
+  /** Flags kept over the plan with --keep-args (risky or not), as `kept \`-w 1\` over the plan's workers = 3`. */
+  kept: string[];
 }
 
 /** The plan's value of a managed setting, as gunicorn would print it; null for bind and config. */
@@ -113,6 +115,7 @@ export function rewriteArgv(command: GunicornCommand, plan: Plan, options: { kee
   const args: string[] = [];
   const replaced: Replacement[] = [];
   const warnings: string[] = [];
+  const kept: string[] = [];
   const last = new Map<ManagedName, ManagedFlag>();
   for (const flag of command.managed) last.set(flag.name, flag);
   for (const flag of command.managed) {
@@ -122,6 +125,7 @@ export function rewriteArgv(command: GunicornCommand, plan: Plan, options: { kee
       if (flag.name !== "bind" && last.get(flag.name) === flag) {
         const risk = keptRisk(flag, plan);
         if (risk !== null) warnings.push(`kept ${risk}`);
+        else kept.push(`kept \`${flagText(flag)}\` over the plan's ${flag.name} = ${plannedValue(plan, flag.name) ?? "?"} (--keep-args)`);
       }
       continue;
     }
@@ -141,5 +145,5 @@ export function rewriteArgv(command: GunicornCommand, plan: Plan, options: { kee
   }
   args.push(...command.args);
   if (command.spec !== null) args.push(command.spec);
-  return { args, replaced, warnings };
+  return { args, replaced, warnings, kept };
 }

@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
 import { createLineRelay } from "../../../src/adapters/output-relay.js";
 import { handleSignals } from "../../../src/adapters/signal-forwarding.js";
-import { pid1Warning } from "../../../src/adapters/pid1.js";
+import { pid1Setup } from "../../../src/adapters/pid1.js";
 import { setOomScoreAdj } from "../../../src/adapters/oom-score.js";
 
 describe("output relay", () => {
@@ -34,10 +34,15 @@ describe("signals", () => {
 });
 
 describe("pid 1 and oom_score_adj", () => {
-  it("warns only as PID 1, naming an installed init", () => {
-    expect(pid1Warning(4242)).toBeNull();
-    expect(pid1Warning(1, (p) => p === "/usr/bin/tini")).toContain('"/usr/bin/tini", "--"');
-    expect(pid1Warning(1, () => false)).toContain("docker run --init");
+  it("as PID 1 only, makes the master a subreaper through Debian's python and says what is left", () => {
+    expect(pid1Setup(["gunicorn"], 4242)).toEqual({ launcher: ["gunicorn"], warning: null });
+    const setup = pid1Setup(["gunicorn"], 1, (p) => p === "/usr/bin/python3" || p === "/usr/bin/tini");
+    expect(setup.launcher.slice(0, 2)).toEqual(["/usr/bin/python3", "-c"]);
+    expect(setup.launcher.slice(3)).toEqual(["gunicorn"]);
+    expect(setup.warning).toContain('"/usr/bin/tini", "--"');
+    const viaPython = pid1Setup(["/opt/venv/bin/python3", "-m", "gunicorn"], 1, () => true);
+    expect(viaPython.launcher[0]).toBe("/opt/venv/bin/python3");
+    expect(pid1Setup(["gunicorn"], 1, () => false).warning).toContain("docker run --init");
   });
 
   it("returns the errno instead of throwing", () => {

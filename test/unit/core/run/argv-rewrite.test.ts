@@ -26,6 +26,7 @@ describe("rewriteArgv", () => {
     const risky = out.warnings.join("\n");
     expect(risky).toContain("--timeout 15");
     expect(risky.includes("-w 2")).toBe(2 > plan.workers);
+    expect(out.kept.concat(out.warnings)).toHaveLength(2);
   });
 
   it("drops -c (chained by gwarden's config) and warns about a -k that contradicts the plan", () => {
