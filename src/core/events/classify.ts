@@ -53,6 +53,8 @@ export function decideCause(
     if (ctx.stopping) return "shutdown";
     if (ctx.oomEvidence) return "oom-confirmed";
     if (ctx.halting) return "shutdown";
+    // A worker that had already logged `Worker exiting` was being retired or stopped, not eating memory.
+    if (ctx.exitedCleanly) return ctx.retiring ? "scale-down" : "unknown";
     return "oom-suspected";
   }
   if (sig === "SIGTERM" || sig === "SIGQUIT" || sig === "SIGINT") {

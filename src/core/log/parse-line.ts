@@ -77,6 +77,7 @@ function readRecord(segment: string, outer: { stamp?: Stamp; service?: string; p
         message = segment.slice(levelOnly[0].length);
       }
     }
+    if (headed) stamp = parseGunicornStamp(segment);
   }
   pid ??= outer.pid;
   stamp ??= outer.stamp;

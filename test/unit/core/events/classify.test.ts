@@ -42,6 +42,11 @@ describe("classify", () => {
     expect(causes([log({ kind: "worker_exit", pid: 5 }), kill(5, "SIGTERM")])).toEqual(["scale-down"]);
   });
 
+  it("does not call a SIGKILL of a worker that already logged its exit an OOM", () => {
+    expect(causes([log({ kind: "master_signal", signal: "hup" }), log({ kind: "worker_exit", pid: 5 }), kill(5)])).toEqual(["scale-down"]);
+    expect(causes([log({ kind: "worker_exit", pid: 5 }), kill(5)])).toEqual(["unknown"]);
+  });
+
   it("calls a lone SIGKILL oom-suspected, and oom-confirmed only with kernel or cgroup evidence", () => {
     expect(causes([kill(5)])).toEqual(["oom-suspected"]);
     const cgroup: GunicornEvent = { kind: "worker_signal", signal: "SIGKILL", cause: "oom-confirmed", source: "cgroup" };

@@ -56,6 +56,10 @@ describe("gunicorn wording across versions", () => {
     expect(parseLog("[2024-01-01 12:00:00 -0400] [10] [INFO] Starting gunicorn 23.0.0")[0]?.time).toBe("2024-01-01T12:00:00-04:00");
   });
 
+  it("reads the time of a custom format without the pid field", () => {
+    expect(parseLog("[2024-01-01 12:00:00 +0000] [INFO] Booting worker with pid: 9")[0]).toMatchObject({ kind: "worker_boot", pid: 9, time: "2024-01-01T12:00:00+00:00" });
+  });
+
   it("merges the doubled exit-code line of 21–23 into one event", () => {
     const events = parseLog(`${H}[ERROR] Worker (pid:12) exited with code 1\n${H}[ERROR] Worker (pid:12) exited with code 1.`);
     expect(events.map((e) => e.kind)).toEqual(["worker_exit_code"]);
