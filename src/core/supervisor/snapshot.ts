@@ -62,6 +62,11 @@ export interface CgroupFigures {
   swapUsageBytes: number | null;
   memoryPressure: Pressure | null;
   oomKills: number | null;
+  /** Where memoryPressure was read: the group's own memory.pressure, or host-wide /proc/pressure/memory. */
+  memoryPressureScope?: "cgroup" | "host" | null;
+  /** cgroup v2 memory.events `high` / `max` counters (null on v1); adaptive control reads their growth. */
+  highEvents?: number | null;
+  maxEvents?: number | null;
 }
 
 export interface BacklogFigures {
@@ -114,5 +119,12 @@ export function cgroupFigures(resources: Resources): CgroupFigures {
     swapUsageBytes: resources.swap.usageBytes,
     memoryPressure: resources.pressure.memory,
     oomKills: resources.oom.kills,
+    memoryPressureScope: pressureScope(resources.sources["pressure.memory"]?.source),
+    highEvents: resources.oom.highEvents,
+    maxEvents: resources.oom.maxEvents,
   };
+}
+
+function pressureScope(source: string | undefined): "cgroup" | "host" | null {
+  return source === "cgroup-v2" ? "cgroup" : source === "host" ? "host" : null;
 }

@@ -50,8 +50,9 @@ describe("cgroupFigures", () => {
       memory: { limitBytes: 5, usageBytes: 4, workingSetBytes: 3 },
       swap: { usageBytes: 2 },
       pressure: { memory: pressure },
-      oom: { kills: 1 },
+      oom: { kills: 1, highEvents: 6, maxEvents: 7 },
+      sources: { "pressure.memory": { source: "host", path: "/proc/pressure/memory" } },
     } as unknown as Resources;
-    expect(cgroupFigures(resources)).toEqual({ limitBytes: 5, usageBytes: 4, workingSetBytes: 3, swapUsageBytes: 2, memoryPressure: pressure, oomKills: 1 });
+    expect(cgroupFigures(resources)).toEqual({ limitBytes: 5, usageBytes: 4, workingSetBytes: 3, swapUsageBytes: 2, memoryPressure: pressure, oomKills: 1, memoryPressureScope: "host", highEvents: 6, maxEvents: 7 });
   });
 });
