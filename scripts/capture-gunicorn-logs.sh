@@ -3,6 +3,8 @@
 # 20.1.0 and the unpacked ones in .gunicorn-versions.txt) against test/fixtures/logs/app/app.py and
 # driving each scenario (timeouts, OOM kills in a real memory cgroup, signals, load errors...).
 # Usage: scripts/capture-gunicorn-logs.sh [version...]   (root needed for the OOM scenarios)
+# Afterwards: GWARDEN_UPDATE_FIXTURES=1 npx vitest run test/unit/core/analyze/fixtures.test.ts, review the
+# diff of test/fixtures/logs/expected.json, and `git add -f` the logs (the repo ignores *.log).
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 APPDIR=$ROOT/test/fixtures/logs/app
