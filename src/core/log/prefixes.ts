@@ -25,7 +25,10 @@ const SYSLOG_RE =
   /^(?:<\d{1,3}>)?((?:[A-Z][a-z]{2} )?[A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d(?:\.\d+)?|(?:[A-Z][a-z]{2} )?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d\S*(?: [A-Z]{2,5})?|\d{9,10}\.\d+) (\S+) ([^\s[:]+)(?:\[(\d+)\])?: /;
 /** A bare tag, as `journalctl -o with-unit` or relays print it: `gunicorn[123]: `. */
 const TAG_RE = /^([A-Za-z][\w.-]*)\[(\d+)\]: /;
-const COMPOSE_RE = /^([A-Za-z0-9][\w.-]*)\s*\| ?/;
+/** docker compose `web-1  | `, swarm `web.1.abc@node    | `. */
+const COMPOSE_RE = /^([A-Za-z0-9][\w.@-]*)\s*\| ?/;
+/** `kubectl logs --prefix`: `[pod/web-6d4f/web] `. */
+const KUBECTL_RE = /^\[pod\/([^\]/\s]+)\/[^\]\s]+\] /;
 const SHIPPER_ISO_RE = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d))\s+/;
 const DECOR_RE = /^(?:\s*(?:>|│|┃|║|\|)(?: |$))+/;
 
@@ -67,6 +70,8 @@ function stripOne(text: string): Stripped | undefined {
     const stamp = /^\d{4}/.test(when) ? parseIsoStamp(when) : /^\d/.test(when) ? undefined : parseSyslogStamp(when);
     return { text: text.slice(m[0].length), service: m[3]!, ...pidPart(pidOf(m[4])), ...stampPart(stamp) };
   }
+  m = KUBECTL_RE.exec(text);
+  if (m) return { text: text.slice(m[0].length), service: m[1]! };
   m = TAG_RE.exec(text);
   if (m) return { text: text.slice(m[0].length), service: m[1]!, ...pidPart(pidOf(m[2])) };
   m = SHIPPER_ISO_RE.exec(text);

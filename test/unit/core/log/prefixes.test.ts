@@ -13,6 +13,8 @@ describe("stripPrefixes", () => {
     ["bare tag", `gunicorn[123]: ${LINE}`, { service: "gunicorn", pid: 123 }],
     ["indented code block", `    ${LINE}`, {}],
     ["docker compose v2", `web-1  | ${LINE}`, { service: "web-1" }],
+    ["docker swarm", `web.1.x7k2@node-1    | ${LINE}`, { service: "web.1.x7k2@node-1" }],
+    ["kubectl logs --prefix", `[pod/web-6d4f9/web] ${LINE}`, { service: "web-6d4f9" }],
     ["docker compose v1", `web_1     | ${LINE}`, { service: "web_1" }],
     ["syslog relay RFC 5424", `<134>1 2024-01-01T12:00:00.000Z host app 123 - - ${LINE}`, { service: "app", pid: 123 }],
     ["syslog RFC 3164", `<30>Jan  2 15:04:05 host gunicorn[123]: ${LINE}`, { service: "gunicorn", pid: 123 }],
