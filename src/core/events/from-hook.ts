@@ -24,6 +24,10 @@ export function eventFromHook(record: HookRecord): GunicornEvent | null {
     case "post_fork":
       return { ...base, kind: "worker_boot", pid: record.pid };
     case "post_worker_init":
+      // The user's own post_worker_init raised: gunicorn will stop this worker, it never serves.
+      if (record.userHookError !== undefined) {
+        return { ...base, kind: "worker_boot_error", pid: record.pid, message: `post_worker_init hook raised ${record.userHookError}` };
+      }
       return { ...base, kind: "worker_ready", pid: record.pid };
     case "worker_abort":
       return { ...base, kind: "worker_timeout", pid: record.pid };

@@ -10,6 +10,7 @@ describe("eventFromHook", () => {
     [rec({ hook: "when_ready", addresses: ["http://127.0.0.1:8000"] }), { kind: "listening", address: "http://127.0.0.1:8000" }],
     [rec({ hook: "post_fork" }), { kind: "worker_boot", pid: 42 }],
     [rec({ hook: "post_worker_init" }), { kind: "worker_ready", pid: 42 }],
+    [rec({ hook: "post_worker_init", userHookError: "ValueError" }), { kind: "worker_boot_error", pid: 42, message: "post_worker_init hook raised ValueError" }],
     [rec({ hook: "worker_abort" }), { kind: "worker_timeout", pid: 42 }],
     [rec({ hook: "child_exit", worker: 43, exitcode: 0 }), { kind: "worker_exit", pid: 43 }],
     [rec({ hook: "child_exit", worker: 43, exitcode: 3 }), { kind: "worker_exit_code", pid: 43, code: 3 }],
