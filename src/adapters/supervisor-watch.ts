@@ -14,6 +14,7 @@ import { createLogParser, type LogParser } from "../core/log/log-parser.js";
 import type { Plan } from "../core/plan/types.js";
 import { RingBuffer } from "../core/ring-buffer.js";
 import { bootDeadlineEvent, EMPTY_BOOT_CLOCK, noteBootEvent, noteBootSeen, overdueBoots, type BootClock } from "../core/run/boot-deadline.js";
+import { createDeduper } from "../core/run/dedupe.js";
 import { confirmOom, mayBeOom } from "../core/run/oom-confirm.js";
 import type { Sample } from "../core/supervisor/sample.js";
 import type { EventLog } from "./event-log.js";
@@ -41,7 +42,6 @@ export interface WatchOptions {
   onPorts?: (ports: number[]) => void;
 }
 
-const DEDUPE_MS = 10_000;
 const DEATHS = new Set<EventKind>(["worker_exit", "worker_exit_code", "worker_signal"]);
 const RUN_EVENTS = 400;
 
@@ -50,7 +50,7 @@ export function createWatch(options: WatchOptions, effects: WatchEffects) {
   const ring = new RingBuffer<GunicornEvent>(options.ringSize ?? 2000);
   const counts: Partial<Record<EventKind, number>> = {};
   const classifier = createClassifier();
-  const seen = new Map<string, number>();
+  const deduper = createDeduper();
   let lifecycle: LifecycleState = initialLifecycle();
   let clock: BootClock = EMPTY_BOOT_CLOCK;
   let parser: LogParser = createLogParser();
@@ -70,16 +70,6 @@ export function createWatch(options: WatchOptions, effects: WatchEffects) {
   let hooksAlive = false;
 
   const iso = (): string => effects.wallClock().toISOString();
-
-  function duplicate(event: GunicornEvent): boolean {
-    if (event.pid === undefined || event.source === "supervisor" || event.source === "cgroup") return false;
-    const key = `${event.kind}:${event.pid}`;
-    const at = effects.now();
-    const before = seen.get(key);
-    if (seen.size > 512) for (const [k, t] of seen) if (at - t > DEDUPE_MS) seen.delete(k);
-    seen.set(key, at);
-    return before !== undefined && at - before < DEDUPE_MS;
-  }
 
   function record(event: GunicornEvent): void {
     lifecycle = foldEvent(lifecycle, event);
@@ -132,7 +122,7 @@ export function createWatch(options: WatchOptions, effects: WatchEffects) {
 
   /** The one entry for every event. */
   function ingest(raw: GunicornEvent): void {
-    if (duplicate(raw)) return;
+    if (deduper.isEcho(raw, effects.now())) return;
     let event = classifier.classify(raw);
     const pid = event.pid;
     if (event.kind === "worker_signal" && pid !== undefined && deadlineKilled.has(pid) && event.cause !== "shutdown") {
@@ -227,6 +217,14 @@ export function createWatch(options: WatchOptions, effects: WatchEffects) {
       for (const parsed of parser.end()) ingest(parsed.event);
     },
     emit: ingest,
+    /** The cgroup OOM counter's rise not yet explained by a worker's death (a master OOM kill), or null. */
+    unexplainedOom(): { before: number; after: number } | null {
+      const after = effects.readOomKills();
+      if (after === null || oomSeen === null || after <= oomSeen) return null;
+      const rise = { before: oomSeen, after };
+      oomSeen = after;
+      return rise;
+    },
     /** On a stop: kills the workers still booting (they hold no request; a hung import would only stall the stop). */
     killBooting(): number[] {
       if (!hooksAlive) return [];

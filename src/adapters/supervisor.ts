@@ -169,6 +169,8 @@ export async function supervise(options: SuperviseOptions, overrides: Partial<Su
       relay.end();
       watch.endLog();
       await current.stop(0);
+      const oom = exit.signal === "SIGKILL" ? watch.unexplainedOom() : null;
+      if (oom !== null) fx.say(`the gunicorn master was OOM-killed (cgroup oom_kill ${oom.before} → ${oom.after}): with preload it holds the whole app; protect it (oom_score_adj needs CAP_SYS_RESOURCE) or plan fewer workers`);
       const explanation = explainExit(exit, watch.runEvents(), current.stderrTail());
       master = { state: "down", pid: current.pid, startedAt: master.startedAt, reason: explanation.meaning, exitCode: explanation.exitCode };
       if (stopRequested) {
