@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { GwardenError } from "../core/error.js";
 import { formatListen, parseListen, type ListenAddress } from "../core/supervisor/listen.js";
 import { route, type HttpRequest, type RouteDeps } from "../core/supervisor/routes.js";
+import { webAsset } from "./web-assets.js";
 
 export interface HttpServerOptions extends RouteDeps {
   /** `9090`, `"127.0.0.1:9090"`, `"[::1]:9090"` or a parsed address; port 0 picks a free port. */
@@ -27,7 +28,8 @@ export interface RunningHttpServer {
 /** Starts the API server; rejects with GwardenError E_USAGE (bad listen value) or E_LISTEN (bind failed). */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const wanted = typeof options.listen === "object" ? options.listen : parseListen(options.listen);
-  const server = createServer((req, res) => respond(req, res, options));
+  const deps: RouteDeps = { ...options, getAsset: options.getAsset ?? webAsset };
+  const server = createServer((req, res) => respond(req, res, deps));
   server.requestTimeout = 10_000;
   server.headersTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {

@@ -5,9 +5,10 @@
  * and the verdict's reasons and recommendations. Colour goes through an injected painter, applied after
  * measuring, so widths never count escape codes; without one the frame is plain text.
  */
-import { clock, describeEvent } from "../analyze/describe.js";
+import { clock } from "../analyze/describe.js";
 import type { GunicornEvent } from "../events/types.js";
 import { countWorkers, type SupervisorSnapshot, type WorkerSnapshot } from "../supervisor/snapshot.js";
+import { eventText } from "./event-text.js";
 import { age, bytes, fit, num, right, scrub } from "./format.js";
 import type { MonitorView } from "./view.js";
 import type { VerdictLevel } from "./verdict.js";
@@ -130,7 +131,7 @@ function eventLines(events: readonly GunicornEvent[], columns: number, paint: Pa
   const title = paint("bold", fit(`events, last 60 s (${events.length})`, columns).trimEnd());
   if (events.length === 0) return [title, fit("  none", columns).trimEnd()];
   return [title, ...events.map((e) => {
-    const text = fit(`  ${clock(e.time)} ${right(e.pid === undefined ? "" : String(e.pid), 7)} ${fit(e.source, 10)} ${scrub(describeEvent(e))}`, columns).trimEnd();
+    const text = fit(`  ${clock(e.time)} ${right(e.pid === undefined ? "" : String(e.pid), 7)} ${fit(e.source, 10)} ${scrub(eventText(e))}`, columns).trimEnd();
     const bad = e.kind === "worker_signal" || e.kind === "worker_timeout" || e.kind === "boot_deadline_kill" || e.kind === "halt" || e.kind === "master_crash" || e.kind === "app_load_error";
     return bad ? paint("red", text) : text;
   })];

@@ -42,9 +42,14 @@ export function judge(snapshot: SupervisorSnapshot, recent: readonly GunicornEve
     recs.push(snapshot.master.state === "down" ? "read the app's last error above the halt (gwarden analyze <log>)" : "wait for the boot, or raise the boot deadline if the import is slow (gwarden profile)");
   }
   memoryRules(snapshot, failing, degraded, recs);
-  const findings = recent.length === 0 ? [] : replay(recent.map((event) => ({ event }))).findings;
+  // a death seen only as a pid gone from /proc says nothing the log rules could read (no signal, no line)
+  const silent = recent.filter((e) => e.source === "proc" && e.kind === "worker_signal" && e.cause === "unknown");
+  // without `start` the log rules do not infer unlogged deaths from replacement boots: live, the
+  // supervisor sees deaths itself, and hook events interleaved with log lines would look like replacements
+  const told = recent.filter((e) => !silent.includes(e) && e.kind !== "start");
+  const findings = told.length === 0 ? [] : replay(told.map((event) => ({ event }))).findings;
   const explained = findings.some((f) => f.severity !== "info");
-  workerRules(snapshot, explained ? [] : recent, degraded, recs);
+  workerRules(snapshot, explained ? silent : recent, degraded, recs);
   for (const f of findings) {
     if (f.severity === "info") continue;
     (f.severity === "critical" && !up.ok ? failing : degraded).push(f.message);
@@ -94,7 +99,7 @@ function workerRules(s: SupervisorSnapshot, recent: readonly GunicornEvent[], de
     recs.push("set a lower recycle size or max_requests, or fewer workers (gwarden plan)");
   } else if (deaths.length > 0) {
     degraded.push(`${deaths.length} worker${deaths.length > 1 ? "s" : ""} died in the last minute`);
-    recs.push("see the events for the signal; gwarden analyze <log> explains a pattern");
+    recs.push("if nobody killed it, look for the OOM killer (dmesg, the cgroup's memory.events) or a crash in the app's log (gwarden analyze <log>)");
   }
   if (timeouts.length > 0) {
     degraded.push(`${timeouts.length} worker timeout${timeouts.length > 1 ? "s" : ""} in the last minute`);

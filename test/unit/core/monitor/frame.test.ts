@@ -29,8 +29,8 @@ describe("renderFrame", () => {
         04:00:03     104 proc       worker booting
       verdict: degraded
         ! 2 of 3 planned workers up
-        ! 1 worker(s) were SIGKILLed with no WORKER TIMEOUT before and no shutdown in…
-        → Check \`dmesg\` / cgroup \`memory.events\` (oom_kill) to confirm; lower workers…
+        ! 1 worker died in the last minute
+        → if nobody killed it, look for the OOM killer (dmesg, the cgroup's memory.ev…
       q quit · gwarden run API"
     `);
   });
@@ -53,8 +53,8 @@ describe("renderFrame", () => {
         04:00:03     104 proc       worker booting
       verdict: degraded
         ! 2 of 3 planned workers up
-        ! 1 worker(s) were SIGKILLed with no WORKER TIMEOUT before and no shutdown in progress: most likely the OOM killer (o…
-        → Check \`dmesg\` / cgroup \`memory.events\` (oom_kill) to confirm; lower workers or memory per worker (\`--max-requests\` …
+        ! 1 worker died in the last minute
+        → if nobody killed it, look for the OOM killer (dmesg, the cgroup's memory.events) or a crash in the app's log (gward…
       q quit · gwarden run API"
     `);
   });

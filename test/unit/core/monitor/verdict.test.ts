@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { GunicornEvent } from "../../../../src/core/events/types.js";
 import { judge } from "../../../../src/core/monitor/verdict.js";
 import { snapshot, worker } from "../supervisor/example-snapshot.js";
 import { killEvents } from "./example-view.js";
@@ -32,11 +33,33 @@ describe("judge", () => {
     expect(v.reasons).toEqual(["memory pressure: tasks stalled 22.0% of the last 10 s", "40 of 64 connections wait in the accept queue"]);
   });
 
-  it("uses the analyze findings over the recent events, and says what to do", () => {
+  it("reports a worker gone from /proc as a death, with where to look", () => {
     const v = judge(snapshot({ workers: three }), killEvents);
+    expect(v.level).toBe("degraded");
+    expect(v.reasons).toEqual(["1 worker died in the last minute"]);
+    expect(v.recommendations[0]).toMatch(/OOM killer/);
+  });
+
+  it("uses the analyze findings over the recent events, and says what to do", () => {
+    const v = judge(snapshot({ workers: three }), [{ kind: "worker_signal", pid: 101, signal: "SIGKILL", cause: "oom-suspected", source: "log", time: "2026-11-27T04:00:02.000Z", line: "[ERROR] Worker (pid:101) was sent SIGKILL! Perhaps out of memory?" }]);
     expect(v.level).toBe("degraded");
     expect(v.findings.map((f) => f.code).length).toBeGreaterThan(0);
     expect(v.recommendations.some((r) => /dmesg|memory/.test(r))).toBe(true);
+  });
+
+  it("does not mistake a run's interleaved hook and log boots for replaced workers", () => {
+    const t = "2026-11-27T04:00:00+00:00";
+    const events = [
+      { kind: "start", version: "20.1.0", masterPid: 100, source: "log", pid: 100, time: t },
+      { kind: "listening", address: "http://127.0.0.1:8000", source: "log", pid: 100, time: t },
+      { kind: "worker_boot", pid: 101, source: "hook", time: "2026-11-27T04:00:00.284Z" },
+      { kind: "worker_ready", pid: 101, source: "hook", time: "2026-11-27T04:00:00.293Z" },
+      { kind: "worker_boot", pid: 102, source: "log", time: t },
+      { kind: "worker_ready", pid: 102, source: "hook", time: "2026-11-27T04:00:00.362Z" },
+      { kind: "worker_boot", pid: 103, source: "log", time: t },
+      { kind: "worker_ready", pid: 103, source: "hook", time: "2026-11-27T04:00:00.431Z" },
+    ] as GunicornEvent[];
+    expect(judge(snapshot({ workers: three }), events).level).toBe("healthy");
   });
 
   it("counts timeouts of the last minute", () => {
