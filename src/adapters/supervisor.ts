@@ -18,6 +18,8 @@ import { handleSignals } from "./signal-forwarding.js";
 import { snapshotOf } from "./supervisor-snapshot.js";
 import { createWatch, type Watch } from "./supervisor-watch.js";
 import { detectResources } from "./resources.js";
+import type { AdaptiveConfig } from "../core/adaptive/types.js";
+import { createAdaptiveController } from "./adaptive-controller.js";
 
 export interface SuperviseOptions {
   launcher: string[];
@@ -33,6 +35,8 @@ export interface SuperviseOptions {
   sampleIntervalMs: number;
   restartPolicy?: RestartPolicy;
   eventLog: EventLog | null;
+  /** Adaptive control (scale on load and memory pressure, recycle by memory), or null/absent for a fixed plan. */
+  adaptive?: { config: AdaptiveConfig; requestHooks: boolean } | null;
   /** The HTTP endpoint, or null for --no-http. Started before gunicorn so a bind error stops everything first. */
   http: { listen: string; token: string | null } | null;
   /** Called once the endpoint listens (its URL). */
@@ -77,7 +81,12 @@ export async function supervise(options: SuperviseOptions, overrides: Partial<Su
       ports,
       intervalMs: options.sampleIntervalMs,
       configuredBacklog: options.plan?.backlog ?? null,
-      onSample: (sample) => watch.onSample(sample),
+      // Adaptive control reads each worker's private memory every tick (~0.7 ms per process).
+      ...(adaptive ? { memoryIntervalMs: options.sampleIntervalMs } : {}),
+      onSample: (sample) => {
+        watch.onSample(sample);
+        adaptive?.onSample(sample);
+      },
       onError: (error) => fx.say(`warning: sampling failed: ${(error as Error).message}`),
     });
     live.sampler = sampler;
@@ -94,6 +103,8 @@ export async function supervise(options: SuperviseOptions, overrides: Partial<Su
     { now: fx.now, wallClock: fx.wallClock, kill: fx.kill, setOomScore: (pid, value) => setOomScoreAdj(pid, value), readOomKills: fx.readOomKills, say: fx.say },
   );
 
+  const adaptive = options.adaptive ? createAdaptiveController(options.adaptive, { kill: fx.kill, emit: (event) => watch.emit(event), say: fx.say, wallClock: fx.wallClock }) : null;
+
   const masterLife = (): MasterLife => {
     if (master.state !== "starting" || master.pid === null) return master;
     const phase = watch.lifecycle.master.phase;
@@ -105,7 +116,7 @@ export async function supervise(options: SuperviseOptions, overrides: Partial<Su
         m.startHttpServer({
           listen: options.http!.listen,
           token: options.http!.token,
-          getSnapshot: () => snapshotOf(watch, masterLife(), options.plan, fx.wallClock(), fx.selfPid),
+          getSnapshot: () => ({ ...snapshotOf(watch, masterLife(), options.plan, fx.wallClock(), fx.selfPid), adaptive: adaptive?.view() ?? null }),
           getEvents: (since) => watch.ring.since(since, 1000),
         }),
       )
@@ -153,12 +164,16 @@ export async function supervise(options: SuperviseOptions, overrides: Partial<Su
         conf: options.conf,
         ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
         env: options.env,
-        onRecord: (r) => watch.fromHook(r),
+        onRecord: (r) => {
+          watch.fromHook(r);
+          adaptive?.onRecord(r);
+        },
         onStderr: (text) => relay.push(text),
         onStdout: fx.writeStdout,
         label: "gwarden run",
       });
       master = { state: "starting", pid: current.pid, startedAt: fx.wallClock().toISOString() };
+      adaptive?.attach(current.pid);
       const masterScore = setOomScoreAdj(current.pid, MASTER_OOM_SCORE_ADJ);
       if (masterScore !== null && history.length === 0) fx.say(`note: the master's oom_score_adj stays as is (${masterScore}: lowering it needs CAP_SYS_RESOURCE); workers are raised instead`);
       startSampler(current.pid, []);

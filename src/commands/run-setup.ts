@@ -30,6 +30,8 @@ export interface RunSetupInput {
   keepArgs: boolean;
   bootDeadlineMs: number | null;
   eventsPath: string;
+  /** Report busy request slots on the hook channel (adaptive control's load signal). */
+  requestHooks?: boolean;
   say?: (text: string) => void;
   env?: NodeJS.ProcessEnv;
 }
@@ -66,7 +68,7 @@ export async function prepareRun(input: RunSetupInput): Promise<RunSetup> {
     plan,
     launcher: pid1.launcher,
     args: rewritten.args,
-    conf: emitConf(plan, userConfigFor(input.rest, input.cwd)),
+    conf: emitConf(plan, userConfigFor(input.rest, input.cwd), { requestHooks: input.requestHooks === true }),
     env: {
       ...(envDecision.gunicornCmdArgs === "" ? {} : { GUNICORN_CMD_ARGS: envDecision.gunicornCmdArgs }),
       GWARDEN_DB_POOL_SIZE: String(plan.database.poolSize),

@@ -25,6 +25,8 @@ export default defineCommand({
     listen: { type: "string", description: `HTTP endpoint address (default ${DEFAULT_LISTEN}; PORT, HOST:PORT, [IPV6]:PORT)` },
     token: { type: "string", description: "Bearer token for /metrics and /api/* (also GWARDEN_TOKEN)" },
     "no-http": { type: "boolean", description: "No HTTP endpoint" },
+    adaptive: { type: "boolean", description: "Adaptive control: scale on load and memory pressure, recycle bloated workers (default on; --no-adaptive keeps the plan fixed)" },
+    "recycle-at": { type: "string", description: "Recycle a worker whose private memory passes this (default: the plan's budget)" },
     events: { type: "string", description: `JSONL event log (default ${DEFAULT_EVENTS}; "" for none)` },
     "sample-interval": { type: "string", description: `How often to sample /proc and the cgroup (default ${DEFAULT_SAMPLE_INTERVAL})` },
     "boot-deadline": { type: "string", description: "Kill a worker not ready after this long (default: the plan's)" },
@@ -51,12 +53,15 @@ export default defineCommand({
     const bootDeadlineMs = args["boot-deadline"] ? durationFlag(args["boot-deadline"], "--boot-deadline", "") : null;
     const maxRestarts = numberFlag(args["max-restarts"], "--max-restarts", { min: 0, integer: true });
     if (!noHttp) (await import("../core/supervisor/listen.js")).parseListen(listen);
+    const adaptive = args.adaptive !== false && !own.includes("--no-adaptive");
+    const recycleBytes = args["recycle-at"] ? (await import("../core/size.js")).parseSize(args["recycle-at"], "`--recycle-at`") : undefined;
 
     const cwd = process.cwd();
     const { prepareRun } = await import("./run-setup.js");
-    const setup = await prepareRun({ args, own, rest, cwd, keepArgs: args["keep-args"] === true, bootDeadlineMs, eventsPath: args.events ?? DEFAULT_EVENTS });
+    const setup = await prepareRun({ args, own, rest, cwd, keepArgs: args["keep-args"] === true, bootDeadlineMs, eventsPath: args.events ?? DEFAULT_EVENTS, requestHooks: adaptive });
     const { supervise } = await import("../adapters/supervisor.js");
     const { DEFAULT_RESTART_POLICY } = await import("../core/run/restart-policy.js");
+    const { adaptiveConfigFromPlan } = await import("../core/adaptive/config.js");
     const code = await supervise({
       launcher: setup.launcher,
       args: setup.args,
@@ -69,6 +74,7 @@ export default defineCommand({
       sampleIntervalMs,
       restartPolicy: { ...DEFAULT_RESTART_POLICY, ...(maxRestarts === undefined ? {} : { maxRestarts }) },
       eventLog: setup.eventLog,
+      adaptive: adaptive ? { config: adaptiveConfigFromPlan(setup.plan, recycleBytes === undefined ? {} : { recycleBytes }), requestHooks: true } : null,
       http: noHttp ? null : { listen, token },
       onListening: (url) => process.stderr.write(`gwarden: serving ${url}/metrics, /api/state, /api/events, /healthz${token ? " (bearer token required)" : ""}\n`),
     });

@@ -17,7 +17,7 @@ import type { AdaptiveConfig, AdaptiveEvent, AdaptiveInput, AdaptiveState, Decis
 const mib = (bytes: number): string => `${Math.round(bytes / 1048576)} MiB`;
 
 /** Whether the signal in flight has taken effect (or is given up on). */
-function settled(flight: InFlight, input: AdaptiveInput, state: AdaptiveState, config: AdaptiveConfig): boolean {
+function settled(flight: InFlight, input: AdaptiveInput, config: AdaptiveConfig): boolean {
   if (input.atMs - flight.sentAtMs >= config.inFlightTimeoutMs) return true;
   const live = input.workers.length;
   switch (flight.kind) {
@@ -26,7 +26,8 @@ function settled(flight: InFlight, input: AdaptiveInput, state: AdaptiveState, c
     case "ttou":
       return live <= flight.expect;
     case "recycle":
-      return !input.workers.some((w) => w.pid === flight.pid) && live >= Math.min(state.target, state.gunicornWorkers);
+      // Gone is enough: the replacement is gunicorn's to fork, and its memory is counted from the next tick.
+      return !input.workers.some((w) => w.pid === flight.pid);
   }
 }
 
@@ -127,7 +128,7 @@ export function decide(previous: AdaptiveState, input: AdaptiveInput, config: Ad
   state = loadRead.state;
 
   if (state.inFlight !== null) {
-    if (!settled(state.inFlight, input, state, config)) return { state, actions: [], events: [], notes };
+    if (!settled(state.inFlight, input, config)) return { state, actions: [], events: [], notes };
     const pressureStep = state.lastStepAtMs !== null && state.lastStepAtMs >= state.inFlight.sentAtMs;
     state = { ...state, inFlight: null, ...(pressureStep ? { lastStepAtMs: input.atMs } : {}) };
   }

@@ -18,6 +18,7 @@ export function renderMetrics(snapshot: SupervisorSnapshot): string {
     ...cgroupFamilies(snapshot),
     ...backlogFamilies(snapshot),
     ...planFamilies(snapshot.plan),
+    ...adaptiveFamilies(snapshot),
     ...supervisorFamilies(snapshot),
   ]);
 }
@@ -119,6 +120,22 @@ function planFamilies(plan: Plan | null): MetricFamily[] {
     gauge("gwarden_plan_backlog", "Planned listen backlog.", one(plan.backlog)),
     gauge("gwarden_plan_recycle_bytes", "Private memory above which a worker is recycled.", one(plan.recycleBytes)),
     gauge("gwarden_plan_memory_bytes", "Memory the plan accounts for (master, workers, supervisor, margin).", one(plan.memory.plannedBytes)),
+  ];
+}
+
+const PRESSURE_RANK = { normal: 0, elevated: 1, high: 2, critical: 3 } as const;
+
+function adaptiveFamilies(s: SupervisorSnapshot): MetricFamily[] {
+  const a = s.adaptive;
+  if (!a) return [];
+  return [
+    gauge("gwarden_adaptive_target_workers", "Worker count adaptive control wants gunicorn to run.", one(a.targetWorkers)),
+    gauge("gwarden_adaptive_pressure_level", "Memory pressure level: 0 normal, 1 elevated (no scale-up), 2 high (recycle), 3 critical (shed).", one(PRESSURE_RANK[a.pressure])),
+    gauge("gwarden_adaptive_recycle_bytes", "Private memory budget in force above which a worker is recycled.", one(a.recycleBytes)),
+    counter("gwarden_recycles_total", "Workers recycled gracefully by adaptive control, by reason (memory budget, memory pressure).", [
+      { labels: { reason: "memory" }, value: a.recycles.memory },
+      { labels: { reason: "pressure" }, value: a.recycles.pressure },
+    ]),
   ];
 }
 

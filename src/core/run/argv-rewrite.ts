@@ -27,36 +27,8 @@ export interface RewrittenArgv {
   kept: string[];
 }
 
-/** The plan's value of a managed setting, as gunicorn would print it; null for bind and config. */
-export function plannedValue(plan: Plan, name: ManagedName): string | null {
-  switch (name) {
-    case "workers":
-      return String(plan.workers);
-    case "threads":
-      return String(plan.threads);
-    case "timeout":
-      return String(plan.timeout);
-    case "graceful_timeout":
-      return String(plan.gracefulTimeout);
-    case "max_requests":
-      return String(plan.maxRequests);
-    case "max_requests_jitter":
-      return String(plan.maxRequestsJitter);
-    case "preload_app":
-      return String(plan.preload);
-    case "worker_tmp_dir":
-      return plan.workerTmpDir;
-    case "backlog":
-      return String(plan.backlog);
-    case "keepalive":
-      return String(plan.keepalive);
-    case "bind":
-    case "config":
-      return null;
-  }
-}
-
-const PLAN_KEY: Partial<Record<ManagedName, string>> = {
+/** The Plan field behind each sizing flag. */
+const PLAN_KEY = {
   workers: "workers",
   threads: "threads",
   timeout: "timeout",
@@ -67,7 +39,12 @@ const PLAN_KEY: Partial<Record<ManagedName, string>> = {
   worker_tmp_dir: "workerTmpDir",
   backlog: "backlog",
   keepalive: "keepalive",
-};
+} as const satisfies Record<Exclude<ManagedName, "bind" | "config">, keyof Plan>;
+
+/** The plan's value of a managed setting, as gunicorn would print it; null for bind and config. */
+export function plannedValue(plan: Plan, name: ManagedName): string | null {
+  return name === "bind" || name === "config" ? null : String(plan[PLAN_KEY[name]]);
+}
 
 function flagText(flag: ManagedFlag): string {
   return flag.value === null ? flag.flag : `${flag.flag} ${flag.value}`;
@@ -131,7 +108,7 @@ export function rewriteArgv(command: GunicornCommand, plan: Plan, options: { kee
     }
     if (last.get(flag.name) !== flag) continue;
     const planned = plannedValue(plan, flag.name) ?? "";
-    const reason = plan.reasons[PLAN_KEY[flag.name] ?? ""]?.reason;
+    const reason = plan.reasons[PLAN_KEY[flag.name as keyof typeof PLAN_KEY]]?.reason;
     replaced.push({
       setting: flag.name,
       given: flagText(flag),

@@ -6,6 +6,7 @@
 import type { EventKind } from "../events/types.js";
 import type { Plan } from "../plan/types.js";
 import type { Pressure, Resources } from "../resources/types.js";
+import type { AdaptiveView } from "../adaptive/view.js";
 
 /** Memory of one process in bytes, from smaps_rollup; null when it could not be read. */
 export interface MemoryFigures {
@@ -98,6 +99,8 @@ export interface SupervisorSnapshot {
   plan: Plan | null;
   eventsByKind: Partial<Record<EventKind, number>>;
   supervisor: SupervisorCost;
+  /** Adaptive control (`run --adaptive`): target, pressure level, recycles; absent or null when off. */
+  adaptive?: AdaptiveView | null;
 }
 
 /** Memory figures that are all unknown. */
