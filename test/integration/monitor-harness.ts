@@ -10,6 +10,9 @@ import { join } from "node:path";
 import { createSandbox, type Sandbox } from "../../src/adapters/cgroup-sandbox.js";
 import { freePort } from "../../src/adapters/free-port.js";
 import { repoRoot } from "../helpers/gunicorns.js";
+import { until } from "./run-harness.js";
+
+export { until };
 
 export const MiB = 1048576;
 export const cli = join(repoRoot, "dist", "cli.js");
@@ -24,17 +27,6 @@ export interface Boxed {
   apiPort: number;
   output(): string;
   close(): Promise<void>;
-}
-
-/** Polls `check` every 200 ms until it returns something truthy. */
-export async function until<T>(what: string, check: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 /** Children of a process, sorted. */
