@@ -10,6 +10,7 @@ import { defaultPolicy } from "../core/plan/inputs.js";
 import { planGunicorn } from "../core/plan/plan.js";
 import type { Plan } from "../core/plan/types.js";
 import type { Profile } from "../core/profile/types.js";
+import { commonDefaultArgs } from "../core/lab/matrix.js";
 import { runTrial, type TrialResult } from "./tier-trial.js";
 
 export interface TierBenchOptions {
@@ -38,11 +39,7 @@ export interface TierBenchRow {
 
 const DEFAULT_READY_TIMEOUT_MS = 20_000;
 
-/** gunicorn as commonly run: 2 × CPU + 1 sync workers, timeout 30, nothing else. */
-export function commonDefaultArgs(cpus: number): { workers: number; args: string[] } {
-  const workers = 2 * Math.max(1, Math.round(cpus)) + 1;
-  return { workers, args: ["-w", String(workers), "--timeout", "30"] };
-}
+export { commonDefaultArgs };
 
 /** Runs default and planned at every tier, in order; the rows keep the plan that was used. */
 export async function runTierBench(options: TierBenchOptions): Promise<TierBenchRow[]> {

@@ -3,27 +3,17 @@
  * cgroup (memory + CPU quota, swap closed), gwarden waits for every worker's post_worker_init, sends a
  * fixed number of requests from outside the group, then counts what went wrong — worker timeouts (from
  * gunicorn's own log), OOM kills (the cgroup's counter), failed requests — and removes everything.
- * The tier bench and the lab are built from trials.
+ * The tier bench is built from trials; the lab shares their sandboxed start (sandboxed-gunicorn.ts).
  */
 import type { GunicornEvent } from "../core/events/types.js";
 import type { HookRecord } from "../core/events/hook-record.js";
-import { createLogParser } from "../core/log/log-parser.js";
-import { createSandbox } from "./cgroup-sandbox.js";
-import { freePort } from "./free-port.js";
-import { startGunicorn, type GunicornProcess } from "./gunicorn-process.js";
 import { runLoad } from "./load.js";
+import { startSandboxedGunicorn, type SandboxedGunicorn, type SandboxedGunicornOptions } from "./sandboxed-gunicorn.js";
 
-export interface TrialConfig {
+/** A config to try: how gunicorn starts (as for a sandboxed start) and how many workers must be ready. */
+export interface TrialConfig extends Pick<SandboxedGunicornOptions, "launcher" | "args" | "conf" | "env" | "cwd"> {
   /** `default`, `planned`, ... */
   name: string;
-  /** argv prefix that starts gunicorn. */
-  launcher: string[];
-  /** gunicorn arguments (sizing flags for hand-made configs, the app spec last); `-b` is added. */
-  args: string[];
-  /** The rendered gunicorn.conf.py (instrumented; may set sizing). */
-  conf: string;
-  env?: Record<string, string>;
-  cwd?: string;
   /** Workers that must report ready before the load starts. */
   expectedWorkers: number;
 }
@@ -72,27 +62,20 @@ function readyCount(records: readonly HookRecord[]): number {
 /** Runs one trial; never leaves a process or a cgroup behind. */
 export async function runTrial(options: TrialOptions): Promise<TrialResult> {
   const { config, tierBytes, cpus } = options;
-  const sandbox = await createSandbox({ memoryBytes: tierBytes, cpus, name: `trial-${config.name}` });
-  const parser = createLogParser();
-  const events: GunicornEvent[] = [];
-  let partial = "";
-  const onStderr = (text: string): void => {
-    const lines = (partial + text).split("\n");
-    partial = lines.pop() ?? "";
-    for (const line of lines) for (const parsed of parser.feed(line)) events.push(parsed.event);
-  };
-  let gunicorn: GunicornProcess | null = null;
+  let instance: SandboxedGunicorn | null = null;
   try {
-    const port = await freePort();
-    gunicorn = await startGunicorn({
-      launcher: sandbox.wrap(config.launcher),
-      args: ["-b", `127.0.0.1:${port}`, ...config.args],
+    instance = await startSandboxedGunicorn({
+      tierBytes,
+      cpus,
+      name: `trial-${config.name}`,
+      launcher: config.launcher,
+      args: config.args,
       conf: config.conf,
       env: config.env,
       cwd: config.cwd,
-      onStderr,
       label: `${config.name} at ${Math.round(tierBytes / 1048576)} MiB`,
     });
+    const { gunicorn, sandbox, events } = instance;
     const spawnedAt = gunicorn.startedAt;
     let startupSeconds: number | null = null;
     try {
@@ -103,7 +86,7 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
       // Never all ready (an OOM-kill loop, a boot-timeout loop, an exit): the load shows what users get.
     }
     const load = await runLoad({
-      url: `http://127.0.0.1:${port}${options.path}`,
+      url: `${instance.origin}${options.path}`,
       requests: options.requests,
       concurrency: options.concurrency,
       timeoutMs: options.requestTimeoutMs ?? 30_000,
@@ -114,9 +97,8 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
     // Count what happened while serving; the shutdown's own kills are not the config's failures.
     const served = events.length;
     await gunicorn.stop(10_000);
-    onStderr("\n");
-    for (const parsed of parser.end()) events.push(parsed.event);
-    const during = events.slice(0, served);
+    instance.flushLog();
+    const during: GunicornEvent[] = events.slice(0, served);
     return {
       config: config.name,
       tierBytes,
@@ -131,11 +113,10 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
       p99Ms: load.p99Ms,
       peakMemoryBytes,
       workerDeaths: during.filter((e) => e.kind === "worker_signal" || (e.kind === "worker_exit_code" && e.code !== 0)).length,
-      events,
+      events: [...events],
       logTail: gunicorn.stderrTail().split("\n").slice(-40).join("\n"),
     };
   } finally {
-    await gunicorn?.stop(2_000);
-    await sandbox.remove();
+    await instance?.stop(2_000);
   }
 }

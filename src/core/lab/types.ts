@@ -1,0 +1,109 @@
+/**
+ * The lab's vocabulary: a matrix of (tier, config, scenario) cells, how each config sizes gunicorn, and
+ * what one cell measured. Pure data, shared by the matrix, the CSV, the summary and the report.
+ */
+import type { GunicornEvent } from "../events/types.js";
+
+export const SCENARIOS = ["startup", "health", "lifecycle", "light", "heavy", "oom", "sustained"] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export type ConfigKind = "default" | "planned" | "custom" | "grid";
+
+/** One gunicorn configuration of the matrix, sized for one tier. */
+export interface LabConfig {
+  /** `default`, `planned`, `custom`, `grid-w2-t4-preload`. */
+  name: string;
+  kind: ConfigKind;
+  workers: number;
+  threads: number;
+  preload: boolean;
+  /** Extra gunicorn flags (sizing for default/custom/grid); the planned config sizes through its conf. */
+  flags: string[];
+  /** Short description for tables (`3×1 sync`, `2×4 gthread preload`). */
+  label: string;
+}
+
+/** A (tier, config) pair: one gunicorn instance serves every scenario of it, in order. */
+export interface LabInstanceSpec {
+  tierBytes: number;
+  cpus: number;
+  config: LabConfig;
+  scenarios: ScenarioName[];
+}
+
+/** A timestamped memory sample of the sandbox (seconds since the instance started, bytes). */
+export type MemoryPoint = [number, number];
+
+/** What one (tier, config, scenario) cell measured. */
+export interface CellResult {
+  tierBytes: number;
+  cpus: number;
+  config: string;
+  configLabel: string;
+  scenario: ScenarioName;
+  workerTimeouts: number;
+  oomKills: number;
+  failedRequests: number;
+  requests: number;
+  /** Spawn to every expected worker ready (startup cell; the instance's figure on the others). */
+  startupSeconds: number | null;
+  rps: number | null;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  peakMemoryBytes: number | null;
+  workerDeaths: number;
+  expectedWorkers: number;
+  /** Concurrency of the load, 0 without load. */
+  concurrency: number;
+  passed: boolean;
+  /** Skipped cells carry the reason and no figures. */
+  skipped: boolean;
+  /** What the scenario checked and saw, one sentence (`HUP: 3 workers back in 2.1 s`). */
+  note: string;
+  /** Seconds since the instance started when the cell began and ended. */
+  startedAt: number;
+  endedAt: number;
+  /** The cell's gunicorn events (parsed from its log). */
+  events: GunicornEvent[];
+  /** The cell's gunicorn log lines (bounded), for the root cause. */
+  log: string[];
+}
+
+/** Per (tier, config): the memory series and the boot facts, for the report. */
+export interface InstanceTrace {
+  tierBytes: number;
+  config: string;
+  configLabel: string;
+  memory: MemoryPoint[];
+  /** [seconds, kind, pid] of every event, in order. */
+  events: Array<[number, string, number | null]>;
+  /** [seconds, scenario] where each scenario began. */
+  marks: Array<[number, ScenarioName]>;
+}
+
+/** The app's measured sizes, for the arithmetic of root causes (from the profile). */
+export interface AppSizes {
+  importSeconds: number;
+  masterBytes: number;
+  workerPrivateBytes: number;
+  preloadMasterBytes: number | null;
+  preloadWorkerPrivateBytes: number | null;
+}
+
+/** Everything one lab run produced: what the summary, the report and the CSV are rendered from. */
+export interface LabRunData {
+  /** The command line that produced it, as a person would type it. */
+  command: string;
+  startedAt: string;
+  cpus: number;
+  quick: boolean;
+  gunicornVersion: string | null;
+  sizes: AppSizes | null;
+  /** Every (tier, config) instance, planned or run. */
+  instances: Array<{ tierBytes: number; config: LabConfig }>;
+  cells: CellResult[];
+  traces: InstanceTrace[];
+  notes: string[];
+  /** False while running or after an interruption. */
+  complete: boolean;
+}
