@@ -1,0 +1,96 @@
+/**
+ * The seven scenarios of the write-up as data: what load each sends (which paths, how many connections,
+ * for how long or how many requests), and what counts as a failure. The runner (src/adapters/lab-*.ts)
+ * does the sending; `judge` decides pass or fail from what was measured.
+ */
+import type { LabConfig, ScenarioName } from "./types.js";
+
+export interface LoadShape {
+  paths: string[];
+  connections: number;
+  /** Run for this long (seconds) ... */
+  seconds?: number;
+  /** ... or send this many requests. */
+  amount?: number;
+  /** Per-request deadline, seconds. */
+  timeoutSeconds: number;
+}
+
+export interface ScenarioSettings {
+  quick: boolean;
+  /** The app's URLs to load (default `/`). */
+  urls: string[];
+  /** The health-check URL (default the first of `urls`). */
+  healthUrl: string;
+  /** A request that allocates memory (`{limit_mib}` is replaced by the tier in MiB), or null. */
+  hogUrl: string | null;
+  /** A request that leaks a little memory, or null. */
+  leakUrl: string | null;
+}
+
+/** Durations and sizes of the scenarios (quick: a minutes-long smoke matrix). */
+export function timings(quick: boolean): { lightSeconds: number; heavySeconds: number; sustainedSeconds: number; healthSeconds: number; recoverySeconds: number; readySeconds: number } {
+  return quick
+    ? { lightSeconds: 4, heavySeconds: 5, sustainedSeconds: 10, healthSeconds: 3, recoverySeconds: 30, readySeconds: 20 }
+    : { lightSeconds: 8, heavySeconds: 10, sustainedSeconds: 30, healthSeconds: 10, recoverySeconds: 45, readySeconds: 45 };
+}
+
+/** Connections for heavy load: above what the config can serve at once (workers × threads). */
+export function heavyConnections(config: LabConfig): number {
+  return Math.min(64, Math.max(8, 4 * config.workers * config.threads));
+}
+
+/** Replaces `{limit_mib}` in a hog URL with the tier in MiB. */
+export function hogPath(template: string, tierBytes: number): string {
+  return template.replaceAll("{limit_mib}", String(Math.round(tierBytes / 1048576)));
+}
+
+/** The load a scenario sends (the background load for lifecycle and OOM), or null for none. */
+export function scenarioLoad(scenario: ScenarioName, config: LabConfig, settings: ScenarioSettings): LoadShape | null {
+  const t = timings(settings.quick);
+  switch (scenario) {
+    case "startup":
+      return null;
+    case "health":
+      return { paths: [settings.healthUrl], connections: 1, seconds: t.healthSeconds, timeoutSeconds: 10 };
+    case "light":
+      return { paths: settings.urls, connections: 1, seconds: t.lightSeconds, timeoutSeconds: 30 };
+    case "heavy":
+      return { paths: settings.urls, connections: heavyConnections(config), seconds: t.heavySeconds, timeoutSeconds: 30 };
+    case "lifecycle":
+    case "oom":
+      // Background load while signals or the hog run; the runner stops it when the scenario is done.
+      return { paths: [settings.healthUrl], connections: 1, seconds: t.recoverySeconds * 3, timeoutSeconds: 30 };
+    case "sustained":
+      return settings.leakUrl === null ? null : { paths: [...settings.urls, settings.leakUrl], connections: 2, seconds: t.sustainedSeconds, timeoutSeconds: 30 };
+  }
+}
+
+/** Why a scenario cannot run for this app, or null when it can. */
+export function skipReason(scenario: ScenarioName, settings: ScenarioSettings): string | null {
+  if (scenario === "oom" && settings.hogUrl === null) return "skipped: no --hog-url (a request that allocates memory) for this app";
+  if (scenario === "sustained" && settings.leakUrl === null) return "skipped: no --leak-url (a request that leaks memory) for this app";
+  return null;
+}
+
+export interface Verdict {
+  workerTimeouts: number;
+  oomKills: number;
+  failedRequests: number;
+  workerDeaths: number;
+  /** Every expected worker was ready (startup), or came back (lifecycle, oom). */
+  ready: boolean;
+  masterAlive: boolean;
+}
+
+/**
+ * Pass or fail. Every scenario fails on a worker timeout, a failed request, a dead master or workers
+ * that did not come (back) up; all but OOM fail on an OOM kill (the OOM scenario provokes one: it
+ * passes when the master survives and the service recovers). Startup also fails on any worker death.
+ */
+export function judge(scenario: ScenarioName, v: Verdict): boolean {
+  if (!v.masterAlive || !v.ready || v.workerTimeouts > 0 || v.failedRequests > 0) return false;
+  if (scenario === "oom") return true;
+  if (v.oomKills > 0) return false;
+  return scenario !== "startup" || v.workerDeaths === 0;
+}
