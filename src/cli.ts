@@ -15,6 +15,8 @@ const verbs: Record<string, () => Promise<CommandDef>> = {
   doctor: () => import("./commands/doctor.js").then((m) => m.default as CommandDef),
   analyze: () => import("./commands/analyze.js").then((m) => m.default as CommandDef),
   run: () => import("./commands/run.js").then((m) => m.default as CommandDef),
+  lab: () => import("./commands/lab.js").then((m) => m.default as CommandDef),
+  monitor: () => import("./commands/monitor.js").then((m) => m.default as CommandDef),
 };
 
 const main = defineCommand({
