@@ -8,7 +8,7 @@
  *   npx tsc -p tsconfig.build.json --noEmitOnError false   # builds dist/
  *   node bench/supervisor-cost.mjs [--duration 60] [--workers 4] [--interval 1000] [--scrape 15]
  *                                  [--node-flags="--max-semi-space-size=1"] [--json]
- *   node bench/supervisor-cost.mjs --run ...   # the whole `gwarden run` (bench/run-cost.mjs)
+ *   node bench/supervisor-cost.mjs --run [--gwarden-args="--no-adaptive"] ...   # the whole `gwarden run` (bench/run-cost.mjs)
  *
  * With --run the supervisor is the real daemon: `node dist/cli.js run --keep-args -- gunicorn -w N`,
  * hooks, log parsing, event log and all; the gunicorn master measured is the one it launched.
@@ -71,6 +71,7 @@ async function parent() {
       "node-flags": { type: "string", default: "" },
       json: { type: "boolean", default: false },
       run: { type: "boolean", default: false },
+      "gwarden-args": { type: "string", default: "" },
     },
   });
   if (values.run) return parentRun(values);
@@ -157,7 +158,7 @@ async function parentRun(values) {
   const interval = `${Number(values.interval)}ms`;
   const gwarden = spawn(
     process.execPath,
-    [...flags, join(dist, "cli.js"), "run", "--keep-args", "--listen", "127.0.0.1:0", "--events", join(tmpdir(), `gwarden-bench-${process.pid}.jsonl`), "--sample-interval", interval, "--",
+    [...flags, join(dist, "cli.js"), "run", ...values["gwarden-args"].split(/\s+/).filter(Boolean), "--keep-args", "--listen", "127.0.0.1:0", "--events", join(tmpdir(), `gwarden-bench-${process.pid}.jsonl`), "--sample-interval", interval, "--",
       "/usr/bin/python3", "-m", "gunicorn", "-w", String(workers), "-b", `127.0.0.1:${port}`, "app:app"],
     { cwd: join(repo, "test", "fixtures", "wsgi-sampler"), stdio: ["ignore", "ignore", "pipe"] },
   );
@@ -183,7 +184,7 @@ function summary(list, cpuPercent) {
 
 function print(r) {
   const row = (name, s) => `${name.padEnd(22)} ${s.anonMiB.toFixed(1).padStart(6)} MiB (max ${s.anonMaxMiB.toFixed(1)})  ${s.rssMiB.toFixed(1).padStart(6)} MiB  ${s.pssMiB.toFixed(1).padStart(6)} MiB  ${s.cpuPercent.toFixed(2).padStart(6)} %`;
-  console.log(`gwarden supervisor cost: ${r.what}, sampling every ${r.intervalMs} ms (${r.scrapes} scrapes of /metrics + /api/state), gunicorn with ${r.workers} sync workers, ${r.seconds} s, node ${r.node} ${r.nodeFlags}`);
+  console.log(`gwarden supervisor cost: ${r.what}${r.gwardenArgs ? ` ${r.gwardenArgs}` : ""}, sampling every ${r.intervalMs} ms (${r.scrapes} scrapes of /metrics + /api/state), gunicorn with ${r.workers} sync workers, ${r.seconds} s, node ${r.node} ${r.nodeFlags}`);
   console.log(`${"process".padEnd(22)} ${"anon (Private_Dirty+Swap)".padEnd(25)} ${"rss".padStart(10)} ${"pss".padStart(10)}  cpu (of one core)`);
   console.log(row("gwarden supervisor", r.supervisor));
   console.log(row("gunicorn master", r.gunicornMaster));
