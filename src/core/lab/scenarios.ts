@@ -32,7 +32,7 @@ export interface ScenarioSettings {
 export function timings(quick: boolean): { lightSeconds: number; heavySeconds: number; sustainedSeconds: number; healthSeconds: number; recoverySeconds: number; readySeconds: number } {
   return quick
     ? { lightSeconds: 4, heavySeconds: 5, sustainedSeconds: 10, healthSeconds: 3, recoverySeconds: 30, readySeconds: 20 }
-    : { lightSeconds: 8, heavySeconds: 10, sustainedSeconds: 30, healthSeconds: 10, recoverySeconds: 45, readySeconds: 45 };
+    : { lightSeconds: 6, heavySeconds: 8, sustainedSeconds: 20, healthSeconds: 5, recoverySeconds: 30, readySeconds: 30 };
 }
 
 /** Connections for heavy load: above what the config can serve at once (workers × threads). */
