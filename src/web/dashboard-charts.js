@@ -31,7 +31,7 @@
       width: width(el),
       height: 200,
       scales: { x: { time: true } },
-      axes: [AXIS, { ...AXIS, size: 60, values: (u, vals) => vals.map((v) => (v === null ? "" : `${+v.toFixed(1)}${unit}`)) }],
+      axes: [AXIS, { ...AXIS, size: 72, values: (u, vals) => vals.map((v) => (v === null ? "" : `${+v.toFixed(1)}${unit}`)) }],
       series: [{}, ...series],
       legend: { live: false },
     };
