@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The web dashboard in Debian's headless Chromium (playwright-core) against a real `gwarden run` over
  * Debian's gunicorn in a 512 MiB cgroup: the page loads with nothing fetched from outside the box
