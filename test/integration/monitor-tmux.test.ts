@@ -24,8 +24,8 @@ function screen(): string {
   return tmux("capture-pane", "-p", "-t", SESSION);
 }
 
-function startMonitor(args: string): void {
-  const command = `${process.execPath} ${cli} monitor ${args} --interval 1s; echo MONITOR-EXITED rc=$?; sleep 120`;
+function startMonitor(args: string, env = ""): void {
+  const command = `${env}${process.execPath} ${cli} monitor ${args} --interval 1s; echo MONITOR-EXITED rc=$?; sleep 120`;
   tmux("-u", "new-session", "-d", "-s", SESSION, "-x", "100", "-y", "30", command);
 }
 
@@ -62,7 +62,8 @@ async function drive(master: number, expected: number, args: string): Promise<vo
     return workers.every((pid) => new RegExp(`^\\s+${pid} (ready|busy|booting)\\s`, "m").test(text)) ? text : null;
   });
   expect(tmux("display-message", "-p", "-t", SESSION, "#{alternate_on}").trim()).toBe("1");
-  // the memory bar against the 256 MiB limit
+  // the memory bar against the gunicorn cgroup's limit: the monitor itself runs outside that cgroup
+  // (in tmux, unlimited), so this also proves the detection read /proc/<master>/cgroup, not /proc/self
   expect(first).toMatch(/^memory \[█+[▒░]+\] \d+(\.\d)? MiB \/ (256|512) MiB \d+%$/m);
   expect(first).toMatch(/limit (256|512) MiB · usage /);
   for (const line of first.split("\n")) expect([...line].length).toBeLessThanOrEqual(100);
@@ -108,6 +109,28 @@ describe("gwarden monitor in tmux", () => {
     boxes.push(box);
     const master = await masterOf(box, true);
     await drive(master, await plannedWorkers(box), `--url http://127.0.0.1:${box.apiPort}`);
+  });
+
+  it("colours unless NO_COLOR, and restores the terminal on SIGTERM", async () => {
+    const box = await startBoxed({ memoryBytes: 256 * MiB, workers: 2, run: false, name: "monitor-color" });
+    boxes.push(box);
+    const master = await masterOf(box, false);
+    await until("2 workers", () => childrenOf(master).length === 2);
+    const sgr = /\u001b\[[0-9;]*m/;
+    for (const [env, coloured] of [["", true], ["NO_COLOR=1 ", false]] as const) {
+      startMonitor(`--pid ${master}`, env);
+      await until("the frame", () => screen().includes("gwarden monitor ·"));
+      const escaped = tmux("capture-pane", "-p", "-e", "-t", SESSION);
+      expect(sgr.test(escaped), env || "colour").toBe(coloured);
+      const monitorPid = Number(tmux("display-message", "-p", "-t", SESSION, "#{pane_pid}").trim());
+      const node = await until("the monitor process", () => childrenOf(monitorPid)[0]);
+      process.kill(node, "SIGTERM");
+      const done = await until("the monitor to exit", () => (/MONITOR-EXITED rc=\d+/.exec(screen()) ?? [null])[0]);
+      expect(done).toBe("MONITOR-EXITED rc=143");
+      expect(tmux("display-message", "-p", "-t", SESSION, "#{alternate_on}").trim()).toBe("0");
+      expect(tmux("display-message", "-p", "-t", SESSION, "#{cursor_flag}").trim()).toBe("1");
+      stopTmux();
+    }
   });
 
   it("prints plain snapshots when piped, without escape codes", async () => {
