@@ -116,7 +116,7 @@ describe("gwarden monitor in tmux", () => {
     boxes.push(box);
     const master = await masterOf(box, false);
     await until("2 workers", () => childrenOf(master).length === 2);
-    const sgr = /\u001b\[[0-9;]*m/;
+    const sgr = { test: (text: string) => text.split("\u001b[").slice(1).some((part) => /^[0-9;]*m/.test(part)) };
     for (const [env, coloured] of [["", true], ["NO_COLOR=1 ", false]] as const) {
       startMonitor(`--pid ${master}`, env);
       await until("the frame", () => screen().includes("gwarden monitor ·"));
