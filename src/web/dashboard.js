@@ -14,6 +14,7 @@
   const sources = new Set();
   let since = 0;
   let lastPlan = null;
+  let first = true;
 
   const $ = (id) => document.getElementById(id);
 
@@ -173,7 +174,9 @@
       renderVerdict(verdict);
       renderPlan(state.plan);
       renderEvents();
-      if (window.gwardenCharts) window.gwardenCharts.push(state, page.events.length);
+      // the first page is the whole ring so far, not what happened in one interval
+      if (window.gwardenCharts) window.gwardenCharts.push(state, first ? 0 : page.events.length);
+      first = false;
       $("status").textContent = `updated ${clock(state.time)}`;
       $("status").className = "muted";
       // more events waiting (a long backlog after a restart of the page): fetch them right away
