@@ -12,6 +12,7 @@
 import { bloated, median, noteFreshWorkers, overBudget } from "./recycle.js";
 import { afterScaleDown, afterScaleUp, readLoad, type LoadVerdict } from "./load.js";
 import { readPressure, type PressureReading } from "./pressure.js";
+import { reconcileCount } from "./count.js";
 import type { AdaptiveConfig, AdaptiveEvent, AdaptiveInput, AdaptiveState, Decision, InFlight } from "./types.js";
 
 const mib = (bytes: number): string => `${Math.round(bytes / 1048576)} MiB`;
@@ -82,7 +83,7 @@ function memorySafety(state: AdaptiveState, input: AdaptiveInput, config: Adapti
 }
 
 function restore(state: AdaptiveState, input: AdaptiveInput, config: AdaptiveConfig, limitBytes: number): Step {
-  if (state.target >= config.baseWorkers || state.level !== "normal" || state.calmSinceMs === null) return none(state);
+  if (state.target >= state.base || state.level !== "normal" || state.calmSinceMs === null) return none(state);
   const since = Math.max(state.calmSinceMs, state.lastStepAtMs ?? -Infinity);
   if (input.atMs - since < config.pressure.restoreAfterMs) return none(state);
   const fit = scaleUpFits(state, input, config, limitBytes);
@@ -93,16 +94,16 @@ function restore(state: AdaptiveState, input: AdaptiveInput, config: AdaptiveCon
 
 function load(state: AdaptiveState, input: AdaptiveInput, config: AdaptiveConfig, verdict: LoadVerdict, limitBytes: number, notes: string[]): Step {
   if (verdict.kind === "down") {
-    if (state.target <= config.baseWorkers) return none(state);
+    if (state.target <= state.base) return none(state);
     const to = state.target - 1;
     return signal(afterScaleDown({ ...state, target: to }, input.atMs, config), input, "ttou", { kind: "scale_down", from: state.target, to, reason: `load: ${verdict.reason}` });
   }
   if (verdict.kind !== "up") return none(state.held === null ? state : { ...state, held: null });
   const fit = scaleUpFits(state, input, config, limitBytes);
-  const held = state.level !== "normal" || state.target < config.baseWorkers ? "pressure" : state.target >= config.maxWorkers ? "max" : fit.ok ? null : "memory";
+  const held = state.level !== "normal" || state.target < state.base ? "pressure" : state.target >= config.maxWorkers ? "max" : fit.ok ? null : "memory";
   if (held !== null) {
     if (held !== state.held) {
-      const why = held === "pressure" ? `memory pressure is ${state.level}${state.target < config.baseWorkers ? " (shed workers not restored yet)" : ""}` : held === "max" ? `already at the maximum of ${config.maxWorkers}` : fit.why;
+      const why = held === "pressure" ? `memory pressure is ${state.level}${state.target < state.base ? " (shed workers not restored yet)" : ""}` : held === "max" ? `already at the maximum of ${config.maxWorkers}` : fit.why;
       notes.push(`load wants more workers (${verdict.reason}) but scale-up is held: ${why}`);
     }
     return none({ ...state, held });
@@ -115,11 +116,8 @@ function load(state: AdaptiveState, input: AdaptiveInput, config: AdaptiveConfig
 export function decide(previous: AdaptiveState, input: AdaptiveInput, config: AdaptiveConfig): Decision {
   const notes: string[] = [];
   let state = noteFreshWorkers(previous, input);
-  if (input.gunicornWorkers !== null) state = { ...state, gunicornWorkers: input.gunicornWorkers };
-  if (input.reloads > state.reloads) {
-    // A reload spawns a new set of workers and resets gunicorn's count: whatever was in flight is moot.
-    state = { ...state, reloads: input.reloads, inFlight: null, ...(input.gunicornWorkers === null ? { gunicornWorkers: config.baseWorkers } : {}) };
-  }
+  const counted = reconcileCount(state, input, notes);
+  state = counted.state;
   const pressure = readPressure(state, input, config);
   state = pressure.state;
   const reading = pressure.reading;
@@ -127,6 +125,7 @@ export function decide(previous: AdaptiveState, input: AdaptiveInput, config: Ad
   const loadRead = readLoad(state, input, config);
   state = loadRead.state;
 
+  if (counted.wait) return { state, actions: [], events: [], notes };
   if (state.inFlight !== null) {
     if (!settled(state.inFlight, input, config)) return { state, actions: [], events: [], notes };
     const pressureStep = state.lastStepAtMs !== null && state.lastStepAtMs >= state.inFlight.sentAtMs;

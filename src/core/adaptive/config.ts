@@ -72,6 +72,9 @@ export function adaptiveConfigFromPlan(plan: Plan, overrides: AdaptiveOverrides 
 export function initialAdaptiveState(config: AdaptiveConfig): AdaptiveState {
   return {
     target: config.baseWorkers,
+    base: config.baseWorkers,
+    countSeen: false,
+    external: null,
     gunicornWorkers: config.baseWorkers,
     reloads: 0,
     level: "normal",

@@ -124,6 +124,12 @@ export type RecycleReason = "memory" | "pressure";
 export interface AdaptiveState {
   /** The worker count gwarden wants gunicorn to run. */
   target: number;
+  /** The configured count: the plan's, or what gunicorn first reported (the user's `-w` with --keep-args), or set by a TTIN/TTOU from outside. */
+  base: number;
+  /** gunicorn has reported its count at least once. */
+  countSeen: boolean;
+  /** A count gunicorn reported that gwarden did not cause, waiting one tick to tell it from a reload. */
+  external: number | null;
   /** What gunicorn's own count is believed to be (its hook, else gwarden's bookkeeping). */
   gunicornWorkers: number;
   reloads: number;

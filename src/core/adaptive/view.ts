@@ -31,7 +31,7 @@ export function adaptiveView(state: AdaptiveState, config: AdaptiveConfig, enabl
     targetWorkers: state.target,
     gunicornWorkers: state.gunicornWorkers,
     minWorkers: config.minWorkers,
-    baseWorkers: config.baseWorkers,
+    baseWorkers: state.base,
     maxWorkers: config.maxWorkers,
     pressure: state.level,
     recycleBytes: recycleBudget(state, config),

@@ -162,3 +162,37 @@ describe("decide: reloads", () => {
     expect(d.actions).toEqual([{ kind: "ttou" }]);
   });
 });
+
+describe("decide: gunicorn's own count", () => {
+  it("starts from the count gunicorn first reports (a -w kept with --keep-args), without signalling", () => {
+    const world = newWorld(testConfig({ workers: 3 }));
+    world.count = 1;
+    const first = step(world);
+    expect(first.actions).toEqual([]);
+    expect(first.notes.join("")).toContain("gunicorn runs 1 worker(s) as configured (the plan said 3)");
+    expect(kinds(steps(world, 30))).toEqual([]);
+    expect(world.state).toMatchObject({ base: 1, target: 1 });
+  });
+
+  it("adopts a TTIN/TTOU sent from outside as the configured count instead of undoing it", () => {
+    const world = newWorld(testConfig({ workers: 2 }));
+    steps(world, 2);
+    world.count = 3; // an operator's TTIN, forwarded by gwarden
+    expect(step(world).actions).toEqual([]);
+    const adopted = step(world);
+    expect(adopted.actions).toEqual([]);
+    expect(adopted.notes.join("")).toContain("went from 2 to 3 without gwarden");
+    expect(kinds(steps(world, 60))).toEqual([]); // idle: not scaled back below the new count
+    expect(world.count).toBe(3);
+  });
+
+  it("a reload whose on_reload record lands a tick after its count record is still re-applied", () => {
+    const world = newWorld(testConfig({ workers: 2 }));
+    steps(world, 3, { backlog: 5, busy: "all" });
+    step(world, { busy: 0 });
+    expect(world.count).toBe(3);
+    expect(step(world, { resetTo: 2, busy: 0 }).actions).toEqual([]); // count record first: wait
+    const d = step(world, { reloads: 1, busy: 0 }); // then on_reload
+    expect(d.actions).toEqual([{ kind: "ttin" }]);
+  });
+});
