@@ -2,6 +2,7 @@
  * Load bursts under adaptive control (issue 5), the example app on gunicorn 20.1.0 in real cgroups.
  * - 1 GiB: 16 concurrent /sleep?s=0.3 against the plan's 3 sync workers fill the listen backlog; gwarden
  *   adds workers (TTIN) within seconds, up to the plan's maximum, and gives them back (TTOU) once idle.
+ *   A HUP in the middle resets gunicorn's count to the configured one: gwarden re-applies its target.
  *   Then a steady load of 4 lanes settles without flapping (no up-down-up).
  * - 640 MiB with SimpleLogin-sized workers (EXAMPLE_BALLAST_MB=100, ~138 MiB private each, ~450 MiB in
  *   all): one more worker would pass 80 % of the limit, so the same burst adds none and says why.
@@ -49,9 +50,15 @@ describe("adaptive control under load bursts (gunicorn 20.1.0)", () => {
 
     const burst = steadyLoad(run.appPort, "/sleep?s=0.3", 16);
     const during = await watchCounts(run, 12_000);
-    await burst.stop();
     expect(Math.max(...during)).toBeGreaterThan(plan.workers);
     expect(Math.max(...during)).toBeLessThanOrEqual(plan.maxWorkers);
+    // A HUP resets gunicorn's count to the configured one; gwarden re-applies its target.
+    const master = (await run.api<{ master: { pid: number } }>("/api/state"))!.master.pid;
+    process.kill(master, "SIGHUP");
+    const reapplied = async (): Promise<boolean> => (await run.events()).some((e) => e.kind === "scale_up" && String(e.reason).startsWith("re-apply the target"));
+    for (const end = Date.now() + 15_000; !(await reapplied()) && Date.now() < end; ) await sleep(500);
+    expect(await reapplied()).toBe(true);
+    await burst.stop();
 
     const deadline = Date.now() + 45_000;
     while ((await run.workers()) !== plan.workers && Date.now() < deadline) await sleep(1000);
