@@ -3,8 +3,9 @@
  * and at most one signal is in flight at a time:
  *   1. wait for the signal in flight to take effect (or time out);
  *   2. re-apply the target when gunicorn's count differs from it (a HUP resets it to the configured one);
- *   3. memory safety: critical → shed one worker (TTOU) down to the minimum, else recycle the most bloated;
- *      high → recycle the most bloated worker (graceful SIGTERM); elevated → hold scale-ups;
+ *   3. memory safety, a ladder: elevated → hold scale-ups; high → recycle the most bloated worker
+ *      (graceful SIGTERM); critical → the same, and if still critical soon after (or nothing is bloated)
+ *      shed one worker (TTOU), down to the minimum;
  *   4. recycle the largest worker over the memory budget;
  *   5. restore shed workers, one at a time, once pressure has stayed normal for the cooldown;
  *   6. load: one TTIN when overloaded and a new worker fits under the elevated band; one TTOU when idle.
@@ -71,15 +72,16 @@ function memorySafety(state: AdaptiveState, input: AdaptiveInput, config: Adapti
   if (level !== "high" && level !== "critical") return none(state);
   if (state.lastStepAtMs !== null && input.atMs - state.lastStepAtMs < config.pressure.stepCooldownMs) return none(state);
   const why = `memory ${level}: ${reading.reason}`;
-  if (level === "critical" && state.target > config.minWorkers) {
-    const to = state.target - 1;
-    const shed = signal({ ...state, target: to, lastStepAtMs: input.atMs }, input, "ttou", { kind: "scale_down", from: state.target, to, reason: `shed a worker: ${why}` });
-    return shed;
-  }
   const victim = bloated(state, input, config);
+  // The ladder: recycle the most bloated worker first (it keeps the capacity); still critical soon after, shed one.
+  const escalate = state.lastStep === "recycle" && state.lastStepAtMs !== null && input.atMs - state.lastStepAtMs <= config.pressure.escalateWithinMs;
+  if (level === "critical" && state.target > config.minWorkers && (victim === null || escalate)) {
+    const to = state.target - 1;
+    return signal({ ...state, target: to, lastStepAtMs: input.atMs, lastStep: "shed" }, input, "ttou", { kind: "scale_down", from: state.target, to, reason: `shed a worker: ${why}` });
+  }
   if (victim === null) return none(state);
   const bytes = victim.worker.uss ?? 0;
-  return recycle(state, input, victim.worker.pid, bytes, "pressure", `${why}; largest worker ${mib(bytes)} private, above a fresh worker's ${mib(victim.threshold)} allowance`);
+  return recycle({ ...state, lastStep: "recycle" }, input, victim.worker.pid, bytes, "pressure", `${why}; largest worker ${mib(bytes)} private, above a fresh worker's ${mib(victim.threshold)} allowance`);
 }
 
 function restore(state: AdaptiveState, input: AdaptiveInput, config: AdaptiveConfig, limitBytes: number): Step {
@@ -89,7 +91,7 @@ function restore(state: AdaptiveState, input: AdaptiveInput, config: AdaptiveCon
   const fit = scaleUpFits(state, input, config, limitBytes);
   if (!fit.ok) return none(state);
   const to = state.target + 1;
-  return signal({ ...state, target: to, lastStepAtMs: input.atMs }, input, "ttin", { kind: "scale_up", from: state.target, to, reason: `restore after ${Math.round((input.atMs - since) / 1000)} s of normal memory pressure (${fit.why})` });
+  return signal({ ...state, target: to, lastStepAtMs: input.atMs, lastStep: "restore" }, input, "ttin", { kind: "scale_up", from: state.target, to, reason: `restore after ${Math.round((input.atMs - since) / 1000)} s of normal memory pressure (${fit.why})` });
 }
 
 function load(state: AdaptiveState, input: AdaptiveInput, config: AdaptiveConfig, verdict: LoadVerdict, limitBytes: number, notes: string[]): Step {

@@ -20,6 +20,7 @@ export const DEFAULT_PRESSURE: PressureConfig = {
   dropAfterMs: 5_000,
   restoreAfterMs: 20_000,
   stepCooldownMs: 2_000,
+  escalateWithinMs: 10_000,
 };
 
 /** Load scaling: 2 s overloaded to add, 10 s idle (× the anti-flap multiplier) to give back. */
@@ -81,6 +82,7 @@ export function initialAdaptiveState(config: AdaptiveConfig): AdaptiveState {
     lowerSinceMs: null,
     calmSinceMs: null,
     lastStepAtMs: null,
+    lastStep: null,
     previousSwapBytes: null,
     previousHighEvents: null,
     previousMaxEvents: null,

@@ -72,6 +72,8 @@ export interface PressureConfig {
   restoreAfterMs: number;
   /** Pause between two pressure steps (after the previous one completed). */
   stepCooldownMs: number;
+  /** Still critical this soon after a pressure recycle: escalate to shedding a worker. */
+  escalateWithinMs: number;
 }
 
 export interface LoadConfig {
@@ -140,6 +142,7 @@ export interface AdaptiveState {
   calmSinceMs: number | null;
   /** When the last pressure step (shed, pressure recycle, restore) completed or was sent. */
   lastStepAtMs: number | null;
+  lastStep: "recycle" | "shed" | "restore" | null;
   previousSwapBytes: number | null;
   previousHighEvents: number | null;
   previousMaxEvents: number | null;

@@ -39,6 +39,17 @@ describe("decide: memory pressure", () => {
     expect(world.state.recycles).toEqual({ memory: 0, pressure: 1 });
   });
 
+  it("the ladder at critical: recycle the bloated worker first, shed one if still critical soon after", () => {
+    const world = newWorld(testConfig({ workers: 3, minWorkers: 1, recycleBytes: 900 * MiB }));
+    steps(world, 2); // fresh workers: 100 MiB
+    const first = step(world, { workingSetBytes: 1000 * MiB, uss: (i) => (i === 2 ? 400 * MiB : 100 * MiB) });
+    expect(first.actions).toEqual([{ kind: "recycle", pid: 102, reason: "pressure" }]);
+    expect(first.events[0]).toMatchObject({ kind: "recycle", reason: expect.stringMatching(/^pressure: memory critical: working set 1000 MiB of 1024 MiB \(97\.7 %\); largest worker 400 MiB private/) });
+    const next = steps(world, 4, { workingSetBytes: 1000 * MiB });
+    expect(kinds(next)).toEqual(["ttou"]);
+    expect(next.flatMap((d) => d.events)[0]).toMatchObject({ kind: "scale_down", from: 3, to: 2 });
+  });
+
   it("restores shed workers one at a time after 20 s of normal pressure, when one more fits", () => {
     const world = newWorld(testConfig({ workers: 3, minWorkers: 1 }));
     step(world, { workingSetBytes: 1000 * MiB }); // shed 3→2
