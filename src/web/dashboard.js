@@ -71,7 +71,7 @@
       card("usage", bytes(c.usageBytes), "mem-usage"),
       card("working set", bytes(c.workingSetBytes), "mem-ws"),
       card("PSI memory some / full", p ? `${p.some.avg10.toFixed(1)}% / ${(p.full ? p.full.avg10 : 0).toFixed(1)}%` : "—", "psi"),
-      card("CPUs (plan)", s.plan ? `${s.plan.inputs.cpus} (${s.plan.inputs.cpuSource})` : "—", "cpus"),
+      card("CPUs (plan)", s.plan && s.plan.inputs ? `${s.plan.inputs.cpus} (${s.plan.inputs.cpuSource})` : "—", "cpus"),
       card("backlog", b && b.queued !== null ? `${b.queued} / ${b.max === null ? "?" : b.max}` : "—", "backlog"),
       card("OOM kills", c.oomKills === null || c.oomKills === undefined ? "—" : c.oomKills, "oom"),
       card("gwarden's own", `${bytes(s.supervisor.memory.anon)} anon, ${num(s.supervisor.cpuPercent, 1)}% CPU`, "self"),
@@ -125,7 +125,7 @@
   function renderPlan(plan) {
     if (!plan || plan === lastPlan) return;
     lastPlan = plan;
-    $("plan-summary").textContent = `${plan.workers} × ${plan.workerClass}${plan.threads > 1 ? ` × ${plan.threads} threads` : ""}, timeout ${plan.timeout} s, planned memory ${bytes(plan.memory.plannedBytes)} of ${bytes(plan.memory.limitBytes)} (${plan.inputs.memorySource})`;
+    $("plan-summary").textContent = `${plan.workers} × ${plan.workerClass}${plan.threads > 1 ? ` × ${plan.threads} threads` : ""}, timeout ${plan.timeout} s, planned memory ${bytes(plan.memory.plannedBytes)} of ${bytes(plan.memory.limitBytes)}${plan.inputs ? ` (${plan.inputs.memorySource})` : ""}`;
     $("plan").tBodies[0].replaceChildren(
       ...Object.entries(plan.reasons || {}).map(([key, r]) => {
         const tr = el("tr");

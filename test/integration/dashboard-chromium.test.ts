@@ -13,7 +13,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHttpServer } from "../../src/adapters/http-server.js";
+import type { GunicornEvent } from "../../src/core/events/types.js";
+import { RingBuffer } from "../../src/core/ring-buffer.js";
 import { repoRoot } from "../helpers/gunicorns.js";
+import { snapshot } from "../unit/core/supervisor/example-snapshot.js";
 import { childrenOf, masterOf, MiB, plannedWorkers, startBoxed, until, type Boxed } from "./monitor-harness.js";
 
 const XSS_PATH = "/boom<script>window.__xss=1</script><img/src=x/onerror=window.__xss=2>";
@@ -64,7 +68,7 @@ beforeAll(async () => {
   });
   await context.route("**/*", (route) => {
     const url = new URL(route.request().url());
-    if (url.hostname === "127.0.0.1" && url.port === String(box.apiPort)) return route.continue();
+    if (url.hostname === "127.0.0.1") return route.continue();
     blocked.push(url.href);
     return route.abort();
   });
@@ -138,5 +142,19 @@ describe("the web dashboard in Chromium", () => {
     expect(overflow).toBeLessThanOrEqual(1);
     await shot("dashboard-phone.png");
     await page.screenshot({ path: join(results, "dashboard-phone-first-screen.png") });
+  });
+
+  it("sends the token from the URL fragment, and says so when it is missing", async () => {
+    const server = await startHttpServer({ listen: "127.0.0.1:0", token: "dash-token", getSnapshot: () => snapshot({ time: new Date().toISOString(), plan: null }), getEvents: (since) => new RingBuffer<GunicornEvent>(10).since(since) });
+    try {
+      await page.goto(`${server.url}/`);
+      await page.waitForFunction(() => /HTTP 401/.test(document.getElementById("status")?.textContent ?? ""));
+      await page.goto(`${server.url}/#token=dash-token`);
+      await page.reload();
+      await page.waitForFunction(() => document.querySelectorAll("#workers tbody tr").length === 2);
+      expect(await page.textContent("#status")).toMatch(/^updated /);
+    } finally {
+      await server.close();
+    }
   });
 });
