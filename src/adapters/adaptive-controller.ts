@@ -9,6 +9,7 @@ import { decide } from "../core/adaptive/combine.js";
 import { initialAdaptiveState } from "../core/adaptive/config.js";
 import { adaptiveInput } from "../core/adaptive/observe.js";
 import type { AdaptiveAction, AdaptiveConfig, AdaptiveState } from "../core/adaptive/types.js";
+import { needsFreshMemory } from "../core/adaptive/memory-watch.js";
 import { adaptiveView, type AdaptiveView } from "../core/adaptive/view.js";
 import type { HookRecord } from "../core/events/hook-record.js";
 import type { GunicornEvent } from "../core/events/types.js";
@@ -38,6 +39,8 @@ export function createAdaptiveController(options: AdaptiveControllerOptions, eff
   /** Per master pid (records of a new master may arrive before `attach`): its last count and its reloads. */
   const counts = new Map<number, number>();
   const reloads = new Map<number, number>();
+  /** Whether the next ticks need every worker's private memory (see core/adaptive/memory-watch). */
+  let freshMemory = true;
 
   function send(pid: number, signal: NodeJS.Signals): boolean {
     try {
@@ -85,6 +88,7 @@ export function createAdaptiveController(options: AdaptiveControllerOptions, eff
       const input = adaptiveInput(sample, { busy: options.requestHooks ? busy : null, ready, gunicornWorkers: counts.get(masterPid) ?? null, reloads: reloads.get(masterPid) ?? 0 });
       const decision = decide(state, input, config);
       state = decision.state;
+      freshMemory = needsFreshMemory(state, input, config);
       for (const note of decision.notes) effects.say(`adaptive: ${note}`);
       for (const action of decision.actions) apply(action);
       const time = effects.wallClock().toISOString();
@@ -92,6 +96,10 @@ export function createAdaptiveController(options: AdaptiveControllerOptions, eff
         effects.emit({ ...event, source: "supervisor", time } as GunicornEvent);
         effects.say(`${event.kind}: ${"from" in event ? `${event.from} → ${event.to} worker(s): ` : `worker ${event.pid}: `}${event.reason}`);
       }
+    },
+    /** How often the sampler should refresh each worker's smaps_rollup: every tick near a threshold, else its default. */
+    memoryIntervalMs(tickMs: number, restMs: number): number {
+      return freshMemory ? tickMs : restMs;
     },
     /** For /api/state and /metrics. */
     view(): AdaptiveView {

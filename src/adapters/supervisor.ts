@@ -13,7 +13,7 @@ import type { EventLog } from "./event-log.js";
 import { startGunicorn, type GunicornProcess } from "./gunicorn-process.js";
 import { createLineRelay } from "./output-relay.js";
 import { MASTER_OOM_SCORE_ADJ, setOomScoreAdj, SUPERVISOR_OOM_SCORE_ADJ } from "./oom-score.js";
-import { createSampler, type Sampler } from "./sampler.js";
+import { createSampler, DEFAULT_MEMORY_INTERVAL_MS, type Sampler } from "./sampler.js";
 import { handleSignals } from "./signal-forwarding.js";
 import { snapshotOf } from "./supervisor-snapshot.js";
 import { createWatch, type Watch } from "./supervisor-watch.js";
@@ -81,8 +81,9 @@ export async function supervise(options: SuperviseOptions, overrides: Partial<Su
       ports,
       intervalMs: options.sampleIntervalMs,
       configuredBacklog: options.plan?.backlog ?? null,
-      // Adaptive control reads each worker's private memory every tick (~0.7 ms per process).
-      ...(adaptive ? { memoryIntervalMs: options.sampleIntervalMs } : {}),
+      // Adaptive control reads each worker's private memory every tick (~0.7 ms per process) only
+      // while memory is near one of its thresholds; otherwise the sampler's 5 s refresh.
+      ...(adaptive ? { memoryIntervalMs: () => adaptive.memoryIntervalMs(options.sampleIntervalMs, DEFAULT_MEMORY_INTERVAL_MS) } : {}),
       onSample: (sample) => {
         watch.onSample(sample);
         adaptive?.onSample(sample);
