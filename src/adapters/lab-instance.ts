@@ -95,7 +95,7 @@ export async function runInstance(run: InstanceRun): Promise<{ cells: CellResult
     if (bytes !== null) memory.push([round(instance.elapsed(), 2), bytes]);
   }, SAMPLE_MS);
   try {
-    const readyMs = timings(settings.quick).readySeconds * 1000;
+    const readyMs = (settings.readySeconds ?? timings(settings.quick).readySeconds) * 1000;
     let startupSeconds: number | null = null;
     try {
       await instance.gunicorn.waitUntil((records) => liveReady(records) >= spec.config.workers, readyMs);

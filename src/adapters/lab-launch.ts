@@ -34,10 +34,17 @@ export function planAt(ctx: LaunchContext, tierBytes: number): Plan {
   });
 }
 
+/** The environment of one instance: `{instance}` in a value becomes `<tier>-<config>` (a fresh database file per instance). */
+export function instanceEnv(env: Record<string, string>, spec: LabInstanceSpec): Record<string, string> {
+  const id = `${Math.round(spec.tierBytes / 1048576)}M-${spec.config.name}`;
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replaceAll("{instance}", id)]));
+}
+
 /** A launcher for the runner: the argv, conf and env of each (tier, config). */
 export function launchFor(ctx: LaunchContext): (spec: LabInstanceSpec) => InstanceLaunch {
   const plans = new Map<number, Plan>();
   return (spec) => {
+    const env = instanceEnv(ctx.env, spec);
     if (spec.config.kind === "planned") {
       const plan = plans.get(spec.tierBytes) ?? planAt(ctx, spec.tierBytes);
       plans.set(spec.tierBytes, plan);
@@ -45,11 +52,11 @@ export function launchFor(ctx: LaunchContext): (spec: LabInstanceSpec) => Instan
         launcher: ctx.launcher,
         args: ctx.appArgs,
         conf: emitConf(plan, ctx.userConfig),
-        env: { ...ctx.env, GWARDEN_DB_POOL_SIZE: String(plan.database.poolSize), GWARDEN_DB_MAX_OVERFLOW: String(plan.database.maxOverflow) },
+        env: { ...env, GWARDEN_DB_POOL_SIZE: String(plan.database.poolSize), GWARDEN_DB_MAX_OVERFLOW: String(plan.database.maxOverflow) },
         cwd: ctx.cwd,
       };
     }
     const conf = renderGunicornConf({ settings: {}, gcFreeze: false, userConfig: ctx.userConfig, comments: [`gwarden lab: ${spec.config.name} (${spec.config.label})`], requestHooks: false });
-    return { launcher: ctx.launcher, args: [...spec.config.flags, ...ctx.appArgs], conf, env: ctx.env, cwd: ctx.cwd };
+    return { launcher: ctx.launcher, args: [...spec.config.flags, ...ctx.appArgs], conf, env, cwd: ctx.cwd };
   };
 }

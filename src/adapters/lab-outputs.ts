@@ -1,6 +1,6 @@
 /**
  * Writes the lab's outputs into --out: matrix.csv, summary.md, report.html and results.json (the raw
- * cells without their logs). Rewritten after every cell, each file atomically, so an interrupted run
+ * data, each cell's log cut to its last 300 lines, enough to render the summary again). Rewritten after every cell, each file atomically, so an interrupted run
  * keeps what it measured.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -36,7 +36,7 @@ export function writeLabOutputs(outDir: string, data: LabRunData): void {
     writeAtomic(join(outDir, "matrix.csv"), renderCsv(data.cells));
     writeAtomic(join(outDir, "summary.md"), renderSummary(data));
     writeAtomic(join(outDir, "report.html"), renderReport(data, reportAssets()));
-    const raw = { ...data, cells: data.cells.map((c) => ({ ...c, log: undefined, events: c.events.length })) };
+    const raw = { ...data, cells: data.cells.map((c) => ({ ...c, log: c.log.slice(-300), events: c.events.length })) };
     writeAtomic(join(outDir, "results.json"), `${JSON.stringify(raw, null, 1)}\n`);
   } catch (error) {
     throw new GwardenError("E_IO", `Cannot write the lab's outputs to ${outDir}: ${(error as Error).message}`, { cause: error });

@@ -19,7 +19,7 @@ import {
   parseScenarios,
   parseTiers,
 } from "../core/lab/matrix.js";
-import type { ScenarioSettings } from "../core/lab/scenarios.js";
+import { readySeconds, type ScenarioSettings } from "../core/lab/scenarios.js";
 import { SCENARIOS, type LabRunData } from "../core/lab/types.js";
 import { parseGunicornArgv } from "../core/profile/gunicorn-argv.js";
 import { numberFlag, repeatedFlag, splitAtDoubleDash } from "./argv.js";
@@ -59,7 +59,7 @@ export default defineCommand({
     quick: { type: "boolean", description: "A minutes-long smoke matrix (2 tiers, 4 scenarios, short loads)" },
     out: { type: "string", description: `Output directory (default ${DEFAULT_OUT})` },
     url: { type: "string", description: "App URL path to load, repeatable (default /)" },
-    env: { type: "string", description: "KEY=VALUE for the app, repeatable" },
+    env: { type: "string", description: "KEY=VALUE for the app, repeatable; {instance} in VALUE becomes <tier>-<config> (e.g. a fresh SQLite file per instance)" },
     "health-url": { type: "string", description: "Health-check path (default the first --url)" },
     "hog-url": { type: "string", description: "A path that allocates memory, {limit_mib} = the tier in MiB (OOM scenario; default with EXAMPLE_FAULTS=1: /hog?mb={limit_mib})" },
     "leak-url": { type: "string", description: "A path that leaks memory (sustained scenario; default with EXAMPLE_FAULTS=1: /leak?kb=16)" },
@@ -148,6 +148,7 @@ export default defineCommand({
         interruptTargets.child = null;
       }
       data.sizes = appSizes(profile);
+      settings.readySeconds = readySeconds(settings, profile.importSeconds);
       const ctx = { launcher: command.launcher, appArgs: [...command.args, command.spec], userConfig: userConfigFor(rest, cwd), env, cwd, cpus, profile, gunicornVersion: version };
       const specs = expandMatrix({
         tiers,

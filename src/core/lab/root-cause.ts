@@ -33,18 +33,21 @@ function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 /** What went wrong, by the measured counters. */
-function symptom(cell: CellResult, arithmetic: { text: string; bytes: number } | null): string {
+function symptom(cell: CellResult, arithmetic: { text: string; bytes: number } | null, config?: { threads?: number }): string {
   const limit = tierLabel(cell.tierBytes);
   const over = arithmetic !== null && arithmetic.bytes > cell.tierBytes;
   const fits = arithmetic === null ? "" : `${arithmetic.text} ${over ? ">" : "≤"} ${limit}`;
   if (cell.oomKills > 0 && (cell.scenario === "startup" || cell.startupSeconds === null)) {
     return `${fits || `the layout does not fit ${limit}`}: OOM-kill loop during boot (${plural(cell.oomKills, "OOM kill")}${cell.startupSeconds === null ? ", the workers never all came up" : ""})`;
   }
-  if (cell.oomKills > 0) {
+  if (cell.scenario === "oom" && cell.failedRequests > 0) {
+    const shared = (config?.threads ?? 1) > 1 ? "they ran as threads in the worker the kernel killed" : "they were queued on or served by the killed worker";
+    return `the hog's OOM kill took ${plural(cell.failedRequests, "other request")} with it: ${shared}${cell.note ? ` (${cell.note})` : ""}`;
+  }
+  if (cell.oomKills > 0 && cell.scenario !== "oom") {
     const why: Record<string, string> = {
       lifecycle: "a HUP reload boots a new set of workers before the old ones exit, briefly needing twice the workers' memory",
       sustained: "the leak grew the workers until the group hit its limit before they were recycled",
-      oom: "the hog request",
       heavy: "memory grew under load",
     };
     const cause = why[cell.scenario] ?? "memory grew";
@@ -57,9 +60,9 @@ function symptom(cell: CellResult, arithmetic: { text: string; bytes: number } |
 }
 
 /** One sentence naming why a cell failed (null for a passing or skipped cell). */
-export function rootCause(cell: CellResult, config: Pick<LabConfig, "workers" | "preload">, sizes: AppSizes | null): string | null {
+export function rootCause(cell: CellResult, config: Pick<LabConfig, "workers" | "preload"> & { threads?: number }, sizes: AppSizes | null): string | null {
   if (cell.passed || cell.skipped) return null;
-  const main = symptom(cell, layoutArithmetic(sizes, config));
+  const main = symptom(cell, layoutArithmetic(sizes, config), config);
   const finding = cellFindings(cell)[0];
   return finding === undefined ? `${main}.` : `${main}. analyze: \`${finding.code}\` — ${finding.message}`;
 }

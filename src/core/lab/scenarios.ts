@@ -26,6 +26,14 @@ export interface ScenarioSettings {
   hogUrl: string | null;
   /** A request that leaks a little memory, or null. */
   leakUrl: string | null;
+  /** How long to wait for every worker to be ready (seconds); default from `timings`. */
+  readySeconds?: number;
+}
+
+/** The wait for every worker to be ready: the scenario default, or 10 × the app's import time for slow apps. */
+export function readySeconds(settings: ScenarioSettings, importSeconds: number | null): number {
+  const base = settings.readySeconds ?? timings(settings.quick).readySeconds;
+  return importSeconds === null ? base : Math.max(base, Math.ceil(10 * importSeconds));
 }
 
 /** Durations and sizes of the scenarios (quick: a minutes-long smoke matrix). */

@@ -35,6 +35,11 @@ describe("root causes of failing cells", () => {
     expect(hup).toContain("peak 200 MiB");
   });
 
+  it("blames the collateral of the hog's OOM kill on the threads sharing its process", () => {
+    const oom = cell({ scenario: "oom", oomKills: 1, failedRequests: 1, passed: false, note: "master alive" });
+    expect(rootCause(oom, { workers: 1, preload: false, threads: 4 }, sizes)).toBe("the hog's OOM kill took 1 other request with it: they ran as threads in the worker the kernel killed (master alive).");
+  });
+
   it("falls back to the failed requests, then the note", () => {
     expect(rootCause(cell({ failedRequests: 5, passed: false, note: "5 without response" }), { workers: 2, preload: false }, sizes)).toBe("5 of 1000 requests failed during heavy (5 without response).");
     expect(rootCause(cell({ scenario: "lifecycle", passed: false, note: "HUP: not back within 30 s" }), { workers: 2, preload: false }, sizes)).toBe("HUP: not back within 30 s.");

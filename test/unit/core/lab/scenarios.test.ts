@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { heavyConnections, hogPath, judge, scenarioLoad, skipReason, type ScenarioSettings } from "../../../../src/core/lab/scenarios.js";
+import { heavyConnections, hogPath, judge, readySeconds, scenarioLoad, skipReason, type ScenarioSettings } from "../../../../src/core/lab/scenarios.js";
 import { defaultConfig } from "../../../../src/core/lab/matrix.js";
 
 const settings: ScenarioSettings = { quick: true, urls: ["/", "/db"], healthUrl: "/health", hogUrl: "/hog?mb={limit_mib}", leakUrl: null };
@@ -34,5 +34,11 @@ describe("lab scenarios", () => {
     expect(judge("lifecycle", { ...clean, ready: false })).toBe(false);
     expect(judge("startup", { ...clean, workerDeaths: 2 })).toBe(false);
     expect(judge("health", { ...clean, workerTimeouts: 1 })).toBe(false);
+  });
+
+  it("waits longer for the workers of a slow app", () => {
+    expect(readySeconds(settings, 0.8)).toBe(20);
+    expect(readySeconds(settings, 4.2)).toBe(42);
+    expect(readySeconds({ ...settings, quick: false }, null)).toBe(30);
   });
 });
