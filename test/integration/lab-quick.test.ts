@@ -45,14 +45,16 @@ function parseCsv(text: string): string[][] {
     });
 }
 
-function gwardenCgroupsLeft(): string[] {
-  return existsSync("/sys/fs/cgroup/memory") ? readdirSync("/sys/fs/cgroup/memory").filter((d) => d.startsWith(`gwarden-lab-`)) : [];
+/** Groups a lab process left behind: their names carry the creating process's pid (other runs may be live). */
+function gwardenCgroupsLeft(pid: number | undefined): string[] {
+  if (pid === undefined || !existsSync("/sys/fs/cgroup/memory")) return [];
+  return readdirSync("/sys/fs/cgroup/memory").filter((d) => d.startsWith("gwarden-lab-") && d.includes(`-${pid}-`));
 }
 
 beforeAll(async () => {
-  const before = new Set(gwardenCgroupsLeft());
+  let labPid: number | undefined;
   await new Promise<void>((resolve, reject) => {
-    execFile(
+    labPid = execFile(
       process.execPath,
       [join(repoRoot, "dist/cli.js"), "lab", "--quick", "--out", out, "--url", "/health", "--url", "/db", "--env", "EXAMPLE_BALLAST_MB=72", "--", "gunicorn", "--chdir", exampleDir, "app:app"],
       { env: { ...process.env, GWARDEN_EXAMPLE_DB: join(work, "app.sqlite") }, timeout: 230_000, maxBuffer: 16 * MiB },
@@ -62,11 +64,11 @@ beforeAll(async () => {
         if (error) reject(new Error(`lab failed: ${error.message}\n${err.slice(-3000)}`));
         else resolve();
       },
-    );
+    ).pid;
   });
   const [header, ...lines] = parseCsv(readFileSync(join(out, "matrix.csv"), "utf8"));
   rows = lines.map((fields) => Object.fromEntries(header!.map((h, i) => [h, fields[i] ?? ""])));
-  expect(gwardenCgroupsLeft().filter((d) => !before.has(d))).toEqual([]);
+  expect(gwardenCgroupsLeft(labPid)).toEqual([]);
 }, 240_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
