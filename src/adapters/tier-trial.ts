@@ -5,6 +5,7 @@
  * gunicorn's own log), OOM kills (the cgroup's counter), failed requests — and removes everything.
  * The tier bench is built from trials; the lab shares their sandboxed start (sandboxed-gunicorn.ts).
  */
+import type { TierTrialFigures } from "../core/bench/tier-table.js";
 import type { GunicornEvent } from "../core/events/types.js";
 import type { HookRecord } from "../core/events/hook-record.js";
 import { runLoad } from "./load.js";
@@ -32,19 +33,11 @@ export interface TrialOptions {
   requestTimeoutMs?: number;
 }
 
-export interface TrialResult {
-  config: string;
+/** The table's figures (config, timeouts, OOM kills, failed, requests, startup, rps, p99) and more. */
+export interface TrialResult extends TierTrialFigures {
   tierBytes: number;
   cpus: number;
-  workerTimeouts: number;
-  oomKills: number;
-  failedRequests: number;
-  requests: number;
-  /** Spawn to the last expected worker ready, seconds; null when they never all came up. */
-  startupSeconds: number | null;
-  rps: number;
   p50Ms: number | null;
-  p99Ms: number | null;
   peakMemoryBytes: number | null;
   /** Workers that died (any signal or exit code) during the trial. */
   workerDeaths: number;

@@ -8,6 +8,7 @@ export interface TierTrialFigures {
   oomKills: number;
   failedRequests: number;
   requests: number;
+  /** Spawn to the last expected worker ready, seconds; null when they never all came up. */
   startupSeconds: number | null;
   rps: number;
   p99Ms: number | null;
