@@ -35,7 +35,10 @@ export function memoryReasons(
   const b = layout.budget;
   const m = layout.mode;
   return {
-    "memory.limitBytes": { value: `${mib(limitBytes)} MiB`, reason: `the memory the app's group may use (${memorySource})` },
+    "memory.limitBytes": {
+      value: `${mib(limitBytes)} MiB`,
+      reason: `the memory the app's group may use (${memorySource})`,
+    },
     "memory.masterBytes": { value: `${mib(b.masterBytes)} MiB`, reason: m.notes.master },
     "memory.perWorkerBytes": {
       value: `${mib(b.perWorkerBytes)} MiB`,
@@ -47,43 +50,66 @@ export function memoryReasons(
     "memory.supervisorBytes": { value: `${mib(b.supervisorBytes)} MiB`, reason: supervisorNote },
     "memory.databaseBytes": {
       value: `${mib(b.databaseBytes)} MiB`,
-      reason: b.postgres ? "PostgreSQL shares the box (--db-on-box): its estimated resident memory is counted" : "the database is elsewhere",
+      reason: b.postgres
+        ? "PostgreSQL shares the box (--db-on-box): its estimated resident memory is counted"
+        : "the database is elsewhere",
     },
     "memory.marginBytes": {
       value: `${mib(b.marginBytes)} MiB`,
       reason: `safety margin for page cache charged to the group, heap growth and exit paths (shutdown at the limit can itself OOM)${lowMemory ? "; bigger in low-memory mode" : ""}`,
-      arithmetic: lowMemory ? `max(32, 15 % × ${mib(limitBytes)}) MiB` : `max(24, 10 % × ${mib(limitBytes)}) MiB`,
+      arithmetic: lowMemory
+        ? `max(32, 15 % × ${mib(limitBytes)}) MiB`
+        : `max(24, 10 % × ${mib(limitBytes)}) MiB`,
     },
     "memory.plannedBytes": {
       value: `${mib(b.plannedBytes)} MiB`,
-      reason: layout.overLimit ? "even one worker does not fit the limit" : `everything gwarden plans for, ${Math.round((100 * b.plannedBytes) / limitBytes)} % of the limit`,
+      reason: layout.overLimit
+        ? "even one worker does not fit the limit"
+        : `everything gwarden plans for, ${Math.round((100 * b.plannedBytes) / limitBytes)} % of the limit`,
       arithmetic: budgetArithmetic(layout, limitBytes),
     },
     profile: {
       value: costs.source,
-      reason: costs.source === "measured" ? "figures come from the app's profile" : "no profile: conservative defaults for a SimpleLogin-sized app (115 MiB per worker, 4 s import, 30 MiB master)",
+      reason:
+        costs.source === "measured"
+          ? "figures come from the app's profile"
+          : "no profile: conservative defaults for a SimpleLogin-sized app (115 MiB per worker, 4 s import, 30 MiB master)",
     },
   };
 }
 
 /** Reasons for workers, threads, worker class, preload, gc.freeze and the bounds. */
-export function layoutReasons(layout: Layout, costs: AppCosts, policy: WorkerPolicy, bounds: { min: number; max: number }): Record<string, PlanReason> {
+export function layoutReasons(
+  layout: Layout,
+  costs: AppCosts,
+  policy: WorkerPolicy,
+  bounds: { min: number; max: number },
+): Record<string, PlanReason> {
   const cpuText = `⌈${policy.cpus}⌉`;
-  const optimumArith = policy.lowMemory ? `${cpuText} = ${layout.optimum} (low-memory mode)` : `max(2, ${cpuText} + 1) = ${layout.optimum}`;
+  const optimumArith = policy.lowMemory
+    ? `${cpuText} = ${layout.optimum} (low-memory mode)`
+    : `max(2, ${cpuText} + 1) = ${layout.optimum}`;
+  const capped = Math.min(layout.ceiling, layout.optimum);
   const workers: PlanReason = layout.overLimit
     ? {
         value: "1",
         reason: "even one worker does not fit the limit; 1 is the least gunicorn can run",
         arithmetic: `1 worker: ${mib(layout.budget.plannedBytes)} MiB needed`,
       }
-    : {
-        value: String(layout.workers),
-        reason:
-          layout.workers < layout.optimum
-            ? `memory is the ceiling: only ${layout.ceiling} worker(s) fit, below the CPU optimum of ${layout.optimum}`
-            : `CPU sets the optimum (more processes than this hurt on few CPUs); memory would allow ${layout.ceiling}`,
-        arithmetic: `min(memory ceiling ${layout.ceiling}, CPU optimum ${optimumArith}) = ${layout.workers}`,
-      };
+    : layout.workers !== capped
+      ? {
+          value: String(layout.workers),
+          reason: `${capped} worker(s) would not fit: fewer workers get more threads each, and with PostgreSQL on the box more pooled connections and backends; ${layout.workers} is the nearest count that fits`,
+          arithmetic: `min(memory ceiling ${layout.ceiling}, CPU optimum ${optimumArith}) = ${capped} does not fit; nearest that fits = ${layout.workers}`,
+        }
+      : {
+          value: String(layout.workers),
+          reason:
+            layout.workers < layout.optimum
+              ? `memory is the ceiling: only ${layout.ceiling} worker(s) fit, below the CPU optimum of ${layout.optimum}`
+              : `CPU sets the optimum (more processes than this hurt on few CPUs); memory would allow ${layout.ceiling}`,
+          arithmetic: `min(memory ceiling ${layout.ceiling}, CPU optimum ${optimumArith}) = ${layout.workers}`,
+        };
   const threads: PlanReason =
     layout.threads > 1
       ? {
@@ -101,13 +127,18 @@ export function layoutReasons(layout: Layout, costs: AppCosts, policy: WorkerPol
         };
   const preload = layout.mode.preload;
   const alt = layout.alternative;
-  const altText = alt ? ` (${alt.preload ? "with" : "without"} preload: ${alt.ceiling === 0 ? "not even 1 worker fits" : `${alt.workers} worker(s), ${mib(alt.plannedBytes)} MiB`})` : "";
+  const altText = alt
+    ? ` (${alt.preload ? "with" : "without"} preload: ${alt.ceiling === 0 ? "not even 1 worker fits" : `${alt.workers} worker(s), ${mib(alt.plannedBytes)} MiB`})`
+    : "";
   return {
     workers,
     threads,
     workerClass: {
       value: layout.threads > 1 ? "gthread" : "sync",
-      reason: layout.threads > 1 ? "threads > 1 means gthread" : "one request per process; the simplest and the default",
+      reason:
+        layout.threads > 1
+          ? "threads > 1 means gthread"
+          : "one request per process; the simplest and the default",
     },
     preload: {
       value: String(preload),
@@ -117,19 +148,28 @@ export function layoutReasons(layout: Layout, costs: AppCosts, policy: WorkerPol
     },
     gcFreeze: {
       value: String(preload),
-      reason: preload ? "gc.freeze() before fork keeps preloaded pages shared (gunicorn.md §10)" : "only useful with preload",
+      reason: preload
+        ? "gc.freeze() before fork keeps preloaded pages shared (gunicorn.md §10)"
+        : "only useful with preload",
     },
     minWorkers: { value: String(bounds.min), reason: "adaptive control never goes below one worker" },
     maxWorkers: {
       value: String(bounds.max),
-      reason: "adaptive control may add workers under load up to the memory ceiling, but not far past the CPUs",
-      arithmetic: layout.overLimit ? "1 (over the limit)" : `max(${layout.workers}, min(ceiling ${layout.ceiling}, ${policy.lowMemory ? `optimum ${layout.optimum}` : `${layout.optimum} + ${cpuText}`})) = ${bounds.max}`,
+      reason:
+        "adaptive control may add workers under load up to the memory ceiling, but not far past the CPUs",
+      arithmetic: layout.overLimit
+        ? "1 (over the limit)"
+        : `max(${layout.workers}, min(ceiling ${layout.ceiling}, ${policy.lowMemory ? `optimum ${layout.optimum}` : `${layout.optimum} + ${cpuText}`})) = ${bounds.max}`,
     },
   };
 }
 
 /** Reasons for the SQLAlchemy pool and, on a shared box, PostgreSQL's settings. */
-export function databaseReasons(layout: Layout, maxConnections: number, reserved: number): Record<string, PlanReason> {
+export function databaseReasons(
+  layout: Layout,
+  maxConnections: number,
+  reserved: number,
+): Record<string, PlanReason> {
   const pool = layout.budget.pool;
   const pg = layout.budget.postgres;
   const out: Record<string, PlanReason> = {
@@ -140,7 +180,8 @@ export function databaseReasons(layout: Layout, maxConnections: number, reserved
     },
     "database.maxOverflow": {
       value: String(pool.maxOverflow),
-      reason: "burst connections above the pool, kept under the server's limit; exported as GWARDEN_DB_MAX_OVERFLOW",
+      reason:
+        "burst connections above the pool, kept under the server's limit; exported as GWARDEN_DB_MAX_OVERFLOW",
     },
     "database.totalConnections": {
       value: String(pool.totalConnections),
@@ -149,10 +190,22 @@ export function databaseReasons(layout: Layout, maxConnections: number, reserved
     },
   };
   if (pg) {
-    out["postgres.sharedBuffers"] = { value: `${mib(pg.sharedBuffersBytes)} MiB`, reason: "1/16 of the box (16 MiB–1 GiB): the app needs the rest" };
-    out["postgres.workMem"] = { value: `${mib(pg.workMemBytes)} MiB`, reason: "per sort/hash node: 2 MiB below 1 GiB or in low-memory mode, else 4 MiB" };
-    out["postgres.maintenanceWorkMem"] = { value: `${mib(pg.maintenanceWorkMemBytes)} MiB`, reason: "1/16 of the box (16–256 MiB); set autovacuum_max_workers = 1" };
-    out["postgres.effectiveCacheSize"] = { value: `${mib(pg.effectiveCacheSizeBytes)} MiB`, reason: "half the box: a planner hint, no allocation (the 4 GB default is wrong on a small box)" };
+    out["postgres.sharedBuffers"] = {
+      value: `${mib(pg.sharedBuffersBytes)} MiB`,
+      reason: "1/16 of the box (16 MiB–1 GiB): the app needs the rest",
+    };
+    out["postgres.workMem"] = {
+      value: `${mib(pg.workMemBytes)} MiB`,
+      reason: "per sort/hash node: 2 MiB below 1 GiB or in low-memory mode, else 4 MiB",
+    };
+    out["postgres.maintenanceWorkMem"] = {
+      value: `${mib(pg.maintenanceWorkMemBytes)} MiB`,
+      reason: "1/16 of the box (16–256 MiB); set autovacuum_max_workers = 1",
+    };
+    out["postgres.effectiveCacheSize"] = {
+      value: `${mib(pg.effectiveCacheSizeBytes)} MiB`,
+      reason: "half the box: a planner hint, no allocation (the 4 GB default is wrong on a small box)",
+    };
     out["postgres.maxConnections"] = {
       value: String(pg.maxConnections),
       reason: "the app's connections plus the reserve, at least 20; each idle backend costs ~5 MiB",
@@ -160,7 +213,8 @@ export function databaseReasons(layout: Layout, maxConnections: number, reserved
     };
     out["postgres.estimatedBytes"] = {
       value: `${mib(pg.estimatedBytes)} MiB`,
-      reason: "shared_buffers + always-on processes + a backend per possible connection + work_mem per pooled connection + one maintenance_work_mem",
+      reason:
+        "shared_buffers + always-on processes + a backend per possible connection + work_mem per pooled connection + one maintenance_work_mem",
       arithmetic: `${mib(pg.sharedBuffersBytes)} + 30 + ${postgresBackends(pool, reserved)} × 6 + ${layout.workers * pool.poolSize} × ${mib(pg.workMemBytes)} + ${mib(pg.maintenanceWorkMemBytes)} = ${mib(pg.estimatedBytes)} MiB`,
     };
   }

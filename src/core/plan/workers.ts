@@ -59,10 +59,13 @@ export interface Layout {
 }
 
 function ceilingOf(mode: ModeCosts, policy: WorkerPolicy, ctx: BudgetContext): number {
-  const cap = Math.min(WORKER_SEARCH_LIMIT, connectionWorkerCap(ctx.postgresMaxConnections, ctx.postgresReservedConnections));
+  const cap = Math.min(
+    WORKER_SEARCH_LIMIT,
+    connectionWorkerCap(ctx.postgresMaxConnections, ctx.postgresReservedConnections),
+  );
   let best = 0;
   for (let n = 1; n <= cap; n++) {
-    if (budgetFor(mode, n, threadsFor(n, policy), ctx).plannedBytes <= ctx.limitBytes) best = n;
+    if (fits(mode, n, policy, ctx)) best = n;
   }
   return best;
 }
@@ -74,9 +77,32 @@ interface Candidate {
   budget: Budget;
 }
 
+function fits(mode: ModeCosts, workers: number, policy: WorkerPolicy, ctx: BudgetContext): boolean {
+  return budgetFor(mode, workers, threadsFor(workers, policy), ctx).plannedBytes <= ctx.limitBytes;
+}
+
+/**
+ * The budget is not monotone in the worker count: fewer workers get more threads, and with PostgreSQL
+ * on the box more pooled connections and their backends. So the count is the CPU optimum capped by the
+ * ceiling, lowered until it fits, or else the smallest larger count that does (the ceiling always fits).
+ */
+function workerCount(
+  mode: ModeCosts,
+  ceiling: number,
+  optimum: number,
+  policy: WorkerPolicy,
+  ctx: BudgetContext,
+): number {
+  if (ceiling === 0) return 1;
+  const start = Math.min(ceiling, optimum);
+  for (let n = start; n >= 1; n--) if (fits(mode, n, policy, ctx)) return n;
+  for (let n = start + 1; n < ceiling; n++) if (fits(mode, n, policy, ctx)) return n;
+  return ceiling;
+}
+
 function candidate(mode: ModeCosts, optimum: number, policy: WorkerPolicy, ctx: BudgetContext): Candidate {
   const ceiling = ceilingOf(mode, policy, ctx);
-  const workers = Math.max(1, Math.min(ceiling, optimum));
+  const workers = workerCount(mode, ceiling, optimum, policy, ctx);
   return { mode, ceiling, workers, budget: budgetFor(mode, workers, threadsFor(workers, policy), ctx) };
 }
 
@@ -106,7 +132,12 @@ export function chooseLayout(costs: AppCosts, policy: WorkerPolicy, ctx: BudgetC
     alternative:
       other === null
         ? null
-        : { preload: other.mode.preload, workers: other.workers, ceiling: other.ceiling, plannedBytes: other.budget.plannedBytes },
+        : {
+            preload: other.mode.preload,
+            workers: other.workers,
+            ceiling: other.ceiling,
+            plannedBytes: other.budget.plannedBytes,
+          },
   };
 }
 

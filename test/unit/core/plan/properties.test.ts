@@ -34,6 +34,23 @@ function toProfile(g: Gen) {
 }
 
 describe("planner properties", () => {
+  it("fits when fewer workers would mean more threads and PostgreSQL connections (a shrunk counterexample)", () => {
+    const pol = {
+      lowMemory: true,
+      dbOnBox: true,
+      supervisorInGroup: false,
+      allowThreads: true,
+      gunicornVersion: null,
+      postgresMaxConnections: 26,
+    };
+    const plan = planGunicorn(
+      input(box(350, 4), toProfile({ safe: true, importSeconds: 0.05, workerMiB: 5, preloadMiB: 1 }), pol),
+    );
+    expect(plan.memory.overLimit).toBe(false);
+    expect(plan.memory.plannedBytes).toBeLessThanOrEqual(plan.memory.limitBytes);
+    expect(plan.reasons["workers"]?.reason).toMatch(/nearest count that fits/);
+  });
+
   it("plans ≥ 1 worker, and fits the limit whenever it says it does", () => {
     fc.assert(
       fc.property(memMiB, cpus, profile, policy, (m, c, g, pol) => {
@@ -42,10 +59,11 @@ describe("planner properties", () => {
         expect(plan.threads).toBeGreaterThanOrEqual(1);
         expect(plan.minWorkers).toBeLessThanOrEqual(plan.workers);
         expect(plan.maxWorkers).toBeGreaterThanOrEqual(plan.workers);
-        if (!plan.memory.overLimit) expect(plan.memory.plannedBytes).toBeLessThanOrEqual(plan.memory.limitBytes);
+        if (!plan.memory.overLimit)
+          expect(plan.memory.plannedBytes).toBeLessThanOrEqual(plan.memory.limitBytes);
         else expect(plan.warnings.join(" ")).toMatch(/does not fit/);
       }),
-      { numRuns: 400 },
+      { numRuns: Number(process.env["GWARDEN_PROPERTY_RUNS"] ?? 400) },
     );
   });
 
@@ -56,7 +74,7 @@ describe("planner properties", () => {
         const big = planGunicorn(input(box(m + extra, c), toProfile(g), pol));
         expect(big.workers).toBeGreaterThanOrEqual(small.workers);
       }),
-      { numRuns: 400 },
+      { numRuns: Number(process.env["GWARDEN_PROPERTY_RUNS"] ?? 400) },
     );
   });
 
@@ -70,7 +88,7 @@ describe("planner properties", () => {
         expect(plan.timeout).toBeGreaterThanOrEqual(importSeconds * starvation);
         expect(plan.timeout).toBeGreaterThanOrEqual(plan.bootDeadline);
       }),
-      { numRuns: 400 },
+      { numRuns: Number(process.env["GWARDEN_PROPERTY_RUNS"] ?? 400) },
     );
   });
 
@@ -79,11 +97,13 @@ describe("planner properties", () => {
       fc.property(memMiB, cpus, profile, policy, (m, c, g, pol) => {
         const plan = planGunicorn(input(box(m, c), toProfile(g), pol));
         const reserve = 10;
-        expect(plan.database.totalConnections).toBeLessThanOrEqual(plan.database.postgresMaxConnections - reserve);
+        expect(plan.database.totalConnections).toBeLessThanOrEqual(
+          plan.database.postgresMaxConnections - reserve,
+        );
         expect(plan.database.totalConnections).toBeLessThanOrEqual(pol.postgresMaxConnections - reserve);
         expect(plan.database.poolSize).toBeGreaterThanOrEqual(1);
       }),
-      { numRuns: 400 },
+      { numRuns: Number(process.env["GWARDEN_PROPERTY_RUNS"] ?? 400) },
     );
   });
 
