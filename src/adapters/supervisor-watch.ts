@@ -17,6 +17,7 @@ import { bootDeadlineEvent, EMPTY_BOOT_CLOCK, noteBootEvent, noteBootSeen, overd
 import { createDeduper } from "../core/run/dedupe.js";
 import { confirmOom, mayBeOom } from "../core/run/oom-confirm.js";
 import type { Sample } from "../core/supervisor/sample.js";
+import type { CgroupFigures, MemoryFigures } from "../core/supervisor/snapshot.js";
 import type { EventLog } from "./event-log.js";
 import { WORKER_OOM_SCORE_ADJ } from "./oom-score.js";
 
@@ -43,6 +44,18 @@ export interface WatchOptions {
 }
 
 const DEATHS = new Set<EventKind>(["worker_exit", "worker_exit_code", "worker_signal"]);
+/** How long a possible OOM death waits for the cgroup's counter to show it. */
+const PENDING_OOM_MS = 5000;
+
+/** A death that may be an OOM kill, with what was known of the group when it was reported. */
+interface PendingDeath {
+  event: GunicornEvent;
+  oomBefore: number | null;
+  atMs: number;
+  victim: MemoryFigures | null;
+  cgroup: CgroupFigures | null;
+  others: { pid: number; memory: MemoryFigures }[];
+}
 const RUN_EVENTS = 400;
 
 /** The watch, shared by every master gwarden starts (the ring, log and counters span restarts). */
@@ -61,6 +74,7 @@ export function createWatch(options: WatchOptions, effects: WatchEffects) {
   const deadlineKilled = new Set<number>();
   const deathSeen = new Set<number>();
   const oomChecked = new Set<number>();
+  const pendingDeaths = new Map<number, PendingDeath>();
   const scored = new Set<number>();
   const vanished = new Map<number, number>();
   const bootedAt = new Map<number, string>();
@@ -98,25 +112,45 @@ export function createWatch(options: WatchOptions, effects: WatchEffects) {
     }
   }
 
-  function checkOom(event: GunicornEvent): void {
-    if (event.kind !== "worker_signal" || event.pid === undefined || oomChecked.has(event.pid) || !mayBeOom(event)) return;
-    oomChecked.add(event.pid);
-    const after = effects.readOomKills();
-    const victim = lastSample?.workers.find((w) => w.pid === event.pid)?.memory ?? null;
-    const others = (lastSample?.workers ?? []).filter((w) => w.pid !== event.pid && lifecycle.workers.has(w.pid)).map((w) => ({ pid: w.pid, memory: w.memory }));
+  /** Confirms one death against the counter; false when the counter has not risen (yet). */
+  function confirmDeath(death: PendingDeath, after: number | null): boolean {
     const confirmed = confirmOom({
-      death: event,
-      oomBefore: oomSeen,
+      death: death.event,
+      oomBefore: death.oomBefore,
       oomAfter: after,
-      victim,
-      cgroup: lastSample?.cgroup ?? null,
-      others,
+      victim: death.victim,
+      cgroup: death.cgroup,
+      others: death.others,
       ...(options.plan ? { plannedWorkers: options.plan.workers, recycleBytes: options.plan.recycleBytes } : {}),
     });
     if (after !== null) oomSeen = Math.max(oomSeen ?? 0, after);
-    if (confirmed) {
-      record(classifier.classify(confirmed));
-      effects.say(`oom-confirmed: ${confirmed.detail ?? ""}`);
+    if (!confirmed) return false;
+    record(classifier.classify(confirmed));
+    effects.say(`oom-confirmed: ${confirmed.detail ?? ""}`);
+    return true;
+  }
+
+  function checkOom(event: GunicornEvent): void {
+    if (event.kind !== "worker_signal" || event.pid === undefined || oomChecked.has(event.pid) || !mayBeOom(event)) return;
+    oomChecked.add(event.pid);
+    const pid = event.pid;
+    const death: PendingDeath = {
+      event,
+      oomBefore: oomSeen,
+      atMs: effects.now(),
+      victim: lastSample?.workers.find((w) => w.pid === pid)?.memory ?? null,
+      cgroup: lastSample?.cgroup ?? null,
+      others: (lastSample?.workers ?? []).filter((w) => w.pid !== pid && lifecycle.workers.has(w.pid)).map((w) => ({ pid: w.pid, memory: w.memory })),
+    };
+    // The counter may be read a moment before it shows the kill (the death reached us first, on a busy
+    // box): keep the death and look again at the next samples.
+    if (!confirmDeath(death, effects.readOomKills()) && death.oomBefore !== null) pendingDeaths.set(pid, death);
+  }
+
+  /** Deaths still waiting for the counter, checked against each sample's figure for a few seconds. */
+  function recheckPending(sample: Sample, now: number): void {
+    for (const [pid, death] of pendingDeaths) {
+      if (now - death.atMs > PENDING_OOM_MS || confirmDeath(death, sample.cgroup?.oomKills ?? null)) pendingDeaths.delete(pid);
     }
   }
 
@@ -153,6 +187,7 @@ export function createWatch(options: WatchOptions, effects: WatchEffects) {
     lastSample = sample;
     if (sample.master === null) return;
     const now = effects.now();
+    recheckPending(sample, now);
     const current = new Set(sample.workers.map((w) => w.pid));
     for (const pid of previous?.master?.pid === sample.master.pid ? previous.workers.map((w) => w.pid) : []) {
       if (!current.has(pid) && !deathSeen.has(pid) && !vanished.has(pid)) vanished.set(pid, now);

@@ -6,9 +6,10 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { get } from "node:http";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { onTestFailed } from "vitest";
 import { createSandbox, type Sandbox } from "../../src/adapters/cgroup-sandbox.js";
 import { freePort } from "../../src/adapters/free-port.js";
 import { probe, type ProbeResult } from "../../src/adapters/http-probe.js";
@@ -95,6 +96,14 @@ export async function startRun(options: RunOptions): Promise<GwardenRun> {
     stderr += text;
     if (process.env.GWARDEN_TEST_VERBOSE) process.stderr.write(text);
   });
+  // A failing test shows what gwarden said and the events it logged: CI keeps no other trace of the run.
+  // (afterEach may have removed the directory by then: close() keeps the tail.)
+  let eventsTail: string | null = null;
+  const readEventsTail = () => (existsSync(eventsPath) ? readFileSync(eventsPath, "utf8").trim().split("\n").slice(-40).join("\n") : "(no event log)");
+  onTestFailed(() => {
+    const events = eventsTail ?? readEventsTail();
+    console.error(`--- gwarden stderr (last 80 lines) ---\n${stderr.split("\n").slice(-80).join("\n")}\n--- events (last 40) ---\n${events}`);
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   return {
     child,
@@ -108,6 +117,7 @@ export async function startRun(options: RunOptions): Promise<GwardenRun> {
     app: (path, timeoutMs = 10_000) => probe("127.0.0.1", appPort, path, { timeoutMs }),
     async close() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      eventsTail = readEventsTail();
       await sandbox.remove();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -31,10 +31,15 @@ function mib(bytes: number | null | undefined): string {
   return bytes === null || bytes === undefined ? "?" : `${Math.round(bytes / MiB)} MiB`;
 }
 
-/** True when the death may be an OOM kill at all: SIGKILL, or a silent /proc disappearance, not a timeout or shutdown. */
+/**
+ * True when the death may be an OOM kill at all: SIGKILL, or a silent /proc disappearance, not a timeout
+ * or shutdown. A SIGKILL while retiring counts: gunicorn retires with TERM, so a kill of a worker that
+ * was finishing its last request (a hog being recycled) is the kernel's when the counter rose.
+ */
 export function mayBeOom(death: GunicornEvent): boolean {
   if (death.kind !== "worker_signal") return false;
-  if (death.cause === "timeout-escalation" || death.cause === "shutdown" || death.cause === "scale-down") return false;
+  if (death.cause === "timeout-escalation" || death.cause === "shutdown") return false;
+  if (death.cause === "scale-down" && death.signal !== "SIGKILL") return false;
   return death.signal === "SIGKILL" || death.signal === "unknown";
 }
 

@@ -98,4 +98,42 @@ describe("the watch", () => {
     expect(kinds(t.watch.ring.toArray()).slice(-1)).toEqual(["worker_signal:12:unknown"]);
     expect(t.watch.ring.toArray().slice(-1)[0]!.item.source).toBe("proc");
   });
+
+  it("confirms an OOM kill the counter shows only after the death was reported, and not after the wait", () => {
+    const oom = { value: 0 };
+    const t = setup(oom);
+    t.hook("on_starting", 10);
+    for (const pid of [11, 12]) {
+      t.hook("post_fork", pid);
+      t.hook("post_worker_init", pid);
+    }
+    t.watch.onSample(sample(10, [11, 12], 0));
+    t.hook("child_exit", 10, { worker: 11, signal: 9 });
+    expect(kinds(t.watch.ring.toArray()).slice(-1)).toEqual(["worker_signal:11:oom-suspected"]);
+    t.advance(1000);
+    oom.value = 1;
+    t.watch.onSample(sample(10, [12], 1));
+    expect(kinds(t.watch.ring.toArray()).slice(-1)).toEqual(["worker_signal:11:oom-confirmed"]);
+    expect(t.said.join("\n")).toContain("cgroup oom_kill 0 → 1");
+    // A second SIGKILL whose counter never moves within the wait stays suspected.
+    t.hook("child_exit", 10, { worker: 12, signal: 9 });
+    t.advance(6000);
+    oom.value = 2;
+    t.watch.onSample(sample(10, [], 2));
+    expect(kinds(t.watch.ring.toArray()).slice(-1)).toEqual(["worker_signal:12:oom-suspected"]);
+  });
+
+  it("confirms an OOM kill of a worker that was being retired (TERM sent, then SIGKILL by the kernel)", () => {
+    const oom = { value: 0 };
+    const t = setup(oom);
+    t.hook("on_starting", 10);
+    t.hook("post_fork", 11);
+    t.hook("post_worker_init", 11);
+    t.watch.onSample(sample(10, [11], 0));
+    t.hook("nworkers_changed", 10, { old: 2, new: 1 });
+    t.watch.fromLogLine("[2026-11-27 05:00:00 +0000] [11] [INFO] Worker exiting (pid: 11)");
+    oom.value = 1;
+    t.hook("child_exit", 10, { worker: 11, signal: 9 });
+    expect(kinds(t.watch.ring.toArray()).slice(-2)).toEqual(["worker_signal:11:scale-down", "worker_signal:11:oom-confirmed"]);
+  });
 });
