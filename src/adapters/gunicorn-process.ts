@@ -18,8 +18,8 @@ export interface GunicornLaunch {
   launcher: string[];
   /** gunicorn arguments without -c (gwarden's config is added); the spec last, if any. */
   args: string[];
-  /** The rendered gunicorn.conf.py text. */
-  conf: string;
+  /** The rendered gunicorn.conf.py text; null when the launcher brings its own (`gwarden run ... --`). */
+  conf: string | null;
   cwd?: string;
   /** Environment additions over process.env (GUNICORN_CMD_ARGS is removed unless given here). */
   env?: Record<string, string>;
@@ -95,11 +95,12 @@ export async function startGunicorn(launch: GunicornLaunch, effects: GunicornEff
   const label = launch.label ?? "gunicorn";
   const dir = mkdtempSync(join(tmpdir(), "gwarden-conf-"));
   const confPath = join(dir, "gunicorn.conf.py");
-  writeFileSync(confPath, launch.conf);
+  if (launch.conf !== null) writeFileSync(confPath, launch.conf);
   const [command, ...prefix] = launch.launcher;
   const env: NodeJS.ProcessEnv = { ...effects.env, ...launch.env, ...hookChannelEnv() };
   if (launch.env?.GUNICORN_CMD_ARGS === undefined) delete env.GUNICORN_CMD_ARGS;
-  const child = effects.spawn(command ?? "gunicorn", [...prefix, "-c", confPath, ...launch.args], {
+  const confArgs = launch.conf === null ? [] : ["-c", confPath];
+  const child = effects.spawn(command ?? "gunicorn", [...prefix, ...confArgs, ...launch.args], {
     cwd: launch.cwd,
     env,
     stdio: HOOK_STDIO,

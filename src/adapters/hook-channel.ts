@@ -7,6 +7,8 @@
  *   readHookRecords(hookStream(child)!, (record) => ...);
  */
 import type { ChildProcess } from "node:child_process";
+import { fstatSync } from "node:fs";
+import { Socket } from "node:net";
 import type { Readable } from "node:stream";
 import type { HookRecord } from "../core/events/hook-record.js";
 import { parseHookRecord } from "../core/events/parse-hook-record.js";
@@ -89,5 +91,32 @@ export function readHookRecords(
     stream.removeListener("data", onData);
     stream.removeListener("end", onEnd);
     stream.resume();
+  };
+}
+
+/**
+ * When gwarden itself was started with a channel (GWARDEN_EVENT_FD naming a pipe or socket: `gwarden
+ * lab` runs its planned config as `gwarden run` this way), a writer that passes every hook record up,
+ * so the harness sees the workers exactly as with a bare gunicorn. Writes are asynchronous and dropped
+ * once the reader is gone; null when there is no such channel.
+ */
+export function openUpstreamChannel(env: NodeJS.ProcessEnv = process.env): ((record: HookRecord) => void) | null {
+  const fd = Number(env[HOOK_FD_ENV] ?? "");
+  if (!Number.isInteger(fd) || fd < 3) return null;
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFIFO() && !stat.isSocket()) return null;
+  } catch {
+    return null;
+  }
+  const socket = new Socket({ fd, readable: false, writable: true });
+  let open = true;
+  socket.on("error", () => {
+    open = false;
+    socket.destroy();
+  });
+  socket.unref();
+  return (record) => {
+    if (open) socket.write(`${JSON.stringify(record)}\n`);
   };
 }

@@ -8,15 +8,21 @@ import { isGwardenError } from "../core/error.js";
 import { judge, skipReason, timings, type ScenarioSettings } from "../core/lab/scenarios.js";
 import type { CellResult, InstanceTrace, LabInstanceSpec, MemoryPoint, ScenarioName } from "../core/lab/types.js";
 import { runScenario, type ScenarioOutcome } from "./lab-scenarios.js";
-import { liveReady, startSandboxedGunicorn, type SandboxedGunicorn } from "./sandboxed-gunicorn.js";
+import { startOnBoxPostgres, type PostgresSettings, type PostgresTemplate } from "./lab-postgres.js";
+import { withDatabaseUrl } from "./lab-launch.js";
+import { liveReady, startSandboxedGunicorn, type PreparedService, type SandboxedGunicorn } from "./sandboxed-gunicorn.js";
+import type { Sandbox } from "./cgroup-sandbox.js";
 
 export interface InstanceLaunch {
   launcher: string[];
   /** gunicorn arguments for this config (its flags and the app's arguments, the spec last). */
   args: string[];
-  conf: string;
+  /** gwarden's rendered config; null when the launcher is `gwarden run`, which makes its own. */
+  conf: string | null;
   env: Record<string, string>;
   cwd: string;
+  /** A PostgreSQL to start inside the sandbox first (`--db-on-box`): null settings are PostgreSQL's defaults. */
+  database?: { template: PostgresTemplate; settings: PostgresSettings | null } | null;
 }
 
 export interface InstanceRun {
@@ -76,13 +82,23 @@ export async function runInstance(run: InstanceRun): Promise<{ cells: CellResult
     run.onCell(cell);
   };
   let instance: SandboxedGunicorn;
+  const label = `${spec.config.name} at ${Math.round(spec.tierBytes / 1048576)} MiB`;
+  const database = launch.database ?? null;
+  const prepare =
+    database === null
+      ? undefined
+      : async (sandbox: Sandbox): Promise<PreparedService> => {
+          const pg = await startOnBoxPostgres({ template: database.template, wrap: sandbox.wrap, settings: database.settings, label });
+          return { env: withDatabaseUrl(launch.env, pg.url), stop: () => pg.stop() };
+        };
   try {
     instance = await startSandboxedGunicorn({
       tierBytes: spec.tierBytes,
       cpus: spec.cpus,
       name: `lab-${spec.config.name}`.slice(0, 40),
       ...launch,
-      label: `${spec.config.name} at ${Math.round(spec.tierBytes / 1048576)} MiB`,
+      label,
+      ...(prepare ? { prepare } : {}),
     });
   } catch (error) {
     if (!isGwardenError(error) || error.code === "E_GUNICORN_MISSING" || error.code === "E_CGROUP") throw error;

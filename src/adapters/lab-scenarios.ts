@@ -7,7 +7,7 @@ import { hogPath, scenarioLoad, timings, type ScenarioSettings } from "../core/l
 import type { LabConfig, ScenarioName } from "../core/lab/types.js";
 import { probe } from "./http-probe.js";
 import { runLabLoad, startLoad, type LabLoadResult } from "./lab-load.js";
-import type { SandboxedGunicorn } from "./sandboxed-gunicorn.js";
+import { liveReadyPids, type SandboxedGunicorn } from "./sandboxed-gunicorn.js";
 
 export interface ScenarioOutcome {
   load: LabLoadResult | null;
@@ -33,12 +33,22 @@ function alive(instance: SandboxedGunicorn): boolean {
   return instance.gunicorn.state().phase === "running";
 }
 
-function signalMaster(instance: SandboxedGunicorn, signal: NodeJS.Signals): void {
+function signalPid(pid: number, signal: NodeJS.Signals): void {
   try {
-    process.kill(instance.gunicorn.pid, signal);
+    process.kill(pid, signal);
   } catch {
-    // The master is gone: the scenario reports it.
+    // Gone already: the scenario reports what did not come back.
   }
+}
+
+/** The master, or `gwarden run` in front of it (which passes HUP, TTIN and TTOU on). */
+function signalMaster(instance: SandboxedGunicorn, signal: NodeJS.Signals): void {
+  signalPid(instance.gunicorn.pid, signal);
+}
+
+/** Workers that ever reported ready. */
+function readyCount(instance: SandboxedGunicorn): number {
+  return instance.gunicorn.records.filter((r) => r.hook === "post_worker_init").length;
 }
 
 async function lifecycle(instance: SandboxedGunicorn, config: LabConfig, settings: ScenarioSettings): Promise<ScenarioOutcome> {
@@ -52,12 +62,24 @@ async function lifecycle(instance: SandboxedGunicorn, config: LabConfig, setting
     if (seconds === null) ok = false;
   };
   await sleep(500);
-  const readyBefore = instance.gunicorn.records.filter((r) => r.hook === "post_worker_init").length;
+  const readyBefore = readyCount(instance);
   signalMaster(instance, "SIGHUP");
   expect(
     `HUP: ${config.workers} new workers ready`,
-    await waitFor(() => instance.gunicorn.records.filter((r) => r.hook === "post_worker_init").length >= readyBefore + config.workers && instance.liveReadyWorkers() === config.workers, waitMs),
+    await waitFor(() => readyCount(instance) >= readyBefore + config.workers && instance.liveReadyWorkers() === config.workers, waitMs),
   );
+  // Recycling: max_requests (and gwarden's recycling by memory) retire a worker the way TERM does: it
+  // stops accepting, finishes its requests, exits, and the master replaces it. Load never reaches
+  // max_requests in a scenario this short, so the lab retires one worker itself.
+  const victim = liveReadyPids(instance.gunicorn.records)[0];
+  if (victim !== undefined) {
+    const readyBeforeRecycle = readyCount(instance);
+    signalPid(victim, "SIGTERM");
+    expect(
+      `recycle (TERM to worker ${victim}): replaced`,
+      await waitFor(() => readyCount(instance) > readyBeforeRecycle && instance.liveReadyWorkers() === config.workers, waitMs),
+    );
+  }
   if (config.workers > 1) {
     signalMaster(instance, "SIGTTOU");
     expect(`TTOU: ${config.workers - 1} live`, await waitFor(() => instance.liveReadyWorkers() === config.workers - 1, waitMs));

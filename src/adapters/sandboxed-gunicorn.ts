@@ -20,13 +20,23 @@ export interface SandboxedGunicornOptions {
   launcher: string[];
   /** gunicorn arguments (the app spec last); `-b` is added. */
   args: string[];
-  /** The rendered gunicorn.conf.py. */
-  conf: string;
+  /** The rendered gunicorn.conf.py (null: the launcher brings its own, as `gwarden run` does). */
+  conf: string | null;
   env?: Record<string, string>;
   cwd?: string;
   label: string;
   /** Keep at most this many log lines (default 20 000). */
   maxLogLines?: number;
+  /**
+   * What the app needs inside the same limit (a database on the box), started in the sandbox before
+   * gunicorn: its environment additions, and how to stop it (after gunicorn, before the sandbox goes).
+   */
+  prepare?: (sandbox: Sandbox) => Promise<PreparedService>;
+}
+
+export interface PreparedService {
+  env: Record<string, string>;
+  stop(): Promise<void>;
 }
 
 export interface SandboxedGunicorn {
@@ -50,13 +60,18 @@ export interface SandboxedGunicorn {
 }
 
 /** Pids that reported ready and have not exited, from hook records. */
-export function liveReady(records: readonly HookRecord[]): number {
+export function liveReadyPids(records: readonly HookRecord[]): number[] {
   const live = new Set<number>();
   for (const r of records) {
     if (r.hook === "post_worker_init") live.add(r.pid);
     else if ((r.hook === "child_exit" || r.hook === "worker_exit") && r.worker !== undefined) live.delete(r.worker);
   }
-  return live.size;
+  return [...live];
+}
+
+/** How many workers reported ready and have not exited. */
+export function liveReady(records: readonly HookRecord[]): number {
+  return liveReadyPids(records).length;
 }
 
 /** Starts gunicorn in a new sandbox; the sandbox is removed if the start fails. */
@@ -84,14 +99,20 @@ export async function startSandboxedGunicorn(options: SandboxedGunicornOptions):
     for (const line of lines) feed(line);
   };
   let gunicorn: GunicornProcess;
+  let service: PreparedService | null = null;
+  const teardown = async (): Promise<void> => {
+    await service?.stop();
+    await sandbox.remove();
+  };
   try {
+    service = options.prepare ? await options.prepare(sandbox) : null;
     const port = await freePort();
     started = performance.now();
     gunicorn = await startGunicorn({
       launcher: sandbox.wrap(options.launcher),
       args: ["-b", `127.0.0.1:${port}`, ...options.args],
       conf: options.conf,
-      env: options.env,
+      env: { ...options.env, ...service?.env },
       cwd: options.cwd,
       onStderr,
       label: options.label,
@@ -116,15 +137,12 @@ export async function startSandboxedGunicorn(options: SandboxedGunicornOptions):
         }
       },
       stop(graceMs = 10_000) {
-        stopping ??= gunicorn.stop(graceMs).then(
-          () => sandbox.remove(),
-          () => sandbox.remove(),
-        );
+        stopping ??= gunicorn.stop(graceMs).then(teardown, teardown);
         return stopping;
       },
     };
   } catch (error) {
-    await sandbox.remove();
+    await teardown();
     throw error;
   }
 }

@@ -4,6 +4,7 @@
  * master that dies with backoff and gives up on flapping. Returns the exit code gwarden should use.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import type { HookRecord } from "../core/events/hook-record.js";
 import type { Plan } from "../core/plan/types.js";
 import type { BootExit } from "../core/profile/boot-failure.js";
 import { explainExit } from "../core/run/exit-explain.js";
@@ -41,6 +42,8 @@ export interface SuperviseOptions {
   http: { listen: string; token: string | null } | null;
   /** Called once the endpoint listens (its URL). */
   onListening?: (url: string) => void;
+  /** Every hook record is passed here too (the lab's channel, when gwarden runs under it). */
+  forwardRecord?: ((record: HookRecord) => void) | null;
 }
 
 export interface SuperviseEffects {
@@ -168,6 +171,7 @@ export async function supervise(options: SuperviseOptions, overrides: Partial<Su
         onRecord: (r) => {
           watch.fromHook(r);
           adaptive?.onRecord(r);
+          options.forwardRecord?.(r);
         },
         onStderr: (text) => relay.push(text),
         onStdout: fx.writeStdout,

@@ -7,6 +7,7 @@
 import { defineCommand } from "citty";
 import { join, resolve } from "node:path";
 import { GwardenError } from "../core/error.js";
+import type { PostgresTemplate } from "../adapters/lab-postgres.js";
 import { appSizes } from "../core/lab/app-sizes.js";
 import {
   DEFAULT_TIERS,
@@ -66,7 +67,10 @@ export default defineCommand({
     "grid-workers": { type: "string", description: "Grid workers (default 1,2,3,4)" },
     "grid-threads": { type: "string", description: "Grid threads (default 1,4)" },
     profile: { type: "string", description: "Use this profile file instead of profiling the app" },
-    "db-on-box": { type: "boolean", description: "Start a PostgreSQL inside each sandbox (not implemented yet)" },
+    "db-on-box": {
+      type: "boolean",
+      description: "A private PostgreSQL inside each sandbox, counted against the tier (planned: the plan's settings; others: PostgreSQL's defaults); the app gets its URL as DATABASE_URL, or wherever --env says {database_url}",
+    },
     sandbox: { type: "string", description: "cgroup (default) or docker" },
     load: { type: "string", description: "Load generator: wrk (default when installed) or autocannon" },
   },
@@ -81,7 +85,6 @@ export default defineCommand({
         hint: "use --sandbox cgroup (real cgroup v1/v2 memory and CPU limits; needs root or a delegated subtree)",
       });
     }
-    if (args["db-on-box"]) throw new GwardenError("E_USAGE", "--db-on-box is not implemented yet in the lab", { hint: "run PostgreSQL outside and pass DATABASE_URL with --env" });
     const quick = args.quick === true;
     const command = parseGunicornArgv(rest);
     if (command.spec === null) throw new GwardenError("E_USAGE", "Expected the app (module:callable) in the gunicorn command", { hint: "e.g. -- gunicorn --chdir example app:app" });
@@ -139,17 +142,21 @@ export default defineCommand({
       complete: false,
     };
     const interrupts = handleInterrupts(outDir, data, say);
+    const postgres = args["db-on-box"] === true ? (await import("../adapters/lab-postgres.js")).preparePostgresTemplate() : null;
     try {
       let profile;
-      if (args.profile) profile = readProfile(resolve(cwd, args.profile));
+      const profilePath = args.profile ? resolve(cwd, args.profile) : join(outDir, "profile.json");
+      if (args.profile) profile = readProfile(profilePath);
       else {
-        say(`gwarden lab: profiling the app (gwarden profile) into ${join(outDir, "profile.json")}`);
-        profile = await profileApp({ out: join(outDir, "profile.json"), urls, command: rest, env: { ...process.env, ...env }, cwd, onStart: (child) => (interruptTargets.child = child) });
+        say(`gwarden lab: profiling the app (gwarden profile) into ${profilePath}`);
+        profile = await profileWith(postgres, env, (appEnv) =>
+          profileApp({ out: profilePath, urls, command: rest, env: { ...process.env, ...appEnv }, cwd, onStart: (child) => (interruptTargets.child = child) }),
+        );
         interruptTargets.child = null;
       }
       data.sizes = appSizes(profile);
       settings.readySeconds = readySeconds(settings, profile.importSeconds);
-      const ctx = { launcher: command.launcher, appArgs: [...command.args, command.spec], userConfig: userConfigFor(rest, cwd), env, cwd, cpus, profile, gunicornVersion: version };
+      const ctx = { launcher: command.launcher, appArgs: [...command.args, command.spec], userConfig: userConfigFor(rest, cwd), env, cwd, cpus, profile, profilePath, eventsDir: join(outDir, "gwarden-run"), postgres, gunicornVersion: version };
       const specs = expandMatrix({
         tiers,
         cpus,
@@ -166,7 +173,8 @@ export default defineCommand({
           ? "Load: wrk (in a child process, outside the sandbox)."
           : "Load: autocannon in a child node process (wrk is not installed). autocannon counts spurious errors and inflates latency against sync workers that close every connection: read the figures of sync configs with care.",
       );
-      data.notes.push("The planned config runs gunicorn with gwarden's plan as its gunicorn.conf.py (not under `gwarden run`): the supervisor's reactions (recycling, OOM protection of the master) are not part of these figures.");
+      data.notes.push("The planned config runs as `gwarden run` inside the sandbox, as in production: the supervisor's own memory counts against the limit, it plans from the profile and the limit it detects, and its adaptive control, recycling and OOM handling are part of the figures (its event logs: gwarden-run/).");
+      if (postgres !== null) data.notes.push("Database on the box: each instance's own PostgreSQL runs inside its sandbox, counted against the tier; the planned config's server has the plan's settings, the others PostgreSQL's defaults (shared_buffers 128 MB, max_connections 100).");
       if (!profile.preload.safe) data.notes.push(`Preload was not tried in the grid: ${profile.preload.reason}`);
       for (const s of scenarios) {
         if (s === "oom" && settings.hogUrl === null) data.notes.push("The OOM scenario was skipped: give --hog-url (a path that allocates memory).");
@@ -176,9 +184,23 @@ export default defineCommand({
       await runLab({ specs, launchFor: launchFor(ctx), settings, outDir, data, say }, interrupts.interrupted);
     } finally {
       interrupts.release();
+      postgres?.remove();
     }
     const { renderSummary } = await import("../core/lab/summary.js");
     const summary = renderSummary(data);
     process.stdout.write(summary.slice(0, summary.indexOf("\n## All cells")) + `\nFull results: ${outDir}/summary.md, matrix.csv, report.html\n`);
   },
 });
+
+/** Runs the profile, with a PostgreSQL of its own (outside any limit) when the lab puts one on the box. */
+async function profileWith<T>(template: PostgresTemplate | null, env: Record<string, string>, profile: (env: Record<string, string>) => Promise<T>): Promise<T> {
+  if (template === null) return profile(env);
+  const { startOnBoxPostgres } = await import("../adapters/lab-postgres.js");
+  const { withDatabaseUrl } = await import("../adapters/lab-launch.js");
+  const pg = await startOnBoxPostgres({ template, wrap: (argv) => [...argv], settings: null, label: "the profile" });
+  try {
+    return await profile(withDatabaseUrl(env, pg.url));
+  } finally {
+    await pg.stop();
+  }
+}

@@ -42,7 +42,8 @@ function planLine(plan: Plan): string {
   return (
     `plan: ${plan.workers} ${plan.workerClass} worker(s) × ${plan.threads} thread(s), timeout ${plan.timeout} s, graceful ${plan.gracefulTimeout} s, ` +
     `boot deadline ${plan.bootDeadline} s, max_requests ${plan.maxRequests}±${plan.maxRequestsJitter}, preload ${plan.preload ? "on" : "off"}, ` +
-    `heartbeat in ${plan.workerTmpDir}; for ${mib(plan.inputs.memoryBytes)} (${plan.inputs.memorySource}), ${plan.inputs.cpus} CPU(s), profile: ${plan.inputs.profile}`
+    `heartbeat in ${plan.workerTmpDir}; for ${mib(plan.inputs.memoryBytes)} (${plan.inputs.memorySource}), ${plan.inputs.cpus} CPU(s), profile: ${plan.inputs.profile}` +
+    (plan.database.postgres === null ? "" : `; PostgreSQL on the box: ${mib(plan.database.postgres.estimatedBytes)} planned, pool ${plan.database.poolSize}+${plan.database.maxOverflow} per worker`)
   );
 }
 

@@ -60,6 +60,7 @@ export default defineCommand({
     const { prepareRun } = await import("./run-setup.js");
     const setup = await prepareRun({ args, own, rest, cwd, keepArgs: args["keep-args"] === true, bootDeadlineMs, eventsPath: args.events ?? DEFAULT_EVENTS, requestHooks: adaptive });
     const { supervise } = await import("../adapters/supervisor.js");
+    const { openUpstreamChannel } = await import("../adapters/hook-channel.js");
     const { DEFAULT_RESTART_POLICY } = await import("../core/run/restart-policy.js");
     const { adaptiveConfigFromPlan } = await import("../core/adaptive/config.js");
     const code = await supervise({
@@ -76,6 +77,7 @@ export default defineCommand({
       eventLog: setup.eventLog,
       adaptive: adaptive ? { config: adaptiveConfigFromPlan(setup.plan, recycleBytes === undefined ? {} : { recycleBytes }), requestHooks: true } : null,
       http: noHttp ? null : { listen, token },
+      forwardRecord: openUpstreamChannel(),
       onListening: (url) => process.stderr.write(`gwarden: serving ${url}/metrics, /api/state, /api/events, /healthz${token ? " (bearer token required)" : ""}\n`),
     });
     process.exitCode = code;

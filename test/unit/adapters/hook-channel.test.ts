@@ -1,6 +1,11 @@
+import { execFileSync } from "node:child_process";
+import { closeSync, constants, mkdtempSync, openSync, rmSync } from "node:fs";
+import { Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { hookChannelEnv, HOOK_FD, readHookRecords } from "../../../src/adapters/hook-channel.js";
+import { hookChannelEnv, HOOK_FD, openUpstreamChannel, readHookRecords } from "../../../src/adapters/hook-channel.js";
 import type { HookRecord } from "../../../src/core/events/hook-record.js";
 
 const line = (hook: string, pid: number): string => JSON.stringify({ hook, pid, ppid: 1, time: 1 }) + "\n";
@@ -52,5 +57,42 @@ describe("hook channel", () => {
     stream.end();
     await new Promise((resolve) => stream.on("close", resolve));
     expect(records.map((r) => r.hook)).toEqual(["on_starting"]);
+  });
+});
+
+describe("the upstream channel (gwarden run under the lab)", () => {
+  it("is off without GWARDEN_EVENT_FD, or when the fd is a regular file", () => {
+    expect(openUpstreamChannel({})).toBeNull();
+    expect(openUpstreamChannel({ GWARDEN_EVENT_FD: "nope" })).toBeNull();
+    const dir = mkdtempSync(join(tmpdir(), "gwarden-upstream-"));
+    const fd = openSync(join(dir, "file"), "w");
+    try {
+      expect(openUpstreamChannel({ GWARDEN_EVENT_FD: String(fd) })).toBeNull();
+    } finally {
+      closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("passes records up a pipe, one line each, readable by readHookRecords", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gwarden-upstream-"));
+    const fifo = join(dir, "fifo");
+    execFileSync("mkfifo", [fifo]);
+    // The read end first, non-blocking (a blocking open would wait for a writer), read through libuv.
+    const reader = new Socket({ fd: openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
+    const records: HookRecord[] = [];
+    readHookRecords(reader, (r) => records.push(r));
+    const fd = openSync(fifo, "w");
+    const forward = openUpstreamChannel({ GWARDEN_EVENT_FD: String(fd) });
+    expect(forward).not.toBeNull();
+    forward!({ hook: "post_worker_init", pid: 42, ppid: 41, time: 1 });
+    forward!({ hook: "child_exit", pid: 41, ppid: 1, time: 2, worker: 42, signal: 9 });
+    for (let i = 0; i < 50 && records.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    reader.destroy();
+    rmSync(dir, { recursive: true, force: true });
+    expect(records.map((r) => [r.hook, r.pid, r.worker])).toEqual([
+      ["post_worker_init", 42, undefined],
+      ["child_exit", 41, 42],
+    ]);
   });
 });
