@@ -59,10 +59,21 @@ function symptom(cell: CellResult, arithmetic: { text: string; bytes: number } |
   return cell.note || `${cell.scenario} did not pass`;
 }
 
+/** What `gwarden run` itself diagnosed in the cell (the planned config runs under it), e.g. a confirmed OOM kill. */
+export function supervisorDiagnosis(cell: Pick<CellResult, "log">): { code: string; text: string } | null {
+  for (const line of cell.log) {
+    const m = /^gwarden: (oom-confirmed|boot_deadline_kill|error): (.+)$/.exec(line.trim());
+    if (m) return { code: m[1]!, text: m[2]!.split("; ")[0]! };
+  }
+  return null;
+}
+
 /** One sentence naming why a cell failed (null for a passing or skipped cell). */
 export function rootCause(cell: CellResult, config: Pick<LabConfig, "workers" | "preload"> & { threads?: number }, sizes: AppSizes | null): string | null {
   if (cell.passed || cell.skipped) return null;
   const main = symptom(cell, layoutArithmetic(sizes, config), config);
+  const own = supervisorDiagnosis(cell);
+  if (own !== null) return `${main}. gwarden run: \`${own.code}\` — ${own.text}`;
   const finding = cellFindings(cell)[0];
   return finding === undefined ? `${main}.` : `${main}. analyze: \`${finding.code}\` — ${finding.message}`;
 }

@@ -40,6 +40,15 @@ describe("root causes of failing cells", () => {
     expect(rootCause(oom, { workers: 1, preload: false, threads: 4 }, sizes)).toBe("the hog's OOM kill took 1 other request with it: they ran as threads in the worker the kernel killed (master alive).");
   });
 
+  it("quotes gwarden run's own diagnosis when the cell ran under it (a confirmed OOM kill beats analyze's suspicion)", () => {
+    const log = [
+      "[2026-11-27 07:00:00 +0000] [20] [ERROR] Worker (pid:21) was sent SIGKILL! Perhaps out of memory?",
+      "gwarden: oom-confirmed: worker 21 was killed by the kernel's OOM killer (cgroup oom_kill 0 → 1); its last memory: rss 223 MiB, uss 200 MiB; cgroup usage 250 MiB of limit 256 MiB",
+    ];
+    const oom = cell({ scenario: "oom", oomKills: 1, failedRequests: 1, passed: false, note: "master alive", log });
+    expect(rootCause(oom, { workers: 1, preload: false, threads: 4 }, sizes)).toMatch(/\(master alive\)\. gwarden run: `oom-confirmed` — worker 21 was killed by the kernel's OOM killer \(cgroup oom_kill 0 → 1\)$/);
+  });
+
   it("falls back to the failed requests, then the note", () => {
     expect(rootCause(cell({ failedRequests: 5, passed: false, note: "5 without response" }), { workers: 2, preload: false }, sizes)).toBe("5 of 1000 requests failed during heavy (5 without response).");
     expect(rootCause(cell({ scenario: "lifecycle", passed: false, note: "HUP: not back within 30 s" }), { workers: 2, preload: false }, sizes)).toBe("HUP: not back within 30 s.");
