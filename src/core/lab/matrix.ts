@@ -1,8 +1,8 @@
 /**
  * The lab matrix: tiers × configs × scenarios. Expands the configs for one tier (gunicorn's common
  * default, gwarden's plan, the user's own flags, a grid of workers × threads × preload) and the
- * scenarios each of them runs. Grid cells only run startup and heavy load: they exist to find the best
- * requests/s the box can give, not to repeat every scenario.
+ * scenarios each of them runs. Grid cells run startup, lifecycle and heavy load only: they exist to find
+ * the best requests/s the box can give with a layout that survives reloads, not to repeat every scenario.
  */
 import { GwardenError } from "../error.js";
 import { shellSplit } from "../doctor/shell-split.js";
@@ -15,7 +15,11 @@ export const DEFAULT_TIERS = ["256M", "512M", "768M", "1G", "2G", "4G"];
 export const QUICK_TIERS = ["256M", "512M"];
 export const QUICK_SCENARIOS: ScenarioName[] = ["startup", "health", "light", "heavy"];
 const CONFIG_KINDS: ConfigKind[] = ["default", "planned", "custom", "grid"];
-const GRID_SCENARIOS: ScenarioName[] = ["startup", "heavy"];
+/**
+ * The grid measures throughput, and a layout only counts when it also survives what production does to
+ * it: a reload and a worker's exit (lifecycle), where preload's copy-on-write exit spike shows up.
+ */
+const GRID_SCENARIOS: ScenarioName[] = ["startup", "lifecycle", "heavy"];
 
 export interface GridSpec {
   workers: number[];

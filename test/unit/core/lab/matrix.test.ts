@@ -55,26 +55,26 @@ describe("lab matrix", () => {
     expect(estimateBytes(null, 3, false)).toBeNull();
   });
 
-  it("expands tiers × configs × scenarios; grid cells run startup and heavy only", () => {
+  it("expands tiers × configs × scenarios; grid cells run startup, lifecycle and heavy only", () => {
     const specs = expandMatrix({
       tiers: [256 * MiB, 512 * MiB],
       cpus: 1,
       configs: ["default", "planned", "custom", "grid"],
-      scenarios: ["startup", "health", "heavy", "oom"],
+      scenarios: ["startup", "health", "lifecycle", "heavy", "oom"],
       custom: "-w 2 --timeout 15",
       grid: { workers: [1], threads: [1], preload: false },
       planFor: (tier) => plan(tier === 256 * MiB ? 2 : 3),
       sizes,
     });
     expect(specs.map((s) => `${tierLabel(s.tierBytes)} ${s.config.name} ${s.scenarios.join("+")}`)).toEqual([
-      "256M default startup+health+heavy+oom",
-      "256M planned startup+health+heavy+oom",
-      "256M custom startup+health+heavy+oom",
-      "256M grid-w1-t1 startup+heavy",
-      "512M default startup+health+heavy+oom",
-      "512M planned startup+health+heavy+oom",
-      "512M custom startup+health+heavy+oom",
-      "512M grid-w1-t1 startup+heavy",
+      "256M default startup+health+lifecycle+heavy+oom",
+      "256M planned startup+health+lifecycle+heavy+oom",
+      "256M custom startup+health+lifecycle+heavy+oom",
+      "256M grid-w1-t1 startup+lifecycle+heavy",
+      "512M default startup+health+lifecycle+heavy+oom",
+      "512M planned startup+health+lifecycle+heavy+oom",
+      "512M custom startup+health+lifecycle+heavy+oom",
+      "512M grid-w1-t1 startup+lifecycle+heavy",
     ]);
     expect(specs[1]!.config).toMatchObject({ workers: 2, flags: [] });
   });
