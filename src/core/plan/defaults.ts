@@ -45,6 +45,12 @@ export const BOOT_DEADLINE_MIN_SECONDS = 10;
 /** Boot deadline = factor × import × CPU starvation. */
 export const BOOT_DEADLINE_FACTOR = 3;
 export const KEEPALIVE_SECONDS = 2;
+/**
+ * gthread: close after each response. A gthread worker that retires (HUP, max_requests, gwarden's
+ * recycling) drops requests already sent on its idle keep-alive connections: with 1 × 4 threads under
+ * wrk, 6 HUPs cost 28 of 19 375 requests at keep-alive 2 and none at 0 (a loopback connect per request).
+ */
+export const GTHREAD_KEEPALIVE_SECONDS = 0;
 
 /** max_requests: assumed peak rate per worker (baseline: ~1250 req/s for 2 sync workers on 1 CPU). */
 export const PEAK_REQUESTS_PER_WORKER_SECOND = 600;

@@ -12,7 +12,7 @@ import { planRecycling } from "./recycling.js";
 import { databaseReasons, layoutReasons, memoryReasons } from "./layout-reasons.js";
 import { findConflicts } from "./conflicts.js";
 import { planBacklog } from "./backlog.js";
-import { DEFAULT_TMP, DEV_SHM, KEEPALIVE_SECONDS } from "./defaults.js";
+import { DEFAULT_TMP, DEV_SHM, GTHREAD_KEEPALIVE_SECONDS, KEEPALIVE_SECONDS } from "./defaults.js";
 import { mib } from "./mib.js";
 
 /** Plans gunicorn for one box and one app. Always returns a runnable plan (≥ 1 worker), with warnings. */
@@ -71,7 +71,14 @@ export function planGunicorn(input: PlanInput): Plan {
         : "no tmpfs /dev/shm here: the heartbeat stays on /tmp; mount a tmpfs for it if /tmp is disk-backed",
     },
     backlog: backlog.reason,
-    keepalive: { value: `${KEEPALIVE_SECONDS} s`, reason: "gunicorn's default; sync ignores it, and a reverse proxy in front holds client connections" },
+    keepalive:
+      workerClass === "gthread"
+        ? {
+            value: `${GTHREAD_KEEPALIVE_SECONDS} s`,
+            reason:
+              "close after each response: a gthread worker that retires (reload, max_requests, recycling by memory) drops requests already sent on its idle keep-alive connections; a reverse proxy in front keeps client connections alive",
+          }
+        : { value: `${KEEPALIVE_SECONDS} s`, reason: "gunicorn's default; sync workers close after each response anyway" },
   };
 
   const warnings = [...resources.warnings, ...planWarnings(input, layout, costs.source, limitBytes)];
@@ -91,7 +98,7 @@ export function planGunicorn(input: PlanInput): Plan {
     gcFreeze: layout.mode.preload,
     workerTmpDir,
     backlog: backlog.value,
-    keepalive: KEEPALIVE_SECONDS,
+    keepalive: workerClass === "gthread" ? GTHREAD_KEEPALIVE_SECONDS : KEEPALIVE_SECONDS,
     recycleBytes: recycle.recycleBytes,
     memory: {
       limitBytes,

@@ -53,6 +53,14 @@ describe("the 256 MiB rule (baseline-lessons 2)", () => {
     expect(plan.warnings.join("\n")).toMatch(/assumes the app is thread-safe/);
   });
 
+  it("closes gthread connections after each response (a retiring worker drops its idle keep-alive ones); sync keeps the default", () => {
+    const threaded = planGunicorn(input(box(256, 1)));
+    expect(threaded.keepalive).toBe(0);
+    expect(threaded.reasons.keepalive?.reason).toMatch(/drops requests already sent on its idle keep-alive connections/);
+    const sync = planGunicorn(input(box(256, 1), slProfile(false)));
+    expect(sync.keepalive).toBe(2);
+  });
+
   it("stays sync when the profile found preload unsafe (state shared from import breaks threads too)", () => {
     const plan = planGunicorn(input(box(256, 1), slProfile(false)));
     expect(plan).toMatchObject({ workers: 1, threads: 1, workerClass: "sync" });

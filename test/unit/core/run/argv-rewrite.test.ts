@@ -29,6 +29,13 @@ describe("rewriteArgv", () => {
     expect(out.kept.concat(out.warnings)).toHaveLength(2);
   });
 
+  it("warns when a kept --keep-alive meets a gthread plan", () => {
+    const threaded = planGunicorn(input(box(256, 1)));
+    const out = rewriteArgv(parseGunicornArgv(["gunicorn", "--keep-alive", "5", "app:app"]), threaded, { keepArgs: true });
+    expect(out.warnings.join("\n")).toContain("`--keep-alive 5` with gthread: a worker that retires drops requests");
+    expect(rewriteArgv(parseGunicornArgv(["gunicorn", "--keep-alive", "0", "app:app"]), threaded, { keepArgs: true }).warnings).toEqual([]);
+  });
+
   it("drops -c (chained by gwarden's config) and warns about a -k that contradicts the plan", () => {
     const out = rewriteArgv(parseGunicornArgv(["gunicorn", "-c", "conf.py", "-k", "gevent", "app:app"]), plan, { keepArgs: false });
     expect(out.args).toEqual(["-k", "gevent", "app:app"]);
