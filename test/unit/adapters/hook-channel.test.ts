@@ -74,7 +74,7 @@ describe("the upstream channel (gwarden run under the lab)", () => {
     }
   });
 
-  it("passes records up a pipe, one line each, readable by readHookRecords", async () => {
+  it("passes lifecycle records up a pipe, one line each, readable by readHookRecords (per-request ones stay)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gwarden-upstream-"));
     const fifo = join(dir, "fifo");
     execFileSync("mkfifo", [fifo]);
@@ -86,6 +86,7 @@ describe("the upstream channel (gwarden run under the lab)", () => {
     const forward = openUpstreamChannel({ GWARDEN_EVENT_FD: String(fd) });
     expect(forward).not.toBeNull();
     forward!({ hook: "post_worker_init", pid: 42, ppid: 41, time: 1 });
+    forward!({ hook: "pre_request", pid: 42, ppid: 41, time: 1.5, busy: 1 });
     forward!({ hook: "child_exit", pid: 41, ppid: 1, time: 2, worker: 42, signal: 9 });
     for (let i = 0; i < 50 && records.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 20));
     reader.destroy();
