@@ -15,12 +15,14 @@ export interface ThroughputComparison {
   withinFivePercent: boolean | null;
 }
 
-/** Planned vs the best passing grid cell of heavy load, per tier. */
+/** Planned vs the heavy-load cell of the best grid layout that passed all its scenarios, per tier. */
 export function compareThroughput(cells: readonly CellResult[], tiers: readonly number[]): ThroughputComparison[] {
   return tiers.map((tierBytes) => {
     const heavy = cells.filter((c) => c.tierBytes === tierBytes && c.scenario === "heavy" && !c.skipped);
     const planned = heavy.find((c) => c.config === "planned") ?? null;
-    const grid = heavy.filter((c) => c.config.startsWith("grid-") && c.passed && c.rps !== null).sort((a, b) => b.rps! - a.rps!);
+    // A layout passes when every cell it ran passed (a fast heavy cell does not make up for a reload that failed).
+    const failedLayouts = new Set(cells.filter((c) => c.tierBytes === tierBytes && !c.skipped && !c.passed).map((c) => c.config));
+    const grid = heavy.filter((c) => c.config.startsWith("grid-") && !failedLayouts.has(c.config) && c.rps !== null).sort((a, b) => b.rps! - a.rps!);
     const top = grid[0];
     const best = top === undefined ? null : { config: top.config, label: top.configLabel, rps: top.rps! };
     const plannedRps = planned?.rps ?? null;

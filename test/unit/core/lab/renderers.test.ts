@@ -56,6 +56,13 @@ describe("summary.md and report.html", () => {
     ]);
   });
 
+  it("leaves out a grid layout that failed any of its scenarios, however fast its heavy cell", () => {
+    const cells = data().cells;
+    const heavy = cells.find((c) => c.config === "grid-w2-t1" && c.scenario === "heavy")!;
+    const failedReload = { ...heavy, scenario: "lifecycle" as const, passed: false, rps: null };
+    expect(compareThroughput([...cells, failedReload], [256 * MiB])[0]!.best).toBeNull();
+  });
+
   it("escapes everything from the run in the report and inlines the assets safely", () => {
     const html = renderReport(data(), { uplotJs: "var uPlot = function(){}; '</script>'", uplotCss: ".u{}" });
     expect(html).not.toContain("<img src=x");
