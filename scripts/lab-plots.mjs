@@ -5,6 +5,7 @@
  *
  *   node scripts/lab-plots.mjs OUT_DIR DEST_DIR [TIER:CONFIG ...]     e.g. 256M:default 256M:planned
  */
+/* global document -- page.evaluate runs in the browser */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
