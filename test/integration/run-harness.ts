@@ -99,9 +99,21 @@ export async function startRun(options: RunOptions): Promise<GwardenRun> {
   // A failing test shows what gwarden said and the events it logged: CI keeps no other trace of the run.
   // (afterEach may have removed the directory by then: close() keeps the tail.)
   let eventsTail: string | null = null;
+  let groupState: string | null = null;
+  const describeGroup = (): string => {
+    const state = child.exitCode === null && child.signalCode === null ? "alive" : `exited (${child.exitCode ?? child.signalCode})`;
+    let kills = "?";
+    try {
+      kills = String(sandbox.oomKills());
+    } catch {
+      // The group is gone already.
+    }
+    return `gwarden ${state}; the group's OOM kills: ${kills}`;
+  };
   const readEventsTail = () => (existsSync(eventsPath) ? readFileSync(eventsPath, "utf8").trim().split("\n").slice(-40).join("\n") : "(no event log)");
   onTestFailed(() => {
     const events = eventsTail ?? readEventsTail();
+    console.error(`--- ${groupState ?? describeGroup()} ---`);
     console.error(`--- gwarden stderr (last 80 lines) ---\n${stderr.split("\n").slice(-80).join("\n")}\n--- events (last 40) ---\n${events}`);
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
@@ -116,6 +128,7 @@ export async function startRun(options: RunOptions): Promise<GwardenRun> {
     api: (path) => fetchText(apiPort, path),
     app: (path, timeoutMs = 10_000) => probe("127.0.0.1", appPort, path, { timeoutMs }),
     async close() {
+      groupState = describeGroup();
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       eventsTail = readEventsTail();
       await sandbox.remove();
