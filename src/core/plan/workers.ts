@@ -58,16 +58,17 @@ export interface Layout {
   alternative: { preload: boolean; workers: number; ceiling: number; plannedBytes: number } | null;
 }
 
-function ceilingOf(mode: ModeCosts, policy: WorkerPolicy, ctx: BudgetContext): number {
+/** Every worker count whose budget fits the limit, ascending (one budget per count, up to the search cap). */
+function fittingCounts(mode: ModeCosts, policy: WorkerPolicy, ctx: BudgetContext): number[] {
   const cap = Math.min(
     WORKER_SEARCH_LIMIT,
     connectionWorkerCap(ctx.postgresMaxConnections, ctx.postgresReservedConnections),
   );
-  let best = 0;
+  const counts: number[] = [];
   for (let n = 1; n <= cap; n++) {
-    if (fits(mode, n, policy, ctx)) best = n;
+    if (budgetFor(mode, n, threadsFor(n, policy), ctx).plannedBytes <= ctx.limitBytes) counts.push(n);
   }
-  return best;
+  return counts;
 }
 
 interface Candidate {
@@ -77,32 +78,22 @@ interface Candidate {
   budget: Budget;
 }
 
-function fits(mode: ModeCosts, workers: number, policy: WorkerPolicy, ctx: BudgetContext): boolean {
-  return budgetFor(mode, workers, threadsFor(workers, policy), ctx).plannedBytes <= ctx.limitBytes;
-}
-
 /**
  * The budget is not monotone in the worker count: fewer workers get more threads, and with PostgreSQL
  * on the box more pooled connections and their backends. So the count is the CPU optimum capped by the
  * ceiling, lowered until it fits, or else the smallest larger count that does (the ceiling always fits).
  */
-function workerCount(
-  mode: ModeCosts,
-  ceiling: number,
-  optimum: number,
-  policy: WorkerPolicy,
-  ctx: BudgetContext,
-): number {
-  if (ceiling === 0) return 1;
+function workerCount(fitting: readonly number[], optimum: number): number {
+  const ceiling = fitting.at(-1);
+  if (ceiling === undefined) return 1;
   const start = Math.min(ceiling, optimum);
-  for (let n = start; n >= 1; n--) if (fits(mode, n, policy, ctx)) return n;
-  for (let n = start + 1; n < ceiling; n++) if (fits(mode, n, policy, ctx)) return n;
-  return ceiling;
+  return fitting.filter((n) => n <= start).at(-1) ?? fitting.find((n) => n > start) ?? ceiling;
 }
 
 function candidate(mode: ModeCosts, optimum: number, policy: WorkerPolicy, ctx: BudgetContext): Candidate {
-  const ceiling = ceilingOf(mode, policy, ctx);
-  const workers = workerCount(mode, ceiling, optimum, policy, ctx);
+  const fitting = fittingCounts(mode, policy, ctx);
+  const ceiling = fitting.at(-1) ?? 0;
+  const workers = workerCount(fitting, optimum);
   return { mode, ceiling, workers, budget: budgetFor(mode, workers, threadsFor(workers, policy), ctx) };
 }
 
