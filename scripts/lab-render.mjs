@@ -6,12 +6,9 @@
  *
  *   node scripts/lab-render.mjs RESULTS_JSON OUT_DIR
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { renderCsv } from "../dist/core/lab/csv.js";
-import { renderReport } from "../dist/core/lab/report.js";
-import { renderSummary } from "../dist/core/lab/summary.js";
-import { reportAssets } from "../dist/adapters/lab-outputs.js";
+import { writeRenderedOutputs } from "../dist/adapters/lab-outputs.js";
 
 const [results, outDir] = process.argv.slice(2);
 if (!results || !outDir) {
@@ -21,8 +18,5 @@ if (!results || !outDir) {
 const data = JSON.parse(readFileSync(results, "utf8"));
 // results.json keeps each cell's event count, not its events (the traces keep the timeline).
 data.cells = data.cells.map((c) => ({ ...c, events: [] }));
-mkdirSync(outDir, { recursive: true });
-writeFileSync(join(outDir, "summary.md"), renderSummary(data));
-writeFileSync(join(outDir, "matrix.csv"), renderCsv(data.cells));
-writeFileSync(join(outDir, "report.html"), renderReport(data, reportAssets()));
+writeRenderedOutputs(outDir, data);
 process.stdout.write(`${join(outDir, "summary.md")}, matrix.csv, report.html\n`);

@@ -31,13 +31,23 @@ function writeAtomic(path: string, text: string): void {
 
 /** Writes every output file for the data so far; E_IO when the directory cannot be written. */
 export function writeLabOutputs(outDir: string, data: LabRunData): void {
+  writeRenderedOutputs(outDir, data, () => {
+    const raw = { ...data, cells: data.cells.map((c) => ({ ...c, log: c.log.slice(-300), events: c.events.length })) };
+    writeAtomic(join(outDir, "results.json"), `${JSON.stringify(raw, null, 1)}\n`);
+  });
+}
+
+/**
+ * Writes matrix.csv, summary.md and report.html (then `more`, if given); E_IO when the directory cannot be
+ * written. Alone, it renders a finished run again from its results.json (scripts/lab-render.mjs).
+ */
+export function writeRenderedOutputs(outDir: string, data: LabRunData, more?: () => void): void {
   try {
     mkdirSync(outDir, { recursive: true });
     writeAtomic(join(outDir, "matrix.csv"), renderCsv(data.cells));
     writeAtomic(join(outDir, "summary.md"), renderSummary(data));
     writeAtomic(join(outDir, "report.html"), renderReport(data, reportAssets()));
-    const raw = { ...data, cells: data.cells.map((c) => ({ ...c, log: c.log.slice(-300), events: c.events.length })) };
-    writeAtomic(join(outDir, "results.json"), `${JSON.stringify(raw, null, 1)}\n`);
+    more?.();
   } catch (error) {
     throw new GwardenError("E_IO", `Cannot write the lab's outputs to ${outDir}: ${(error as Error).message}`, { cause: error });
   }
