@@ -42,6 +42,38 @@ export interface ScenarioRun {
   close(): Promise<void>;
 }
 
+/** The built CLI in front of the app: `node dist/cli.js run --listen … --events … FLAGS -- GUNICORN --chdir DIR -b 127.0.0.1:PORT APP_ARGS`. */
+export function gwardenRunArgv(o: {
+  apiPort: number;
+  appPort: number;
+  /** The event log path ("" for none). */
+  events: string;
+  flags: readonly string[];
+  /** The argv prefix that starts gunicorn. */
+  gunicorn: readonly string[];
+  chdir: string;
+  /** gunicorn arguments after the bind, the app spec last. */
+  appArgs: readonly string[];
+}): string[] {
+  return [
+    process.execPath,
+    join(repoRoot, "dist", "cli.js"),
+    "run",
+    "--listen",
+    `127.0.0.1:${o.apiPort}`,
+    "--events",
+    o.events,
+    ...o.flags,
+    "--",
+    ...o.gunicorn,
+    "--chdir",
+    o.chdir,
+    "-b",
+    `127.0.0.1:${o.appPort}`,
+    ...o.appArgs,
+  ];
+}
+
 /** Starts `gwarden run` on the example app in a fresh cgroup and waits until every planned worker is ready. */
 export async function startScenario(options: ScenarioOptions): Promise<ScenarioRun> {
   const sandbox = await createSandbox({ memoryBytes: options.memoryBytes, name: options.name ?? "adaptive" });
@@ -54,26 +86,15 @@ export async function startScenario(options: ScenarioOptions): Promise<ScenarioR
   try {
     const apiPort = await freePort();
     const appPort = await freePort();
-    const argv = [
-      process.execPath,
-      join(repoRoot, "dist", "cli.js"),
-      "run",
-      "--listen",
-      `127.0.0.1:${apiPort}`,
-      "--events",
-      "",
-      ...(options.adaptive ? [] : ["--no-adaptive"]),
-      ...(options.flags ?? []),
-      "--",
-      SYSTEM_PYTHON,
-      "-m",
-      "gunicorn",
-      "--chdir",
-      join(repoRoot, "example"),
-      "-b",
-      `127.0.0.1:${appPort}`,
-      "app:app",
-    ];
+    const argv = gwardenRunArgv({
+      apiPort,
+      appPort,
+      events: "",
+      flags: [...(options.adaptive ? [] : ["--no-adaptive"]), ...(options.flags ?? [])],
+      gunicorn: [SYSTEM_PYTHON, "-m", "gunicorn"],
+      chdir: join(repoRoot, "example"),
+      appArgs: ["app:app"],
+    });
     const wrapped = sandbox.wrap(argv);
     const child = spawn(wrapped[0]!, wrapped.slice(1), {
       cwd: dir,

@@ -12,9 +12,10 @@ import { join } from "node:path";
 import { onTestFailed } from "vitest";
 import { createSandbox, type Sandbox } from "../../src/adapters/cgroup-sandbox.js";
 import { freePort } from "../../src/adapters/free-port.js";
+import { gwardenRunArgv } from "../../src/adapters/adaptive-scenarios.js";
 import { probe, type ProbeResult } from "../../src/adapters/http-probe.js";
 import type { GunicornRelease } from "../helpers/gunicorns.js";
-import { exampleDir, repoRoot } from "../helpers/gunicorns.js";
+import { exampleDir } from "../helpers/gunicorns.js";
 
 export const MiB = 1048576;
 
@@ -68,24 +69,18 @@ export async function startRun(options: RunOptions): Promise<GwardenRun> {
   const eventsPath = join(dir, "events.jsonl");
   const argv = [
     ...(options.prefix ?? []),
-    process.execPath,
-    join(repoRoot, "dist", "cli.js"),
-    "run",
-    "--listen",
-    `127.0.0.1:${apiPort}`,
-    "--events",
-    eventsPath,
-    ...(options.flags ?? []),
-    "--",
-    ...options.release.command,
-    "--chdir",
-    options.appDir ?? exampleDir,
-    "-b",
-    `127.0.0.1:${appPort}`,
-    ...(options.gunicornArgs ?? []),
-    options.spec ?? "app:app",
+    ...gwardenRunArgv({
+      apiPort,
+      appPort,
+      events: eventsPath,
+      flags: options.flags ?? [],
+      gunicorn: options.release.command,
+      chdir: options.appDir ?? exampleDir,
+      appArgs: [...(options.gunicornArgs ?? []), options.spec ?? "app:app"],
+    }),
   ];
-  const child = spawn(sandbox.wrap(argv)[0]!, sandbox.wrap(argv).slice(1), {
+  const [command, ...args] = sandbox.wrap(argv);
+  const child = spawn(command!, args, {
     cwd: dir,
     env: { ...process.env, ...options.release.env, GWARDEN_EXAMPLE_DB: join(dir, "app.sqlite"), ...options.env },
     stdio: ["ignore", "ignore", "pipe"],
