@@ -16,6 +16,7 @@ export type ErrorCode =
   | "E_IO" // a file that had to be read or written could not be
   | "E_LISTEN" // the HTTP endpoint could not bind
   | "E_FLAPPING" // gunicorn keeps dying right after start
+  | "E_VM" // the lab's virtual machine could not be built, booted or run
   | "E_INTERNAL";
 
 export interface GwardenErrorOptions {
