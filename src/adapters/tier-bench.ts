@@ -12,6 +12,7 @@ import type { Plan } from "../core/plan/types.js";
 import type { Profile } from "../core/profile/types.js";
 import { commonDefaultArgs } from "../core/lab/matrix.js";
 import { runTrial, type TrialResult } from "./tier-trial.js";
+import { heartbeatDirFacts } from "./heartbeat-dirs.js";
 
 export interface TierBenchOptions {
   tiers: number[];
@@ -48,7 +49,7 @@ export async function runTierBench(options: TierBenchOptions): Promise<TierBench
   for (const tierBytes of options.tiers) {
     const common = commonDefaultArgs(options.cpus);
     const plan = planGunicorn({
-      resources: { memoryBytes: tierBytes, memorySource: "bench tier", cpus: options.cpus, cpuSource: "bench", swapBytes: 0, devShm: true, warnings: [] },
+      resources: { memoryBytes: tierBytes, memorySource: "bench tier", cpus: options.cpus, cpuSource: "bench", swapBytes: 0, heartbeatDirs: heartbeatDirFacts(), warnings: [] },
       profile: options.profile,
       policy: defaultPolicy({ gunicornVersion: options.gunicornVersion, appArgv: options.appArgs }),
     });

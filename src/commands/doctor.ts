@@ -6,6 +6,7 @@ import { defineCommand } from "citty";
 import { existsSync, readFileSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
 import { diagnose } from "../core/doctor/findings.js";
+import { effectiveConfig } from "../core/doctor/effective-config.js";
 import { renderDoctor } from "../core/doctor/render.js";
 import type { DoctorInput } from "../core/doctor/types.js";
 import { parseGunicornArgv } from "../core/profile/app-identity.js";
@@ -72,6 +73,10 @@ export default defineCommand({
       mountinfo: readText("/proc/self/mountinfo"),
       inContainer: inContainer(),
     };
+    const { heartbeatDirFact, heartbeatDirFacts } = await import("../adapters/heartbeat-dirs.js");
+    const dir = effectiveConfig(input).worker_tmp_dir?.value ?? "/tmp";
+    const candidates = heartbeatDirFacts();
+    input.heartbeatDirs = candidates.some((f) => f.dir === dir) ? candidates : [heartbeatDirFact(dir, input.mountinfo), ...candidates];
     const report = diagnose({ ...input, profile: matchingProfile(input.profile, rest, cwd) });
     process.stdout.write(args.json === true ? `${JSON.stringify(report, null, 2)}\n` : renderDoctor(report));
   },

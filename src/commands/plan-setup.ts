@@ -1,6 +1,6 @@
 /**
  * What `plan` and `run` share to plan gunicorn: the profile (checked against the app), the installed
- * gunicorn's version, /dev/shm, the user's own config to chain, and the planner call itself.
+ * gunicorn's version, where heartbeat files can go, the user's own config to chain, and the planner call itself.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -9,12 +9,12 @@ import { parseSize } from "../core/size.js";
 import { planGunicorn } from "../core/plan/plan.js";
 import { defaultPolicy, lowMemoryFromEnv, planResources } from "../core/plan/inputs.js";
 import { parseProfile } from "../core/plan/profile-schema.js";
-import { isTmpfsDir } from "../core/doctor/fs-type.js";
 import type { Plan } from "../core/plan/types.js";
 import type { Profile } from "../core/profile/types.js";
 import { appIdentity, parseGunicornArgv } from "../core/profile/app-identity.js";
 import { gunicornVersion } from "../adapters/gunicorn-process.js";
 import { detectResources } from "../adapters/resources.js";
+import { heartbeatDirFacts } from "../adapters/heartbeat-dirs.js";
 import { numberFlag } from "./argv.js";
 
 const DEFAULT_PROFILE = ".gwarden/profile.json";
@@ -70,14 +70,6 @@ export async function installedVersion(argv: readonly string[]): Promise<string 
   }
 }
 
-export function readMountInfo(): string | null {
-  try {
-    return readFileSync("/proc/self/mountinfo", "utf8");
-  } catch {
-    return null;
-  }
-}
-
 /** The user's own config to chain in the emitted conf: `-c` from the command, else ./gunicorn.conf.py. */
 export function userConfigFor(argv: readonly string[], cwd: string): string | null {
   const given = argv.length > 0 ? parseGunicornArgv(argv).userConfig : null;
@@ -106,8 +98,7 @@ export async function planFromFlags(args: PlanFlags, own: readonly string[], res
   const { profile, path } = loadProfile(args.profile, cwd);
   if (profile !== null && path !== null) checkProfileApp(profile, rest, cwd, path);
 
-  const mountinfo = readMountInfo();
-  const resources = planResources(detectResources(), { memoryBytes, cpus }, mountinfo === null ? existsSync("/dev/shm") : isTmpfsDir(mountinfo, "/dev/shm"));
+  const resources = planResources(detectResources(), { memoryBytes, cpus }, heartbeatDirFacts());
   return planGunicorn({
     resources,
     profile,

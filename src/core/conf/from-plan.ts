@@ -15,7 +15,7 @@ export function settingsFromPlan(plan: Plan): ConfSettings {
     max_requests: plan.maxRequests,
     max_requests_jitter: plan.maxRequestsJitter,
     preload_app: plan.preload,
-    worker_tmp_dir: plan.workerTmpDir,
+    ...(plan.workerTmpDir === null ? {} : { worker_tmp_dir: plan.workerTmpDir }),
     backlog: plan.backlog,
     keepalive: plan.keepalive,
   };

@@ -1,6 +1,7 @@
 /** What will fail on this box, from the inputs doctor gathered. Pure. */
 import type { DoctorInput, DoctorReport, EffectiveSetting, Finding } from "./types.js";
 import { effectiveConfig, envArgsSettings } from "./effective-config.js";
+import { chooseHeartbeatDir } from "../plan/heartbeat.js";
 import { mountOf, isMemoryFs } from "./fs-type.js";
 import { bootCountsInTimeout } from "../plan/timeouts.js";
 import { commandLineSettings } from "../plan/conflicts.js";
@@ -79,13 +80,24 @@ function boxFindings(input: DoctorInput, eff: Record<string, EffectiveSetting>):
   const out: Finding[] = [];
   const dir = eff.worker_tmp_dir?.value ?? "/tmp";
   const mount = input.mountinfo === null ? null : mountOf(input.mountinfo, dir);
-  if (mount !== null && !isMemoryFs(mount.fsType)) {
+  const facts = input.heartbeatDirs ?? [];
+  const tmpfs = chooseHeartbeatDir(facts.filter((f) => f.dir !== dir)).dir;
+  const betterDir = tmpfs === null ? "mount a tmpfs (e.g. at /dev/shm) and pass --worker-tmp-dir to it" : `--worker-tmp-dir ${tmpfs} (a tmpfs on this box)`;
+  if (facts.find((f) => f.dir === dir)?.usable === false) {
+    out.push({
+      code: "heartbeat-dir-missing",
+      severity: "error",
+      message: `worker_tmp_dir ${dir} does not exist or is not writable: gunicorn cannot create the workers' heartbeat files and fails at every start`,
+      evidence: [`worker_tmp_dir = ${dir} (${eff.worker_tmp_dir?.source})`],
+      fix: tmpfs === null ? "remove the setting (gunicorn's default is TMPDIR or /tmp), or create the directory" : betterDir,
+    });
+  } else if (mount !== null && !isMemoryFs(mount.fsType)) {
     out.push({
       code: "heartbeat-on-disk",
       severity: "warning",
       message: `worker_tmp_dir ${dir} is on ${mount.fsType} (${mount.mountPoint}): every worker heartbeat is a metadata write there, and a slow or hung disk turns into WORKER TIMEOUT`,
       evidence: [`worker_tmp_dir = ${dir} (${eff.worker_tmp_dir?.source})`, `mount ${mount.mountPoint} type ${mount.fsType} source ${mount.source}`],
-      fix: "--worker-tmp-dir /dev/shm (or mount a tmpfs for it)",
+      fix: betterDir,
     });
   }
   const memory = r.memory.limitBytes ?? r.memory.hostTotalBytes;

@@ -11,6 +11,7 @@ export const FINDING_CODES = [
   "boot-never-times-out",
   "workers-exceed-memory",
   "heartbeat-on-disk",
+  "heartbeat-dir-missing",
   "no-swap-small-box",
   "host-figures-in-container",
   "preload-unsafe",
@@ -27,6 +28,8 @@ export interface Finding {
 }
 
 /** Where an effective setting came from, lowest to highest precedence (gunicorn.md §6.1). */
+import type { HeartbeatDirFact } from "../plan/types.js";
+
 export type SettingSource = "default" | "WEB_CONCURRENCY" | "config-file" | "GUNICORN_CMD_ARGS" | "command-line";
 
 export interface EffectiveSetting {
@@ -45,6 +48,8 @@ export interface DoctorInput {
   profile: Profile | null;
   /** /proc/self/mountinfo text, or null when unreadable. */
   mountinfo: string | null;
+  /** What the box has of the effective worker_tmp_dir and of the planner's candidates (missing: not checked). */
+  heartbeatDirs?: HeartbeatDirFact[];
   /** /.dockerenv, /run/.containerenv or KUBERNETES_SERVICE_HOST seen. */
   inContainer: boolean;
 }

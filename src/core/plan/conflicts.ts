@@ -16,7 +16,7 @@ function plannedSettings(plan: Omit<Plan, "conflicts">): Record<string, string> 
     max_requests: String(plan.maxRequests),
     max_requests_jitter: String(plan.maxRequestsJitter),
     preload_app: String(plan.preload),
-    worker_tmp_dir: plan.workerTmpDir,
+    ...(plan.workerTmpDir === null ? {} : { worker_tmp_dir: plan.workerTmpDir }),
     backlog: String(plan.backlog),
     keepalive: String(plan.keepalive),
   };

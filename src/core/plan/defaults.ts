@@ -84,6 +84,3 @@ export const POSTGRES_BASE_BYTES = 30 * MiB;
 /** An idle backend is ~5 MiB PSS (simplelogin.md §5), plus catalog caches once it works. */
 export const POSTGRES_BACKEND_BYTES = 6 * MiB;
 
-/** Where the heartbeat file should live when it can. */
-export const DEV_SHM = "/dev/shm";
-export const DEFAULT_TMP = "/tmp";

@@ -11,10 +11,10 @@ export function planArgs(plan: Plan): string[] {
     "--graceful-timeout", String(plan.gracefulTimeout),
     "--max-requests", String(plan.maxRequests),
     "--max-requests-jitter", String(plan.maxRequestsJitter),
-    "--worker-tmp-dir", plan.workerTmpDir,
     "--backlog", String(plan.backlog),
     "--keep-alive", String(plan.keepalive),
   ];
+  if (plan.workerTmpDir !== null) args.push("--worker-tmp-dir", plan.workerTmpDir);
   if (plan.preload) args.push("--preload");
   return args;
 }

@@ -35,7 +35,7 @@ export function renderSummary(plan: Plan): string {
     `  preload        ${plan.preload ? "yes, with gc.freeze()" : "no"}`,
     `  timeout        ${plan.timeout} s (graceful ${plan.gracefulTimeout} s, boot deadline ${plan.bootDeadline} s)`,
     `  max_requests   ${plan.maxRequests} ± ${plan.maxRequestsJitter}; recycle by memory at ${mibText(plan.recycleBytes)} per worker`,
-    `  heartbeat      ${plan.workerTmpDir}; backlog ${plan.backlog}`,
+    `  heartbeat      ${plan.workerTmpDir ?? "gunicorn's default (no usable tmpfs)"}; backlog ${plan.backlog}`,
     `  database       pool_size ${plan.database.poolSize}, max_overflow ${plan.database.maxOverflow}: ${plan.database.totalConnections} connections of ${plan.database.postgresMaxConnections}`,
     `  memory         ${plan.reasons["memory.plannedBytes"]?.arithmetic ?? mibText(m.plannedBytes)}`,
   ];

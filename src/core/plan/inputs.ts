@@ -1,6 +1,6 @@
 /** Building a PlanInput: detected Resources (or what-if figures) into PlanResources, and the default policy. */
 import type { Resources } from "../resources/types.js";
-import type { PlanPolicy, PlanResources } from "./types.js";
+import type { HeartbeatDirFact, PlanPolicy, PlanResources } from "./types.js";
 import { POSTGRES_DEFAULT_MAX_CONNECTIONS, POSTGRES_RESERVED_CONNECTIONS, SUPERVISOR_BYTES } from "./defaults.js";
 import { MiB } from "../size.js";
 
@@ -14,7 +14,7 @@ export interface WhatIf {
 }
 
 /** The planner's figures from detected resources, with what-if overrides applied. */
-export function planResources(resources: Resources, whatIf: WhatIf = {}, devShm = true): PlanResources {
+export function planResources(resources: Resources, whatIf: WhatIf = {}, heartbeatDirs: HeartbeatDirFact[] = []): PlanResources {
   // A what-if figure replaces detection: its warnings no longer apply.
   const warnings = resources.warnings.filter(
     (w) => !(whatIf.memoryBytes !== undefined && /^(host )?memory/i.test(w)) && !(whatIf.cpus !== undefined && /^cpu/i.test(w)),
@@ -45,7 +45,7 @@ export function planResources(resources: Resources, whatIf: WhatIf = {}, devShm 
     cpus: cpus > 0 ? cpus : 1,
     cpuSource,
     swapBytes: resources.swap.limitBytes ?? resources.swap.hostTotalBytes,
-    devShm,
+    heartbeatDirs,
     warnings,
   };
 }

@@ -12,7 +12,8 @@ import { planRecycling } from "./recycling.js";
 import { databaseReasons, layoutReasons, memoryReasons } from "./layout-reasons.js";
 import { findConflicts } from "./conflicts.js";
 import { planBacklog } from "./backlog.js";
-import { DEFAULT_TMP, DEV_SHM, GTHREAD_KEEPALIVE_SECONDS, KEEPALIVE_SECONDS } from "./defaults.js";
+import { GTHREAD_KEEPALIVE_SECONDS, KEEPALIVE_SECONDS } from "./defaults.js";
+import { chooseHeartbeatDir } from "./heartbeat.js";
 import { mib } from "./mib.js";
 
 /** Plans gunicorn for one box and one app. Always returns a runnable plan (≥ 1 worker), with warnings. */
@@ -52,7 +53,8 @@ export function planGunicorn(input: PlanInput): Plan {
     marginBytes: b.marginBytes,
   });
   const backlog = planBacklog(layout.workers * layout.threads);
-  const workerTmpDir = resources.devShm ? DEV_SHM : DEFAULT_TMP;
+  const heartbeat = chooseHeartbeatDir(resources.heartbeatDirs);
+  const workerTmpDir = heartbeat.dir;
   const pgMax = b.postgres?.maxConnections ?? policy.postgresMaxConnections;
   const supervisorNote = policy.supervisorInGroup
     ? "gwarden run shares the app's cgroup, so its own RSS (a bare Node process is ~40 MiB) is counted"
@@ -64,12 +66,7 @@ export function planGunicorn(input: PlanInput): Plan {
     ...times.reasons,
     ...recycle.reasons,
     ...databaseReasons(layout, policy.postgresMaxConnections, policy.postgresReservedConnections),
-    workerTmpDir: {
-      value: workerTmpDir,
-      reason: resources.devShm
-        ? "the heartbeat file on tmpfs never blocks on a slow or hung disk (a blocked heartbeat is a WORKER TIMEOUT)"
-        : "no tmpfs /dev/shm here: the heartbeat stays on /tmp; mount a tmpfs for it if /tmp is disk-backed",
-    },
+    workerTmpDir: heartbeat.reason,
     backlog: backlog.reason,
     keepalive:
       workerClass === "gthread"
@@ -176,7 +173,8 @@ function planWarnings(input: PlanInput, layout: ReturnType<typeof chooseLayout>,
   if (layout.threads > 1) {
     w.push(`gthread with ${layout.threads} threads assumes the app is thread-safe: a DB connection or session opened at import and shared by all threads (SimpleLogin's app/db.py) breaks it. Plan with --no-threads if so.`);
   }
-  if (!resources.devShm) w.push("No tmpfs at /dev/shm: the heartbeat file stays on /tmp; on a disk-backed /tmp a slow disk causes WORKER TIMEOUT.");
+  const heartbeat = chooseHeartbeatDir(resources.heartbeatDirs).warning;
+  if (heartbeat !== null) w.push(heartbeat);
   if (resources.swapBytes === 0 && limitBytes < 1024 * 1024 * 1024) {
     w.push("No swap on a box under 1 GiB: any spike past the limit is an OOM kill. Keep the margin, or add a small swap file.");
   }

@@ -43,7 +43,8 @@ export interface Plan {
   maxRequestsJitter: number;
   preload: boolean;
   gcFreeze: boolean;
-  workerTmpDir: string;
+  /** Where heartbeat files go; null: gunicorn's own default (TMPDIR or /tmp), as no tmpfs was usable. */
+  workerTmpDir: string | null;
   backlog: number;
   keepalive: number;
   /** Private-memory budget per worker; `run` recycles a worker that passes it. */
@@ -97,6 +98,15 @@ export interface PlanConflict {
   message: string;
 }
 
+/** A directory that could hold gunicorn's heartbeat files, as the adapter found it on this box. */
+export interface HeartbeatDirFact {
+  dir: string;
+  /** It exists, is a directory, and this user can create files in it. */
+  usable: boolean;
+  /** Its filesystem type from mountinfo (`tmpfs`, `ext4`, …), null when unknown. */
+  fsType: string | null;
+}
+
 /** The resource figures the planner sizes for (from `detect`, or what-if flags). */
 export interface PlanResources {
   /** The memory limit, or the host's total when there is no limit. */
@@ -107,8 +117,8 @@ export interface PlanResources {
   cpuSource: string;
   /** Swap usable by the group, null when unknown. */
   swapBytes: number | null;
-  /** A tmpfs `/dev/shm` exists (heartbeat files go there). */
-  devShm: boolean;
+  /** Candidate directories for the workers' heartbeat files, as found on the box, preferred first. */
+  heartbeatDirs: HeartbeatDirFact[];
   /** Detection warnings to carry into the plan (host fallback inside a container, ...). */
   warnings: string[];
 }

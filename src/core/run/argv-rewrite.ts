@@ -77,7 +77,7 @@ export function keptRisk(flag: ManagedFlag, plan: Plan): string | null {
     case "preload_app":
       return plan.preload ? null : "`--preload` was not proven safe for this app (profile it): shared import-time connections break, and the master becomes the OOM killer's target";
     case "worker_tmp_dir":
-      return flag.value !== plan.workerTmpDir ? `\`${text}\`: heartbeats on a disk-backed directory can block workers into WORKER TIMEOUT (plan: ${plan.workerTmpDir})` : null;
+      return plan.workerTmpDir !== null && flag.value !== plan.workerTmpDir ? `\`${text}\`: heartbeats on a disk-backed directory can block workers into WORKER TIMEOUT (plan: ${plan.workerTmpDir})` : null;
     case "keepalive":
       return plan.workerClass === "gthread" && n > 0 ? `\`${text}\` with gthread: a worker that retires drops requests sent on its idle keep-alive connections` : null;
     case "max_requests_jitter":

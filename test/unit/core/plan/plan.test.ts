@@ -1,12 +1,31 @@
 import { describe, expect, it } from "vitest";
 import { planGunicorn } from "../../../../src/core/plan/plan.js";
+import { planArgs } from "../../../../src/core/plan/emit-args.js";
 import type { Plan } from "../../../../src/core/plan/types.js";
 import { box, input, MiB, slProfile, TIERS_MIB } from "./fixtures.js";
 
 const REQUIRED_REASONS = [
-  "workers", "threads", "workerClass", "timeout", "gracefulTimeout", "bootDeadline", "maxRequests", "maxRequestsJitter",
-  "preload", "gcFreeze", "workerTmpDir", "backlog", "keepalive", "recycleBytes", "minWorkers", "maxWorkers",
-  "memory.plannedBytes", "memory.marginBytes", "memory.perWorkerBytes", "database.poolSize", "database.totalConnections",
+  "workers",
+  "threads",
+  "workerClass",
+  "timeout",
+  "gracefulTimeout",
+  "bootDeadline",
+  "maxRequests",
+  "maxRequestsJitter",
+  "preload",
+  "gcFreeze",
+  "workerTmpDir",
+  "backlog",
+  "keepalive",
+  "recycleBytes",
+  "minWorkers",
+  "maxWorkers",
+  "memory.plannedBytes",
+  "memory.marginBytes",
+  "memory.perWorkerBytes",
+  "database.poolSize",
+  "database.totalConnections",
 ];
 
 function fits(plan: Plan): boolean {
@@ -17,7 +36,8 @@ describe("planGunicorn on the tiers", () => {
   for (const cpus of [1, 2]) {
     for (const mem of TIERS_MIB) {
       for (const profile of [null, slProfile(false), slProfile(true)]) {
-        const label = profile === null ? "no profile" : profile.preload.safe ? "preload safe" : "preload unsafe";
+        const label =
+          profile === null ? "no profile" : profile.preload.safe ? "preload safe" : "preload unsafe";
         it(`${mem} MiB, ${cpus} CPU, ${label}: fits, ≥ 1 worker, every value explained`, () => {
           const plan = planGunicorn(input(box(mem, cpus), profile));
           expect(plan.workers).toBeGreaterThanOrEqual(1);
@@ -56,7 +76,9 @@ describe("the 256 MiB rule (baseline-lessons 2)", () => {
   it("closes gthread connections after each response (a retiring worker drops its idle keep-alive ones); sync keeps the default", () => {
     const threaded = planGunicorn(input(box(256, 1)));
     expect(threaded.keepalive).toBe(0);
-    expect(threaded.reasons.keepalive?.reason).toMatch(/drops requests already sent on its idle keep-alive connections/);
+    expect(threaded.reasons.keepalive?.reason).toMatch(
+      /drops requests already sent on its idle keep-alive connections/,
+    );
     const sync = planGunicorn(input(box(256, 1), slProfile(false)));
     expect(sync.keepalive).toBe(2);
   });
@@ -152,7 +174,9 @@ describe("recycling", () => {
     const normal = planGunicorn(input(box(1024, 1), slProfile(false)));
     const low = planGunicorn(input(box(1024, 1), slProfile(false), { lowMemory: true }));
     expect(low.maxRequests).toBeLessThan(normal.maxRequests);
-    expect(low.recycleBytes - low.memory.perWorkerBytes).toBeLessThan(normal.recycleBytes - normal.memory.perWorkerBytes);
+    expect(low.recycleBytes - low.memory.perWorkerBytes).toBeLessThan(
+      normal.recycleBytes - normal.memory.perWorkerBytes,
+    );
   });
 });
 
@@ -202,7 +226,11 @@ describe("when nothing fits", () => {
 
 describe("conflicts with the app's own command line", () => {
   it("lists SimpleLogin's -w 2 --timeout 15 when they differ from the plan", () => {
-    const plan = planGunicorn(input(box(256, 1), null, { appArgv: ["gunicorn", "wsgi:app", "-b", "0.0.0.0:7777", "-w", "2", "--timeout", "15"] }));
+    const plan = planGunicorn(
+      input(box(256, 1), null, {
+        appArgv: ["gunicorn", "wsgi:app", "-b", "0.0.0.0:7777", "-w", "2", "--timeout", "15"],
+      }),
+    );
     expect(plan.conflicts.map((c) => c.setting).sort()).toEqual(["timeout", "workers"]);
     expect(plan.conflicts[0]?.message).toMatch(/beats the plan/);
   });
@@ -214,13 +242,55 @@ describe("conflicts with the app's own command line", () => {
 });
 
 describe("warnings", () => {
-  it("says when there is no profile, no swap or no /dev/shm", () => {
-    const plan = planGunicorn(input(box(512, 1, { devShm: false })));
+  it("says when there is no profile, no swap or no usable tmpfs; then gunicorn keeps its default heartbeat dir", () => {
+    const plan = planGunicorn(
+      input(
+        box(512, 1, {
+          heartbeatDirs: [
+            { dir: "/dev/shm", usable: false, fsType: null },
+            { dir: "/tmp", usable: true, fsType: "ext4" },
+          ],
+        }),
+      ),
+    );
     const text = plan.warnings.join("\n");
     expect(text).toMatch(/No profile/);
     expect(text).toMatch(/No swap/);
-    expect(text).toMatch(/No tmpfs at \/dev\/shm/);
-    expect(plan.workerTmpDir).toBe("/tmp");
+    expect(text).toMatch(/No usable tmpfs for the heartbeat files \(\/dev\/shm: missing, \/tmp: ext4\)/);
+    expect(plan.workerTmpDir).toBeNull();
+    expect(planArgs(plan)).not.toContain("--worker-tmp-dir");
+  });
+
+  it("never names a heartbeat dir the box does not have: a missing /dev/shm falls back to another tmpfs", () => {
+    const plan = planGunicorn(
+      input(
+        box(512, 1, {
+          heartbeatDirs: [
+            { dir: "/dev/shm", usable: false, fsType: null },
+            { dir: "/run/user/1000", usable: true, fsType: "tmpfs" },
+            { dir: "/tmp", usable: true, fsType: "ext4" },
+          ],
+        }),
+      ),
+    );
+    expect(plan.workerTmpDir).toBe("/run/user/1000");
+    expect(plan.reasons.workerTmpDir?.reason).toMatch(/\/dev\/shm is missing or not writable/);
+    expect(plan.warnings.join("\n")).not.toMatch(/tmpfs for the heartbeat/);
+  });
+
+  it("a tmpfs /tmp is used when nothing better exists; a /dev/shm on disk is not", () => {
+    expect(
+      planGunicorn(
+        input(
+          box(512, 1, {
+            heartbeatDirs: [
+              { dir: "/dev/shm", usable: true, fsType: "overlay" },
+              { dir: "/tmp", usable: true, fsType: "tmpfs" },
+            ],
+          }),
+        ),
+      ).workerTmpDir,
+    ).toBe("/tmp");
   });
 });
 
