@@ -10,7 +10,7 @@ import type { CellResult, InstanceTrace, LabInstanceSpec, MemoryPoint, ScenarioN
 import { runScenario, type ScenarioOutcome } from "./lab-scenarios.js";
 import { startOnBoxPostgres, type PostgresSettings, type PostgresTemplate } from "./lab-postgres.js";
 import { withDatabaseUrl } from "./lab-launch.js";
-import { liveReady, startSandboxedGunicorn, type PreparedService, type SandboxedGunicorn } from "./sandboxed-gunicorn.js";
+import { liveReady, startSandboxedGunicorn, type PreparedService, type SandboxedGunicorn, type SandboxedGunicornOptions } from "./sandboxed-gunicorn.js";
 import type { Sandbox } from "./cgroup-sandbox.js";
 
 export interface InstanceLaunch {
@@ -23,6 +23,8 @@ export interface InstanceLaunch {
   cwd: string;
   /** A PostgreSQL to start inside the sandbox first (`--db-on-box`): null settings are PostgreSQL's defaults. */
   database?: { template: PostgresTemplate; settings: PostgresSettings | null } | null;
+  /** The sandbox maker (default: a cgroup with the tier's limits; `--sandbox box`: the whole machine). */
+  makeSandbox?: SandboxedGunicornOptions["makeSandbox"];
 }
 
 export interface InstanceRun {

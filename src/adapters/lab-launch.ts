@@ -11,10 +11,11 @@ import { renderGunicornConf } from "../core/conf/render.js";
 import type { LabInstanceSpec } from "../core/lab/types.js";
 import { defaultPolicy } from "../core/plan/inputs.js";
 import { planGunicorn } from "../core/plan/plan.js";
-import type { Plan } from "../core/plan/types.js";
+import type { Plan, PlanResources } from "../core/plan/types.js";
 import type { Profile } from "../core/profile/types.js";
 import type { InstanceLaunch } from "./lab-instance.js";
 import type { PostgresTemplate } from "./lab-postgres.js";
+import { heartbeatDirFacts } from "./heartbeat-dirs.js";
 
 export interface LaunchContext {
   launcher: string[];
@@ -32,15 +33,17 @@ export interface LaunchContext {
   /** `--db-on-box`: the cluster every instance's PostgreSQL copies; null without. */
   postgres: PostgresTemplate | null;
   gunicornVersion: string | null;
+  /** `--sandbox box` (inside the VM): the box's detected resources replace the tier's figures, and each instance's sandbox has no limit. */
+  box?: { resources: PlanResources; makeSandbox: NonNullable<InstanceLaunch["makeSandbox"]> } | null;
 }
 
 /** The CLI this code belongs to (dist/cli.js next to dist/adapters/). */
 const CLI = fileURLToPath(new URL("../cli.js", import.meta.url));
 
-/** gwarden's plan at one tier (the sandbox's memory and CPU, no swap, /dev/shm for heartbeats). */
+/** gwarden's plan at one tier (the sandbox's memory and CPU, no swap, this host's heartbeat directories), or on the whole box (what `gwarden run` detects there). */
 export function planAt(ctx: LaunchContext, tierBytes: number): Plan {
   return planGunicorn({
-    resources: { memoryBytes: tierBytes, memorySource: "lab tier", cpus: ctx.cpus, cpuSource: "lab", swapBytes: 0, devShm: true, warnings: [] },
+    resources: ctx.box?.resources ?? { memoryBytes: tierBytes, memorySource: "lab tier", cpus: ctx.cpus, cpuSource: "lab", swapBytes: 0, heartbeatDirs: heartbeatDirFacts(), warnings: [] },
     profile: ctx.profile,
     policy: defaultPolicy({ gunicornVersion: ctx.gunicornVersion, appArgv: ctx.appArgs, dbOnBox: ctx.postgres !== null }),
   });
@@ -80,11 +83,12 @@ export function launchFor(ctx: LaunchContext): (spec: LabInstanceSpec) => Instan
         env,
         cwd: ctx.cwd,
         database,
+        ...(ctx.box ? { makeSandbox: ctx.box.makeSandbox } : {}),
       };
     }
     const conf = renderGunicornConf({ settings: {}, gcFreeze: false, userConfig: ctx.userConfig, comments: [`gwarden lab: ${spec.config.name} (${spec.config.label})`], requestHooks: false });
     // Other configs meet PostgreSQL as a default install runs it.
     const database = ctx.postgres === null ? null : { template: ctx.postgres, settings: null };
-    return { launcher: ctx.launcher, args: [...spec.config.flags, ...ctx.appArgs], conf, env, cwd: ctx.cwd, database };
+    return { launcher: ctx.launcher, args: [...spec.config.flags, ...ctx.appArgs], conf, env, cwd: ctx.cwd, database, ...(ctx.box ? { makeSandbox: ctx.box.makeSandbox } : {}) };
   };
 }

@@ -7,7 +7,7 @@
 import type { GunicornEvent } from "../core/events/types.js";
 import type { HookRecord } from "../core/events/hook-record.js";
 import { createLogParser } from "../core/log/log-parser.js";
-import { createSandbox, type Sandbox } from "./cgroup-sandbox.js";
+import { createSandbox, type Sandbox, type SandboxOptions } from "./cgroup-sandbox.js";
 import { freePort } from "./free-port.js";
 import { startGunicorn, type GunicornProcess } from "./gunicorn-process.js";
 
@@ -32,6 +32,8 @@ export interface SandboxedGunicornOptions {
    * gunicorn: its environment additions, and how to stop it (after gunicorn, before the sandbox goes).
    */
   prepare?: (sandbox: Sandbox) => Promise<PreparedService>;
+  /** Makes the sandbox (default: a cgroup with the tier's limits; the VM lab's box sandbox has none). */
+  makeSandbox?: (options: SandboxOptions) => Promise<Sandbox>;
 }
 
 export interface PreparedService {
@@ -76,7 +78,7 @@ export function liveReady(records: readonly HookRecord[]): number {
 
 /** Starts gunicorn in a new sandbox; the sandbox is removed if the start fails. */
 export async function startSandboxedGunicorn(options: SandboxedGunicornOptions): Promise<SandboxedGunicorn> {
-  const sandbox = await createSandbox({ memoryBytes: options.tierBytes, cpus: options.cpus, name: options.name });
+  const sandbox = await (options.makeSandbox ?? createSandbox)({ memoryBytes: options.tierBytes, cpus: options.cpus, name: options.name });
   const parser = createLogParser();
   const events: GunicornEvent[] = [];
   const eventTimes: number[] = [];

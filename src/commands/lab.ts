@@ -22,10 +22,13 @@ import {
 } from "../core/lab/matrix.js";
 import { readySeconds, type ScenarioSettings } from "../core/lab/scenarios.js";
 import { SCENARIOS, type LabRunData } from "../core/lab/types.js";
+import { shellQuote } from "../core/sandbox/shell-quote.js";
 import { parseGunicornArgv } from "../core/profile/gunicorn-argv.js";
 import { numberFlag, repeatedFlag, splitAtDoubleDash } from "./argv.js";
 
 const DEFAULT_OUT = "gwarden-lab";
+/** --sandbox vm: each tier boots a guest on a ~20x slower vCPU, so two VPS plans by default. */
+const VM_TIERS = ["512M", "1G"];
 
 function envPairs(own: readonly string[]): Record<string, string> {
   const env: Record<string, string> = {};
@@ -45,15 +48,14 @@ function pathFlag(value: string | undefined, name: string): string | null {
 
 /** `gwarden lab ...` as one shell-ready line, for the outputs. */
 function commandLine(rawArgs: readonly string[]): string {
-  const quote = (w: string) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`);
-  return ["gwarden", "lab", ...rawArgs].map(quote).join(" ");
+  return ["gwarden", "lab", ...rawArgs].map(shellQuote).join(" ");
 }
 
 export default defineCommand({
   meta: { name: "lab", description: "Run the app under real memory limits and scenarios with the default config, gwarden's plan and alternatives; write matrix.csv, summary.md, report.html" },
   args: {
-    tiers: { type: "string", description: `Memory tiers (default ${DEFAULT_TIERS.join(",")}; --quick: ${QUICK_TIERS.join(",")})` },
-    cpus: { type: "string", description: "CPU quota of every sandbox (default 1)" },
+    tiers: { type: "string", description: `Memory tiers (default ${DEFAULT_TIERS.join(",")}; --quick: ${QUICK_TIERS.join(",")}; --sandbox vm: ${VM_TIERS.join(",")}, each the whole VM's RAM)` },
+    cpus: { type: "string", description: "CPU quota of every sandbox (default 1); --sandbox vm: the guest's vCPUs" },
     configs: { type: "string", description: "default,planned,custom,grid (default: default,planned, + custom with --custom)" },
     custom: { type: "string", description: 'Your own gunicorn flags as a config, e.g. "-w 2 --timeout 15"' },
     scenarios: { type: "string", description: `Scenarios (default all: ${SCENARIOS.join(",")}; --quick: ${QUICK_SCENARIOS.join(",")})` },
@@ -71,14 +73,19 @@ export default defineCommand({
       type: "boolean",
       description: "A private PostgreSQL inside each sandbox, counted against the tier (planned: the plan's settings; others: PostgreSQL's defaults); the app gets its URL as DATABASE_URL, or wherever --env says {database_url}",
     },
-    sandbox: { type: "string", description: "cgroup (default) or docker" },
+    sandbox: {
+      type: "string",
+      description: "cgroup (default: a memory cgroup per tier), vm (each tier a whole small VPS: a QEMU guest with that RAM, 1 vCPU, cgroup v2; needs qemu-system-x86 linux-image-amd64 busybox-static), or docker",
+    },
+    swap: { type: "string", description: "--sandbox vm: swap of every box, e.g. 512M (default none)" },
+    "swap-kind": { type: "string", description: "--sandbox vm: disk (default: a swap disk) or zram (compressed RAM)" },
     load: { type: "string", description: "Load generator: wrk (default when installed) or autocannon" },
   },
   async run({ rawArgs, args }) {
     const { own, rest } = splitAtDoubleDash(rawArgs);
     if (rest.length === 0) throw new GwardenError("E_USAGE", "Expected the gunicorn command after `--`", { hint: "gwarden lab --quick -- gunicorn --chdir example app:app" });
     const sandbox = args.sandbox ?? "cgroup";
-    if (sandbox !== "cgroup" && sandbox !== "docker") throw new GwardenError("E_USAGE", `Expected --sandbox cgroup or docker, got \`${sandbox}\``);
+    if (!["cgroup", "vm", "box", "docker"].includes(sandbox)) throw new GwardenError("E_USAGE", `Expected --sandbox cgroup, vm or docker, got \`${sandbox}\``);
     if (sandbox === "docker") {
       const { dockerEngineAvailable } = await import("../adapters/lab-docker.js");
       throw new GwardenError("E_USAGE", dockerEngineAvailable() ? "--sandbox docker is not implemented yet: use the default cgroup sandbox" : "--sandbox docker needs a Docker engine, and none answers here (`docker info` failed)", {
@@ -88,8 +95,9 @@ export default defineCommand({
     const quick = args.quick === true;
     const command = parseGunicornArgv(rest);
     if (command.spec === null) throw new GwardenError("E_USAGE", "Expected the app (module:callable) in the gunicorn command", { hint: "e.g. -- gunicorn --chdir example app:app" });
-    const tiers = parseTiers(args.tiers ?? (quick ? QUICK_TIERS : DEFAULT_TIERS).join(","));
-    const cpus = numberFlag(args.cpus, "--cpus", { min: 0.01 }) ?? 1;
+    const tiers = parseTiers(args.tiers ?? (sandbox === "vm" ? VM_TIERS : quick ? QUICK_TIERS : DEFAULT_TIERS).join(","));
+    const box = sandbox === "box" ? await import("./lab-box.js") : null;
+    const cpus = box?.boxCpus() ?? numberFlag(args.cpus, "--cpus", sandbox === "vm" ? { min: 1, integer: true } : { min: 0.01 }) ?? 1;
     const custom = args.custom ?? null;
     if (custom !== null) customConfig(custom);
     const configs = parseConfigs(args.configs ?? (custom === null ? "default,planned" : "default,planned,custom"));
@@ -142,6 +150,18 @@ export default defineCommand({
       complete: false,
     };
     const interrupts = handleInterrupts(outDir, data, say);
+    if (sandbox === "vm") {
+      try {
+        const { runVmLabCommand } = await import("./lab-vm.js");
+        await runVmLabCommand({ own, rest, tiers, vcpus: cpus, swap: args.swap, swapKind: args["swap-kind"], urls, env, cwd, outDir, data, say, interrupted: interrupts.interrupted });
+      } finally {
+        interrupts.release();
+      }
+      data.complete = !interrupts.interrupted();
+      const { writeLabOutputs } = await import("../adapters/lab-outputs.js");
+      writeLabOutputs(outDir, data);
+      return printSummary(data, outDir);
+    }
     const postgres = args["db-on-box"] === true ? (await import("../adapters/lab-postgres.js")).preparePostgresTemplate() : null;
     try {
       let profile;
@@ -156,7 +176,7 @@ export default defineCommand({
       }
       data.sizes = appSizes(profile);
       settings.readySeconds = readySeconds(settings, profile.importSeconds);
-      const ctx = { launcher: command.launcher, appArgs: [...command.args, command.spec], userConfig: userConfigFor(rest, cwd), env, cwd, cpus, profile, profilePath, eventsDir: join(outDir, "gwarden-run"), postgres, gunicornVersion: version };
+      const ctx = { launcher: command.launcher, appArgs: [...command.args, command.spec], userConfig: userConfigFor(rest, cwd), env, cwd, cpus, profile, profilePath, eventsDir: join(outDir, "gwarden-run"), postgres, gunicornVersion: version, box: box?.boxContext() ?? null };
       const specs = expandMatrix({
         tiers,
         cpus,
@@ -181,16 +201,23 @@ export default defineCommand({
         if (s === "sustained" && settings.leakUrl === null) data.notes.push("The sustained scenario was skipped: give --leak-url (a path that leaks memory).");
       }
       say(`gwarden lab: ${specs.length} instance(s), ${specs.reduce((n, s) => n + s.scenarios.length, 0)} cell(s); outputs in ${outDir}`);
+      if (box !== null) box.startBox(data, tiers[0]!, profile);
       await runLab({ specs, launchFor: launchFor(ctx), settings, outDir, data, say }, interrupts.interrupted);
+      if (box !== null) box.finishBox(data, outDir);
     } finally {
       interrupts.release();
       postgres?.remove();
     }
-    const { renderSummary } = await import("../core/lab/summary.js");
-    const summary = renderSummary(data);
-    process.stdout.write(summary.slice(0, summary.indexOf("\n## All cells")) + `\nFull results: ${outDir}/summary.md, matrix.csv, report.html\n`);
+    await printSummary(data, outDir);
   },
 });
+
+/** The summary up to its table of every cell, and where the full results are. */
+async function printSummary(data: LabRunData, outDir: string): Promise<void> {
+  const { renderSummary } = await import("../core/lab/summary.js");
+  const summary = renderSummary(data);
+  process.stdout.write(summary.slice(0, summary.indexOf("\n## All cells")) + `\nFull results: ${outDir}/summary.md, matrix.csv, report.html\n`);
+}
 
 /** Runs the profile, with a PostgreSQL of its own (outside any limit) when the lab puts one on the box. */
 async function profileWith<T>(template: PostgresTemplate | null, env: Record<string, string>, profile: (env: Record<string, string>) => Promise<T>): Promise<T> {

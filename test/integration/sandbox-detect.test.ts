@@ -1,7 +1,8 @@
 /**
- * The cgroup sandbox against the real kernel (root on cgroup v1 here): `gwarden detect --json` run inside
- * a 256 MiB / 1 CPU sandbox reports exactly those limits; a process allocating past the limit is
- * OOM-killed and counted; removal leaves nothing behind, also when the owner exits or is terminated.
+ * The cgroup sandbox against the real kernel (root on cgroup v1 here; on cgroup v2 in CI's VM tier, see
+ * test/vm/tier.ts): `gwarden detect --json` run inside a 256 MiB / 1 CPU sandbox reports exactly those
+ * limits; a process allocating past the limit is OOM-killed and counted; removal leaves nothing behind,
+ * also when the owner exits or is terminated.
  */
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
@@ -13,6 +14,8 @@ import { repoRoot, systemPython } from "../helpers/gunicorns.js";
 const MiB = 1024 * 1024;
 const cli = join(repoRoot, "dist", "cli.js");
 const v1Memory = existsSync("/sys/fs/cgroup/memory/memory.limit_in_bytes");
+/** A v2 root that hands memory and cpu to its children (the VM tier's guest). */
+const v2Memory = !v1Memory && /\bmemory\b/.test(readFileOr("/sys/fs/cgroup/cgroup.subtree_control")) && /\bcpu\b/.test(readFileOr("/sys/fs/cgroup/cgroup.subtree_control"));
 const open: Sandbox[] = [];
 
 async function sandbox(options: Parameters<typeof createSandbox>[0]): Promise<Sandbox> {
@@ -21,12 +24,20 @@ async function sandbox(options: Parameters<typeof createSandbox>[0]): Promise<Sa
   return created;
 }
 
+function readFileOr(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+}
+
 function run(argv: string[]): { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string } {
   const result = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8", cwd: repoRoot, timeout: 60_000 });
   return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe.skipIf(!v1Memory || process.getuid?.() !== 0)("cgroup sandbox (cgroup v1, root)", () => {
+describe.skipIf(!(v1Memory || v2Memory) || process.getuid?.() !== 0)(`cgroup sandbox (cgroup ${v1Memory ? "v1" : "v2"}, root)`, () => {
   beforeAll(() => {
     // The suite normally builds first; build here too when dist/ lacks what we spawn (errors elsewhere tolerated).
     if (!existsSync(cli) || !existsSync(join(repoRoot, "dist", "commands", "detect.js"))) {
@@ -52,10 +63,11 @@ describe.skipIf(!v1Memory || process.getuid?.() !== 0)("cgroup sandbox (cgroup v
     expect(resources.cpu.quota).toBe(1);
     // v1 controllers; systemd's hybrid layout adds an empty cgroup2 mount (this machine has one).
     const unified = readFileSync("/proc/self/mountinfo", "utf8").includes(" - cgroup2 ");
-    expect(resources.cgroup.version).toBe(unified ? "hybrid" : "v1");
+    expect(resources.cgroup.version).toBe(box.version === "v2" ? "v2" : unified ? "hybrid" : "v1");
     expect(resources.cgroup.memoryDir).toBe(box.memoryDir);
     expect(resources.cgroup.cpuDir).toBe(box.cpuDir);
-    expect(resources.sources["memory.limitBytes"]?.source).toBe("cgroup-v1");
+    if (box.version === "v2") expect(box.cpuDir).toBe(box.memoryDir);
+    expect(resources.sources["memory.limitBytes"]?.source).toBe(`cgroup-${box.version}`);
     expect(resources.memory.usageBytes).toBeGreaterThan(0);
   });
 
@@ -66,8 +78,11 @@ describe.skipIf(!v1Memory || process.getuid?.() !== 0)("cgroup sandbox (cgroup v
     expect(out.status).toBe(0);
     const [first, ...rest] = out.stdout.split("\n");
     expect(JSON.parse(first!)).toEqual(argv);
-    expect(rest.join("\n")).toContain(`memory:/${box.name}`);
-    expect(rest.join("\n")).toContain(`cpu:/${box.name}`);
+    if (box.version === "v2") expect(rest.join("\n")).toContain(`0::/${box.name}\n`);
+    else {
+      expect(rest.join("\n")).toContain(`memory:/${box.name}`);
+      expect(rest.join("\n")).toContain(`cpu:/${box.name}`);
+    }
   });
 
   test("a process allocating past the limit is OOM-killed and counted", async () => {

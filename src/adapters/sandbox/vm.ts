@@ -26,7 +26,7 @@ import { GwardenError } from "../../core/error.js";
 import { parseExitCode, parseGuestFacts, type GuestFacts } from "../../core/sandbox/guest-report.js";
 import { qemuArgv } from "../../core/sandbox/qemu-argv.js";
 import { guestJob, type GuestSwap } from "../../core/sandbox/vm-init.js";
-import { buildInitramfs, findGuestKernel, VM_PACKAGES } from "./vm-initramfs.js";
+import { buildInitramfs, findGuestKernel, findStaticBusybox, VM_PACKAGES } from "./vm-initramfs.js";
 
 export interface VmSwap {
   kind: "disk" | "zram";
@@ -147,6 +147,18 @@ function readOrNull(path: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** Why a guest cannot be booted here (QEMU, a kernel with modules or a static busybox missing), or null. */
+export function vmMissing(): string | null {
+  if (which(["qemu-system-x86_64"]) === null) return "qemu-system-x86_64 is not installed";
+  try {
+    findGuestKernel();
+    findStaticBusybox();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return null;
 }
 
 /** Boots a guest, runs the command in it, and returns once the guest is gone and cleaned up. */

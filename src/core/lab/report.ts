@@ -4,6 +4,7 @@
  * table, the root causes, and every cell. Everything from the run is escaped.
  */
 import { mibText } from "../plan/mib.js";
+import { BOX_HEADER, boxIntro, boxRows } from "./box.js";
 import { compareThroughput, failureTotals } from "./compare.js";
 import { escapeHtml, inlineScript, inlineStyle, jsonForScript } from "./html.js";
 import { tierLabel } from "./matrix.js";
@@ -98,6 +99,7 @@ export function renderReport(data: LabRunData, assets: ReportAssets): string {
 <p>Command: <code>${escapeHtml(data.command)}</code></p>
 <p>${escapeHtml(`Started ${data.startedAt}; ${data.cpus} CPU(s) per sandbox; gunicorn ${data.gunicornVersion ?? "unknown"}${data.quick ? "; quick matrix" : ""}${data.complete ? "" : "; PARTIAL RESULTS (interrupted or still running)"}.`)}</p>
 ${data.notes.map((n) => `<p>${escapeHtml(n)}</p>`).join("\n")}
+${data.box ? `<h2>The box</h2>\n<p>${escapeHtml(boxIntro(data.box))}</p>\n${htmlTable(BOX_HEADER, boxRows(data.box))}` : ""}
 <h2>Throughput and latency per tier</h2>
 <div class="chart" id="chart-rps"></div>
 <div class="chart" id="chart-p99"></div>

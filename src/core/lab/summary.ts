@@ -4,6 +4,7 @@
  * root cause of every failing cell. Markdown table cells are escaped.
  */
 import { mibText } from "../plan/mib.js";
+import { BOX_HEADER, boxIntro, boxRows } from "./box.js";
 import { cellOf, compareThroughput, failureTotals, type FailureTotals } from "./compare.js";
 import { tierLabel } from "./matrix.js";
 import { rootCause } from "./root-cause.js";
@@ -65,6 +66,7 @@ export function renderSummary(data: LabRunData): string {
     const s = data.sizes;
     out.push(`App (measured by \`gwarden profile\`): import ${s.importSeconds.toFixed(2)} s, ${mibText(s.workerPrivateBytes)} private per worker, master ${mibText(s.masterBytes)}${s.preloadMasterBytes === null ? "" : `; with preload: master ${mibText(s.preloadMasterBytes)}, ${s.preloadWorkerPrivateBytes === null ? "?" : mibText(s.preloadWorkerPrivateBytes)} private per worker`}.`);
   }
+  if (data.box) out.push("", "## The box", "", boxIntro(data.box), "", ...table(BOX_HEADER, boxRows(data.box)));
   if (!data.complete) out.push("", "**Partial results**: the run was interrupted or is still running; cells not listed did not run.");
   for (const note of data.notes) out.push("", `Note: ${mdText(note)}`);
 

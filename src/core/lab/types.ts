@@ -90,6 +90,30 @@ export interface AppSizes {
   preloadWorkerPrivateBytes: number | null;
 }
 
+/** One tier's box in a `--sandbox vm` run: what the guest's kernel left, its swap, its vCPU's speed. */
+export interface BoxTier {
+  tierBytes: number;
+  /** MemTotal in the guest: the RAM minus what the kernel keeps for itself. */
+  memTotalBytes: number | null;
+  swapTotalBytes: number | null;
+  /** The app's import time measured by the profile inside this guest. */
+  importSeconds: number | null;
+  /** Largest swap in use seen while the instances ran. */
+  peakSwapUsedBytes: number | null;
+  /** Kernel start to the lab's start in the guest. */
+  bootSeconds: number | null;
+  kernel: string | null;
+}
+
+/** The whole box of a `--sandbox vm` run (a VPS plan): RAM per tier, swap, vCPUs, the vCPU's speed. */
+export interface LabBox {
+  vcpus: number;
+  swap: { kind: "disk" | "zram"; bytes: number } | null;
+  /** The app's import time on the host that started the lab, against which the vCPU's speed is told. */
+  hostImportSeconds: number | null;
+  tiers: BoxTier[];
+}
+
 /** Everything one lab run produced: what the summary, the report and the CSV are rendered from. */
 export interface LabRunData {
   /** The command line that produced it, as a person would type it. */
@@ -104,6 +128,8 @@ export interface LabRunData {
   cells: CellResult[];
   traces: InstanceTrace[];
   notes: string[];
+  /** `--sandbox vm`: the box each tier ran on (absent for cgroup sandboxes). */
+  box?: LabBox | null;
   /** False while running or after an interruption. */
   complete: boolean;
 }

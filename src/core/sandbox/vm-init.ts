@@ -79,7 +79,7 @@ for m in ${options.modules.map((m) => shellQuote(m)).join(" ")}; do
 done
 rm -rf /lib/modules
 mkdir -p /lower /scratch /newroot
-mount -t 9p -o ${nine},ro ${GUEST.rootTag} /lower || fail "the host root over 9p"
+mount -t 9p -o ${nine},ro,cache=loose ${GUEST.rootTag} /lower || fail "the host root over 9p"
 mount -t ext4 ${GUEST.scratchDevice} /scratch || fail "the scratch disk"
 mkdir -p /scratch/upper /scratch/work
 mount -t overlay overlay -o lowerdir=/lower,upperdir=/scratch/upper,workdir=/scratch/work /newroot || fail "the overlay root"
