@@ -127,7 +127,7 @@ export async function runScenario(
   const load = await runLabLoad(instance.origin, shape);
   const statuses = Object.entries(load.statuses).filter(([code]) => !code.startsWith("2")).map(([code, n]) => `${n}× ${code}`);
   const errors = load.requests - Object.values(load.statuses).reduce((a, b) => a + b, 0);
-  const failedText = load.failed === 0 ? "" : `failures: ${[...statuses, ...(errors > 0 ? [`${errors} without response`] : [])].join(", ") || load.error || "unknown"}`;
+  const failedText = load.requests === 0 ? `no request completed in ${shape.seconds ?? "?"} s` : load.failed === 0 ? "" : `failures: ${[...statuses, ...(errors > 0 ? [`${errors} without response`] : [])].join(", ") || load.error || "unknown"}`;
   return {
     load,
     concurrency: shape.connections,

@@ -29,6 +29,8 @@ import { numberFlag, repeatedFlag, splitAtDoubleDash } from "./argv.js";
 const DEFAULT_OUT = "gwarden-lab";
 /** --sandbox vm: each tier boots a guest on a ~20x slower vCPU, so two VPS plans by default. */
 const VM_TIERS = ["512M", "1G"];
+/** --sandbox box: the least wait for every worker, as gwarden run's node and the app start ~20x slower there. */
+const BOX_READY_SECONDS = 120;
 
 function envPairs(own: readonly string[]): Record<string, string> {
   const env: Record<string, string> = {};
@@ -66,6 +68,7 @@ export default defineCommand({
     "health-url": { type: "string", description: "Health-check path (default the first --url)" },
     "hog-url": { type: "string", description: "A path that allocates memory, {limit_mib} = the tier in MiB (OOM scenario; default with EXAMPLE_FAULTS=1: /hog?mb={limit_mib})" },
     "leak-url": { type: "string", description: "A path that leaks memory (sustained scenario; default with EXAMPLE_FAULTS=1: /leak?kb=16)" },
+    "ready-seconds": { type: "string", description: "How long each instance may take until every worker is ready (default: max(30 s, 10 × the app's import); --sandbox vm: at least 120 s, as node and the app start ~20x slower on the guest's vCPU)" },
     "grid-workers": { type: "string", description: "Grid workers (default 1,2,3,4)" },
     "grid-threads": { type: "string", description: "Grid threads (default 1,4)" },
     profile: { type: "string", description: "Use this profile file instead of profiling the app" },
@@ -115,6 +118,9 @@ export default defineCommand({
       hogUrl: pathFlag(args["hog-url"], "--hog-url") ?? (faults ? "/hog?mb={limit_mib}" : null),
       leakUrl: pathFlag(args["leak-url"], "--leak-url") ?? (faults ? "/leak?kb=16" : null),
     };
+    const readyFlag = numberFlag(args["ready-seconds"], "--ready-seconds", { min: 1 });
+    if (readyFlag !== undefined) settings.readySeconds = readyFlag;
+    else if (sandbox === "box") settings.readySeconds = BOX_READY_SECONDS;
     const grid = {
       workers: parseIntList(args["grid-workers"] ?? "1,2,3,4", "--grid-workers"),
       threads: parseIntList(args["grid-threads"] ?? "1,4", "--grid-threads"),
@@ -175,7 +181,7 @@ export default defineCommand({
         interruptTargets.child = null;
       }
       data.sizes = appSizes(profile);
-      settings.readySeconds = readySeconds(settings, profile.importSeconds);
+      settings.readySeconds = readyFlag ?? readySeconds(settings, profile.importSeconds);
       const ctx = { launcher: command.launcher, appArgs: [...command.args, command.spec], userConfig: userConfigFor(rest, cwd), env, cwd, cpus, profile, profilePath, eventsDir: join(outDir, "gwarden-run"), postgres, gunicornVersion: version, box: box?.boxContext() ?? null };
       const specs = expandMatrix({
         tiers,

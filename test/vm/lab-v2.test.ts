@@ -29,6 +29,8 @@ describe.skipIf(!v2Delegated())("gwarden lab on cgroup v2", () => {
       "planned",
       "--scenarios",
       "startup,light",
+      "--ready-seconds",
+      "240",
       "--out",
       out,
       "--",
@@ -49,17 +51,17 @@ describe.skipIf(!v2Delegated())("gwarden lab on cgroup v2", () => {
     const [header, ...rows] = readFileSync(join(out, "matrix.csv"), "utf8").trim().split("\n");
     const cols = header!.split(",");
     const cell = (row: string, name: string) => row.split(",")[cols.indexOf(name)];
-    expect(rows).toHaveLength(2);
+    const summary = readFileSync(join(out, "summary.md"), "utf8");
+    expect(rows, summary).toHaveLength(2);
     for (const row of rows) {
       expect(cell(row, "config")).toBe("planned");
-      expect([cell(row, "worker_timeouts"), cell(row, "oom_kills"), cell(row, "failed_requests")]).toEqual([
-        "0",
-        "0",
-        "0",
-      ]);
+      expect(
+        [cell(row, "worker_timeouts"), cell(row, "oom_kills"), cell(row, "failed_requests")],
+        summary,
+      ).toEqual(["0", "0", "0"]);
     }
     const light = rows.find((r) => cell(r, "scenario") === "light")!;
-    expect(Number(cell(light, "requests"))).toBeGreaterThan(0);
+    expect(Number(cell(light, "requests")), summary).toBeGreaterThan(0);
     expect(Number(cell(light, "peak_memory_bytes"))).toBeGreaterThan(0);
     expect(readdirSync(CGROUP_ROOT).filter((d) => d.startsWith("gwarden-lab-"))).toEqual([]);
   });

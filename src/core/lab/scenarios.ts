@@ -74,6 +74,9 @@ export function scenarioLoad(scenario: ScenarioName, config: LabConfig, settings
   }
 }
 
+/** Scenarios whose whole point is a load: they need at least one request to pass. */
+const LOAD_SCENARIOS = new Set<ScenarioName>(["health", "light", "heavy", "sustained"]);
+
 /** Why a scenario cannot run for this app, or null when it can. */
 export function skipReason(scenario: ScenarioName, settings: ScenarioSettings): string | null {
   if (scenario === "oom" && settings.hogUrl === null) return "skipped: no --hog-url (a request that allocates memory) for this app";
@@ -89,6 +92,8 @@ export interface Verdict {
   /** Every expected worker was ready (startup), or came back (lifecycle, oom). */
   ready: boolean;
   masterAlive: boolean;
+  /** Requests the scenario's load completed or failed (a load scenario where none ran proves nothing). */
+  requests?: number;
 }
 
 /**
@@ -98,6 +103,7 @@ export interface Verdict {
  */
 export function judge(scenario: ScenarioName, v: Verdict): boolean {
   if (!v.masterAlive || !v.ready || v.workerTimeouts > 0 || v.failedRequests > 0) return false;
+  if (v.requests === 0 && LOAD_SCENARIOS.has(scenario)) return false;
   if (scenario === "oom") return true;
   if (v.oomKills > 0) return false;
   return scenario !== "startup" || v.workerDeaths === 0;

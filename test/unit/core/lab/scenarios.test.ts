@@ -27,6 +27,8 @@ describe("lab scenarios", () => {
 
   it("fails on any timeout, failed request, dead master or missing worker; OOM passes when it recovers", () => {
     expect(judge("heavy", clean)).toBe(true);
+    expect(judge("light", { ...clean, requests: 0 })).toBe(false);
+    expect(judge("startup", { ...clean, requests: 0 })).toBe(true);
     expect(judge("heavy", { ...clean, oomKills: 1 })).toBe(false);
     expect(judge("oom", { ...clean, oomKills: 1 })).toBe(true);
     expect(judge("oom", { ...clean, oomKills: 1, masterAlive: false })).toBe(false);
