@@ -201,10 +201,11 @@ export async function startGunicorn(launch: GunicornLaunch, effects: GunicornEff
 export async function gunicornVersion(launcher: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const [command, ...prefix] = launcher;
   const output = await new Promise<{ text: string; error: Error | null }>((resolve) => {
-    execFile(command ?? "gunicorn", [...prefix, "--version"], { env, timeout: 30_000 }, (error, stdout, stderr) =>
+    execFile(command ?? "gunicorn", [...prefix, "--version"], { env, timeout: 120_000 }, (error, stdout, stderr) =>
       resolve({ text: `${stdout}${stderr}`, error }),
     );
   });
+  // (120 s: on a starved one-core VPS, and in the lab's VM guest, Python alone can take 30 s to start.)
   // `gunicorn (version 20.1.0)`; run as `python -m gunicorn`, 20.x prints `__main__.py (version 20.1.0)`.
   const match = /(?:gunicorn|__main__\.py) \(version ([^)\s]+)\)/.exec(output.text);
   if (!match) {

@@ -31,6 +31,8 @@ const DEFAULT_OUT = "gwarden-lab";
 const VM_TIERS = ["512M", "1G"];
 /** --sandbox box: the least wait for every worker, as gwarden run's node and the app start ~20x slower there. */
 const BOX_READY_SECONDS = 120;
+/** --sandbox box: loads last 5 times longer, so the slow vCPU's first responses fall inside them. */
+const BOX_LOAD_SCALE = 5;
 
 function envPairs(own: readonly string[]): Record<string, string> {
   const env: Record<string, string> = {};
@@ -78,7 +80,7 @@ export default defineCommand({
     },
     sandbox: {
       type: "string",
-      description: "cgroup (default: a memory cgroup per tier), vm (each tier a whole small VPS: a QEMU guest with that RAM, 1 vCPU, cgroup v2; needs qemu-system-x86 linux-image-amd64 busybox-static), or docker",
+      description: "cgroup (default: a memory cgroup per tier), vm (each tier a whole small VPS: a QEMU guest with that RAM, 1 vCPU, cgroup v2; needs qemu-system-x86 linux-image-amd64 busybox-static), box (the whole machine is the tier: what vm runs in each guest), or docker",
     },
     swap: { type: "string", description: "--sandbox vm: swap of every box, e.g. 512M (default none)" },
     "swap-kind": { type: "string", description: "--sandbox vm: disk (default: a swap disk) or zram (compressed RAM)" },
@@ -121,6 +123,7 @@ export default defineCommand({
     const readyFlag = numberFlag(args["ready-seconds"], "--ready-seconds", { min: 1 });
     if (readyFlag !== undefined) settings.readySeconds = readyFlag;
     else if (sandbox === "box") settings.readySeconds = BOX_READY_SECONDS;
+    if (sandbox === "box") settings.loadScale = BOX_LOAD_SCALE;
     const grid = {
       workers: parseIntList(args["grid-workers"] ?? "1,2,3,4", "--grid-workers"),
       threads: parseIntList(args["grid-threads"] ?? "1,4", "--grid-threads"),

@@ -6,7 +6,7 @@
  * kernel and page cache in it; swap in use is tracked beside it. The harness's own processes (the lab,
  * wrk) are protected from the OOM killer by the guest's job; wrap() gives the app the default score back.
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { GwardenError } from "../../core/error.js";
 import { parseMemInfo } from "../../core/cgroup/meminfo.js";
@@ -43,6 +43,10 @@ export async function createBoxSandbox(options: SandboxOptions): Promise<Sandbox
   const label = (options.name ?? "box").replace(/[^A-Za-z0-9-]/g, "-").slice(0, 40);
   const name = `gwarden-${label}-${process.pid}-${randomBytes(4).toString("hex")}`;
   const dir = `${ROOT}/${name}`;
+  // On a v1 or hybrid host /sys/fs/cgroup is a tmpfs: a mkdir there would "work" and hold nothing.
+  if (!existsSync(`${ROOT}/cgroup.controllers`)) {
+    throw new GwardenError("E_CGROUP", "--sandbox box needs cgroup v2 mounted at /sys/fs/cgroup", { hint: "it is what --sandbox vm runs inside each guest; use --sandbox vm (or cgroup) here" });
+  }
   try {
     mkdirSync(dir);
   } catch (error) {

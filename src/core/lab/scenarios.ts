@@ -28,6 +28,11 @@ export interface ScenarioSettings {
   leakUrl: string | null;
   /** How long to wait for every worker to be ready (seconds); default from `timings`. */
   readySeconds?: number;
+  /**
+   * Loads last this many times longer (default 1). On the VM's slow vCPU a fresh worker's first
+   * responses take seconds: a 3 s window could close before any came back, measuring nothing.
+   */
+  loadScale?: number;
 }
 
 /** The wait for every worker to be ready: the scenario default, or 10 × the app's import time for slow apps. */
@@ -55,7 +60,9 @@ export function hogPath(template: string, tierBytes: number): string {
 
 /** The load a scenario sends (the background load for lifecycle and OOM), or null for none. */
 export function scenarioLoad(scenario: ScenarioName, config: LabConfig, settings: ScenarioSettings): LoadShape | null {
-  const t = timings(settings.quick);
+  const base = timings(settings.quick);
+  const k = settings.loadScale ?? 1;
+  const t = { ...base, lightSeconds: base.lightSeconds * k, heavySeconds: base.heavySeconds * k, sustainedSeconds: base.sustainedSeconds * k, healthSeconds: base.healthSeconds * k };
   switch (scenario) {
     case "startup":
       return null;

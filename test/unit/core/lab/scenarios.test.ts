@@ -28,6 +28,7 @@ describe("lab scenarios", () => {
   it("fails on any timeout, failed request, dead master or missing worker; OOM passes when it recovers", () => {
     expect(judge("heavy", clean)).toBe(true);
     expect(judge("light", { ...clean, requests: 0 })).toBe(false);
+    expect(scenarioLoad("light", { name: "planned", kind: "planned", workers: 2, threads: 1, preload: false, flags: [], label: "2×1" }, { quick: true, urls: ["/"], healthUrl: "/", hogUrl: null, leakUrl: null, loadScale: 5 })?.seconds).toBe(20);
     expect(judge("startup", { ...clean, requests: 0 })).toBe(true);
     expect(judge("heavy", { ...clean, oomKills: 1 })).toBe(false);
     expect(judge("oom", { ...clean, oomKills: 1 })).toBe(true);
