@@ -66,7 +66,8 @@ export function liveReadyPids(records: readonly HookRecord[]): number[] {
   const live = new Set<number>();
   for (const r of records) {
     if (r.hook === "post_worker_init") live.add(r.pid);
-    else if ((r.hook === "child_exit" || r.hook === "worker_exit") && r.worker !== undefined) live.delete(r.worker);
+    else if ((r.hook === "child_exit" || r.hook === "worker_exit") && r.worker !== undefined)
+      live.delete(r.worker);
   }
   return [...live];
 }
@@ -78,7 +79,11 @@ export function liveReady(records: readonly HookRecord[]): number {
 
 /** Starts gunicorn in a new sandbox; the sandbox is removed if the start fails. */
 export async function startSandboxedGunicorn(options: SandboxedGunicornOptions): Promise<SandboxedGunicorn> {
-  const sandbox = await (options.makeSandbox ?? createSandbox)({ memoryBytes: options.tierBytes, cpus: options.cpus, name: options.name });
+  const sandbox = await (options.makeSandbox ?? createSandbox)({
+    memoryBytes: options.tierBytes,
+    cpus: options.cpus,
+    name: options.name,
+  });
   const parser = createLogParser();
   const events: GunicornEvent[] = [];
   const eventTimes: number[] = [];

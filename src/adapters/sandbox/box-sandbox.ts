@@ -45,7 +45,9 @@ export async function createBoxSandbox(options: SandboxOptions): Promise<Sandbox
   const dir = `${ROOT}/${name}`;
   // On a v1 or hybrid host /sys/fs/cgroup is a tmpfs: a mkdir there would "work" and hold nothing.
   if (!existsSync(`${ROOT}/cgroup.controllers`)) {
-    throw new GwardenError("E_CGROUP", "--sandbox box needs cgroup v2 mounted at /sys/fs/cgroup", { hint: "it is what --sandbox vm runs inside each guest; use --sandbox vm (or cgroup) here" });
+    throw new GwardenError("E_CGROUP", "--sandbox box needs cgroup v2 mounted at /sys/fs/cgroup", {
+      hint: "it is what --sandbox vm runs inside each guest; use --sandbox vm (or cgroup) here",
+    });
   }
   try {
     mkdirSync(dir);

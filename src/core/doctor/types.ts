@@ -30,7 +30,8 @@ export interface Finding {
 /** Where an effective setting came from, lowest to highest precedence (gunicorn.md §6.1). */
 import type { HeartbeatDirFact } from "../plan/types.js";
 
-export type SettingSource = "default" | "WEB_CONCURRENCY" | "config-file" | "GUNICORN_CMD_ARGS" | "command-line";
+export type SettingSource =
+  "default" | "WEB_CONCURRENCY" | "config-file" | "GUNICORN_CMD_ARGS" | "command-line";
 
 export interface EffectiveSetting {
   value: string;
@@ -42,7 +43,11 @@ export interface DoctorInput {
   gunicorn: { path: string | null; version: string | null };
   /** The config file gunicorn would read (./gunicorn.conf.py or -c), as text, or null. */
   configFile: { path: string; text: string } | null;
-  env: { GUNICORN_CMD_ARGS?: string | undefined; WEB_CONCURRENCY?: string | undefined; TMPDIR?: string | undefined };
+  env: {
+    GUNICORN_CMD_ARGS?: string | undefined;
+    WEB_CONCURRENCY?: string | undefined;
+    TMPDIR?: string | undefined;
+  };
   /** The gunicorn command line given after `--` (may be empty). */
   argv: string[];
   profile: Profile | null;

@@ -83,4 +83,3 @@ export const POSTGRES_MIN_CONNECTIONS = 20;
 export const POSTGRES_BASE_BYTES = 30 * MiB;
 /** An idle backend is ~5 MiB PSS (simplelogin.md §5), plus catalog caches once it works. */
 export const POSTGRES_BACKEND_BYTES = 6 * MiB;
-

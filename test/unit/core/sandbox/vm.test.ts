@@ -89,7 +89,9 @@ describe("the guest's init and job", () => {
     expect(init).toContain("mount -t tmpfs -o mode=1777,nosuid,nodev shm /newroot/dev/shm");
     expect(init).toContain("ip link set lo up");
     expect(init).toContain("mkswap /dev/vdb");
-    expect(init).toContain("mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro,cache=loose hostroot /lower");
+    expect(init).toContain(
+      "mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro,cache=loose hostroot /lower",
+    );
     expect(init).toContain("w0 '/newroot/tmp/out dir'");
     expect(init).toMatch(/poweroff -f\nsleep 60\n$/);
   });
