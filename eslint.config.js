@@ -4,7 +4,17 @@ import tseslint from "typescript-eslint";
 import prettier from "eslint-config-prettier";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "dist-check/**", "coverage/**", "node_modules/**", ".gwarden/**", ".gunicorn-versions/**", "src/web/vendor/**"] },
+  {
+    ignores: [
+      "dist/**",
+      "dist-check/**",
+      "coverage/**",
+      "node_modules/**",
+      ".gwarden/**",
+      ".gunicorn-versions/**",
+      "src/web/vendor/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
@@ -21,12 +31,28 @@ export default tseslint.config(
   {
     files: ["src/core/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["node:*", "fs", "child_process", "http", "net", "os", "path"], message: "src/core is pure: no Node imports." }, { group: ["**/adapters/**", "**/commands/**"], message: "src/core imports only src/core." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["node:*", "fs", "child_process", "http", "net", "os", "path"],
+              message: "src/core is pure: no Node imports.",
+            },
+            { group: ["**/adapters/**", "**/commands/**"], message: "src/core imports only src/core." },
+          ],
+        },
+      ],
     },
   },
   {
     files: ["src/adapters/**/*.ts"],
-    rules: { "no-restricted-imports": ["error", { patterns: [{ group: ["**/commands/**"], message: "adapters must not import commands." }] }] },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["**/commands/**"], message: "adapters must not import commands." }] },
+      ],
+    },
   },
   {
     files: ["**/*.js", "**/*.mjs"],

@@ -19,7 +19,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), "..", "dist");
-const { startScenario, steadyLoad, paced, failures, sleep } = await import(pathToFileURL(join(dist, "adapters", "adaptive-scenarios.js")).href);
+const { startScenario, steadyLoad, paced, failures, sleep } = await import(
+  pathToFileURL(join(dist, "adapters", "adaptive-scenarios.js")).href
+);
 const { summarizeLoad } = await import(pathToFileURL(join(dist, "core", "load-summary.js")).href);
 const { values } = parseArgs({ options: { json: { type: "boolean" } } });
 const MiB = 1048576;
@@ -77,14 +79,35 @@ async function burst(adaptive) {
 }
 
 const rows = [];
-for (const scenario of [spike, burst]) for (const adaptive of [false, true]) rows.push(await scenario(adaptive));
+for (const scenario of [spike, burst])
+  for (const adaptive of [false, true]) rows.push(await scenario(adaptive));
 
 if (values.json) {
   process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
 } else {
-  const fmt = (v) => (v === null || v === undefined ? "-" : typeof v === "number" && !Number.isInteger(v) ? v.toFixed(0) : String(v));
-  const cols = ["scenario", "adaptive", "oomKills", "failedRequests", "requests", "hogFailed", "p99Ms", "peakMiB", "recycles", "maxWorkers"];
-  const table = [cols, ...rows.map((r) => cols.map((c) => fmt(c === "adaptive" ? (r.adaptive ? "on" : "off") : r[c])))];
+  const fmt = (v) =>
+    v === null || v === undefined
+      ? "-"
+      : typeof v === "number" && !Number.isInteger(v)
+        ? v.toFixed(0)
+        : String(v);
+  const cols = [
+    "scenario",
+    "adaptive",
+    "oomKills",
+    "failedRequests",
+    "requests",
+    "hogFailed",
+    "p99Ms",
+    "peakMiB",
+    "recycles",
+    "maxWorkers",
+  ];
+  const table = [
+    cols,
+    ...rows.map((r) => cols.map((c) => fmt(c === "adaptive" ? (r.adaptive ? "on" : "off") : r[c]))),
+  ];
   const widths = cols.map((_, i) => Math.max(...table.map((row) => row[i].length)));
-  for (const row of table) process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i])).join("  ")}\n`);
+  for (const row of table)
+    process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i])).join("  ")}\n`);
 }

@@ -29,7 +29,8 @@ const dist = join(repo, "dist");
 const HZ = 100;
 const MiB = 1024 * 1024;
 
-if (process.argv[2] === "--child") await child(Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5]));
+if (process.argv[2] === "--child")
+  await child(Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5]));
 else await parent();
 
 /** The supervisor under test: sampler + snapshot + HTTP endpoint, nothing else. */
@@ -47,11 +48,22 @@ async function child(masterPid, port, intervalMs) {
     intervalMs,
     configuredBacklog: 2048,
     onSample: (sample) => {
-      snapshot = buildSnapshot({ sample, master: { state: "running", pid: masterPid, startedAt }, workers: new Map(), plan: null, eventsByKind: {}, unknownWorkerState: "ready" });
+      snapshot = buildSnapshot({
+        sample,
+        master: { state: "running", pid: masterPid, startedAt },
+        workers: new Map(),
+        plan: null,
+        eventsByKind: {},
+        unknownWorkerState: "ready",
+      });
     },
   });
   sampler.start();
-  const server = await startHttpServer({ listen: "127.0.0.1:0", getSnapshot: () => snapshot, getEvents: (since) => events.since(since) });
+  const server = await startHttpServer({
+    listen: "127.0.0.1:0",
+    getSnapshot: () => snapshot,
+    getEvents: (since) => events.since(since),
+  });
   process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
   const keepAlive = setInterval(() => undefined, 1 << 30);
   process.once("SIGTERM", () => {
@@ -81,19 +93,39 @@ async function parent() {
     process.exit(2);
   }
   const port = await freePort();
-  const gunicorn = spawn("/usr/bin/python3", ["-m", "gunicorn", "-w", String(workers), "-b", `127.0.0.1:${port}`, "app:app"], {
-    cwd: join(repo, "test", "fixtures", "wsgi-sampler"),
-    stdio: "ignore",
-  });
+  const gunicorn = spawn(
+    "/usr/bin/python3",
+    ["-m", "gunicorn", "-w", String(workers), "-b", `127.0.0.1:${port}`, "app:app"],
+    {
+      cwd: join(repo, "test", "fixtures", "wsgi-sampler"),
+      stdio: "ignore",
+    },
+  );
   const stop = [() => gunicorn.kill("SIGTERM")];
   try {
     await until(() => children(gunicorn.pid).length === workers, 30_000, "gunicorn workers");
     const flags = values["node-flags"].split(/\s+/).filter(Boolean);
-    const supervisor = spawn(process.execPath, [...flags, fileURLToPath(import.meta.url), "--child", String(gunicorn.pid), String(port), values.interval], { stdio: ["ignore", "pipe", "inherit"] });
+    const supervisor = spawn(
+      process.execPath,
+      [
+        ...flags,
+        fileURLToPath(import.meta.url),
+        "--child",
+        String(gunicorn.pid),
+        String(port),
+        values.interval,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
     stop.unshift(() => supervisor.kill("SIGTERM"));
     const { url } = JSON.parse(await firstLine(supervisor.stdout));
     await sleep(5000); // warm-up: JIT, first smaps reads, first scrape
-    await measure(values, url, { supervisor: supervisor.pid, master: gunicorn.pid, workers: children(gunicorn.pid) }, "sampler + HTTP");
+    await measure(
+      values,
+      url,
+      { supervisor: supervisor.pid, master: gunicorn.pid, workers: children(gunicorn.pid) },
+      "sampler + HTTP",
+    );
   } finally {
     for (const fn of stop) fn();
   }
@@ -158,19 +190,48 @@ async function parentRun(values) {
   const interval = `${Number(values.interval)}ms`;
   const gwarden = spawn(
     process.execPath,
-    [...flags, join(dist, "cli.js"), "run", ...values["gwarden-args"].split(/\s+/).filter(Boolean), "--keep-args", "--listen", "127.0.0.1:0", "--events", join(tmpdir(), `gwarden-bench-${process.pid}.jsonl`), "--sample-interval", interval, "--",
-      "/usr/bin/python3", "-m", "gunicorn", "-w", String(workers), "-b", `127.0.0.1:${port}`, "app:app"],
+    [
+      ...flags,
+      join(dist, "cli.js"),
+      "run",
+      ...values["gwarden-args"].split(/\s+/).filter(Boolean),
+      "--keep-args",
+      "--listen",
+      "127.0.0.1:0",
+      "--events",
+      join(tmpdir(), `gwarden-bench-${process.pid}.jsonl`),
+      "--sample-interval",
+      interval,
+      "--",
+      "/usr/bin/python3",
+      "-m",
+      "gunicorn",
+      "-w",
+      String(workers),
+      "-b",
+      `127.0.0.1:${port}`,
+      "app:app",
+    ],
     { cwd: join(repo, "test", "fixtures", "wsgi-sampler"), stdio: ["ignore", "ignore", "pipe"] },
   );
   let log = "";
   gwarden.stderr.setEncoding("utf8");
   gwarden.stderr.on("data", (text) => (log += text));
   try {
-    const url = await until(() => /gwarden: serving (http:\/\/[^/\s]+)/.exec(log)?.[1], 30_000, "gwarden's HTTP endpoint");
+    const url = await until(
+      () => /gwarden: serving (http:\/\/[^/\s]+)/.exec(log)?.[1],
+      30_000,
+      "gwarden's HTTP endpoint",
+    );
     const master = await until(() => children(gwarden.pid)[0], 30_000, "the gunicorn master");
     await until(() => children(master).length === workers, 30_000, "gunicorn workers");
     await sleep(5000);
-    await measure(values, url, { supervisor: gwarden.pid, master, workers: children(master) }, "gwarden run (hooks, log parsing, sampler, HTTP)");
+    await measure(
+      values,
+      url,
+      { supervisor: gwarden.pid, master, workers: children(master) },
+      "gwarden run (hooks, log parsing, sampler, HTTP)",
+    );
   } finally {
     gwarden.kill("SIGTERM");
     await new Promise((resolve) => gwarden.once("exit", resolve));
@@ -179,23 +240,41 @@ async function parentRun(values) {
 
 function summary(list, cpuPercent) {
   const last = list[list.length - 1];
-  return { anonMiB: last.anon / MiB, anonMaxMiB: Math.max(...list.map((m) => m.anon)) / MiB, rssMiB: last.rss / MiB, pssMiB: last.pss / MiB, cpuPercent };
+  return {
+    anonMiB: last.anon / MiB,
+    anonMaxMiB: Math.max(...list.map((m) => m.anon)) / MiB,
+    rssMiB: last.rss / MiB,
+    pssMiB: last.pss / MiB,
+    cpuPercent,
+  };
 }
 
 function print(r) {
-  const row = (name, s) => `${name.padEnd(22)} ${s.anonMiB.toFixed(1).padStart(6)} MiB (max ${s.anonMaxMiB.toFixed(1)})  ${s.rssMiB.toFixed(1).padStart(6)} MiB  ${s.pssMiB.toFixed(1).padStart(6)} MiB  ${s.cpuPercent.toFixed(2).padStart(6)} %`;
-  console.log(`gwarden supervisor cost: ${r.what}${r.gwardenArgs ? ` ${r.gwardenArgs}` : ""}, sampling every ${r.intervalMs} ms (${r.scrapes} scrapes of /metrics + /api/state), gunicorn with ${r.workers} sync workers, ${r.seconds} s, node ${r.node} ${r.nodeFlags}`);
-  console.log(`${"process".padEnd(22)} ${"anon (Private_Dirty+Swap)".padEnd(25)} ${"rss".padStart(10)} ${"pss".padStart(10)}  cpu (of one core)`);
+  const row = (name, s) =>
+    `${name.padEnd(22)} ${s.anonMiB.toFixed(1).padStart(6)} MiB (max ${s.anonMaxMiB.toFixed(1)})  ${s.rssMiB.toFixed(1).padStart(6)} MiB  ${s.pssMiB.toFixed(1).padStart(6)} MiB  ${s.cpuPercent.toFixed(2).padStart(6)} %`;
+  console.log(
+    `gwarden supervisor cost: ${r.what}${r.gwardenArgs ? ` ${r.gwardenArgs}` : ""}, sampling every ${r.intervalMs} ms (${r.scrapes} scrapes of /metrics + /api/state), gunicorn with ${r.workers} sync workers, ${r.seconds} s, node ${r.node} ${r.nodeFlags}`,
+  );
+  console.log(
+    `${"process".padEnd(22)} ${"anon (Private_Dirty+Swap)".padEnd(25)} ${"rss".padStart(10)} ${"pss".padStart(10)}  cpu (of one core)`,
+  );
   console.log(row("gwarden supervisor", r.supervisor));
   console.log(row("gunicorn master", r.gunicornMaster));
   console.log(row("gunicorn worker (avg)", r.gunicornWorkerAvg));
-  console.log(`last sample took ${r.lastSampleMs.toFixed(2)} ms (wall); targets: anon < 20 MiB, cpu < 1 %: ${r.supervisor.anonMaxMiB < 20 && r.supervisor.cpuPercent < 1 ? "met" : "NOT met"}`);
+  console.log(
+    `last sample took ${r.lastSampleMs.toFixed(2)} ms (wall); targets: anon < 20 MiB, cpu < 1 %: ${r.supervisor.anonMaxMiB < 20 && r.supervisor.cpuPercent < 1 ? "met" : "NOT met"}`,
+  );
 }
 
 function smaps(pid) {
   const fields = {};
-  for (const m of readFileSync(`/proc/${pid}/smaps_rollup`, "utf8").matchAll(/^(\w+):\s+(\d+) kB$/gm)) fields[m[1]] = Number(m[2]) * 1024;
-  return { anon: (fields.Private_Dirty ?? 0) + (fields.Swap ?? 0), rss: fields.Rss ?? 0, pss: fields.Pss ?? 0 };
+  for (const m of readFileSync(`/proc/${pid}/smaps_rollup`, "utf8").matchAll(/^(\w+):\s+(\d+) kB$/gm))
+    fields[m[1]] = Number(m[2]) * 1024;
+  return {
+    anon: (fields.Private_Dirty ?? 0) + (fields.Swap ?? 0),
+    rss: fields.Rss ?? 0,
+    pss: fields.Pss ?? 0,
+  };
 }
 
 function ticks(pid) {
@@ -205,7 +284,11 @@ function ticks(pid) {
 }
 
 function cpuTicks(pids) {
-  return { supervisor: ticks(pids.supervisor), master: ticks(pids.master), workers: pids.workers.reduce((sum, pid) => sum + ticks(pid), 0) };
+  return {
+    supervisor: ticks(pids.supervisor),
+    master: ticks(pids.master),
+    workers: pids.workers.reduce((sum, pid) => sum + ticks(pid), 0),
+  };
 }
 
 function children(pid) {

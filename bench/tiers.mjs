@@ -31,10 +31,26 @@ const env = { EXAMPLE_BALLAST_MB: values.ballast, GWARDEN_EXAMPLE_DB: join(work,
 const appArgs = ["--chdir", join(root, "example"), "app:app"];
 try {
   process.stderr.write("bench: profiling the example app\n");
-  execFileSync(process.execPath, [join(root, "dist/cli.js"), "profile", "--url", "/health", "--url", values.path, "--out", join(work, "profile.json"), "--", "gunicorn", ...appArgs], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  execFileSync(
+    process.execPath,
+    [
+      join(root, "dist/cli.js"),
+      "profile",
+      "--url",
+      "/health",
+      "--url",
+      values.path,
+      "--out",
+      join(work, "profile.json"),
+      "--",
+      "gunicorn",
+      ...appArgs,
+    ],
+    {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
   const profile = JSON.parse(readFileSync(join(work, "profile.json"), "utf8"));
   const rows = await runTierBench({
     tiers: values.tiers.split(",").map((t) => parseSize(t)),
@@ -47,14 +63,22 @@ try {
     path: values.path,
     requests: Number(values.requests),
     concurrency: Number(values.concurrency),
-    onTrial: (t) => process.stderr.write(`bench: ${Math.round(t.tierBytes / 1048576)} MiB ${t.config}: ${t.failedRequests} failed, ${t.oomKills} OOM kills, ${t.rps} req/s\n`),
+    onTrial: (t) =>
+      process.stderr.write(
+        `bench: ${Math.round(t.tierBytes / 1048576)} MiB ${t.config}: ${t.failedRequests} failed, ${t.oomKills} OOM kills, ${t.rps} req/s\n`,
+      ),
   });
-  console.log(`Example app, ${values.ballast} MiB ballast (worker USS ${Math.round(profile.worker.uss / 1048576)} MiB), gunicorn ${profile.gunicorn.version}, ${values.cpus} CPU, ${values.requests} × GET ${values.path} at concurrency ${values.concurrency}\n`);
+  console.log(
+    `Example app, ${values.ballast} MiB ballast (worker USS ${Math.round(profile.worker.uss / 1048576)} MiB), gunicorn ${profile.gunicorn.version}, ${values.cpus} CPU, ${values.requests} × GET ${values.path} at concurrency ${values.concurrency}\n`,
+  );
   console.log(
     renderTierTable(
       rows.map((r) => ({
         tierBytes: r.tierBytes,
-        workers: { default: r.default.config === "default" ? 2 * Number(values.cpus) + 1 : 0, planned: `${r.plan.workers}×${r.plan.threads} ${r.plan.workerClass}${r.plan.preload ? " preload" : ""}` },
+        workers: {
+          default: r.default.config === "default" ? 2 * Number(values.cpus) + 1 : 0,
+          planned: `${r.plan.workers}×${r.plan.threads} ${r.plan.workerClass}${r.plan.preload ? " preload" : ""}`,
+        },
         default: r.default,
         planned: r.planned,
       })),

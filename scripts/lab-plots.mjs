@@ -33,7 +33,9 @@ try {
     ["#chart-rps", "rps-per-tier.png"],
     ["#chart-p99", "p99-per-tier.png"],
   ];
-  const traces = await page.evaluate(() => JSON.parse(document.getElementById("lab-data").textContent).traces.map((t) => t.title));
+  const traces = await page.evaluate(() =>
+    JSON.parse(document.getElementById("lab-data").textContent).traces.map((t) => t.title),
+  );
   for (const wanted of instances) {
     const [tier, config] = wanted.split(":");
     const index = traces.findIndex((title) => title.startsWith(`${tier} · ${config} (`));

@@ -70,7 +70,8 @@ export function createAdaptiveController(options: AdaptiveControllerOptions, eff
     /** Every record from the hook channel. */
     onRecord(record: HookRecord): void {
       const hook = record.hook;
-      if ((hook === "pre_request" || hook === "post_request") && record.busy !== undefined) busy.set(record.pid, record.busy);
+      if ((hook === "pre_request" || hook === "post_request") && record.busy !== undefined)
+        busy.set(record.pid, record.busy);
       else if (hook === "post_worker_init") ready.add(record.pid);
       else if (hook === "child_exit" || hook === "worker_exit") {
         const pid = record.worker ?? record.pid;
@@ -85,7 +86,12 @@ export function createAdaptiveController(options: AdaptiveControllerOptions, eff
       const alive = new Set(sample.workers.map((w) => w.pid));
       for (const pid of busy.keys()) if (!alive.has(pid)) busy.delete(pid);
       for (const pid of ready) if (!alive.has(pid)) ready.delete(pid);
-      const input = adaptiveInput(sample, { busy: options.requestHooks ? busy : null, ready, gunicornWorkers: counts.get(masterPid) ?? null, reloads: reloads.get(masterPid) ?? 0 });
+      const input = adaptiveInput(sample, {
+        busy: options.requestHooks ? busy : null,
+        ready,
+        gunicornWorkers: counts.get(masterPid) ?? null,
+        reloads: reloads.get(masterPid) ?? 0,
+      });
       const decision = decide(state, input, config);
       state = decision.state;
       freshMemory = needsFreshMemory(state, input, config);
@@ -94,7 +100,9 @@ export function createAdaptiveController(options: AdaptiveControllerOptions, eff
       const time = effects.wallClock().toISOString();
       for (const event of decision.events) {
         effects.emit({ ...event, source: "supervisor", time } as GunicornEvent);
-        effects.say(`${event.kind}: ${"from" in event ? `${event.from} → ${event.to} worker(s): ` : `worker ${event.pid}: `}${event.reason}`);
+        effects.say(
+          `${event.kind}: ${"from" in event ? `${event.from} → ${event.to} worker(s): ` : `worker ${event.pid}: `}${event.reason}`,
+        );
       }
     },
     /** How often the sampler should refresh each worker's smaps_rollup: every tick near a threshold, else its default. */

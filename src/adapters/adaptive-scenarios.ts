@@ -98,7 +98,12 @@ export async function startScenario(options: ScenarioOptions): Promise<ScenarioR
     const wrapped = sandbox.wrap(argv);
     const child = spawn(wrapped[0]!, wrapped.slice(1), {
       cwd: dir,
-      env: { ...process.env, EXAMPLE_FAULTS: "1", GWARDEN_EXAMPLE_DB: join(dir, "app.sqlite"), ...options.env },
+      env: {
+        ...process.env,
+        EXAMPLE_FAULTS: "1",
+        GWARDEN_EXAMPLE_DB: join(dir, "app.sqlite"),
+        ...options.env,
+      },
       stdio: ["ignore", "ignore", "pipe"],
     });
     child.stderr!.setEncoding("utf8");
@@ -121,7 +126,8 @@ export async function startScenario(options: ScenarioOptions): Promise<ScenarioR
       stderr: () => stderr,
       api,
       workers,
-      events: async () => (await api<{ events: Record<string, unknown>[] }>("/api/events?since=0"))?.events ?? [],
+      events: async () =>
+        (await api<{ events: Record<string, unknown>[] }>("/api/events?since=0"))?.events ?? [],
       async close() {
         if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
         await close();
@@ -129,10 +135,18 @@ export async function startScenario(options: ScenarioOptions): Promise<ScenarioR
     };
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const state = await api<{ plan: { workers: number } | null; workers: { state: string }[] }>("/api/state");
+      const state = await api<{ plan: { workers: number } | null; workers: { state: string }[] }>(
+        "/api/state",
+      );
       const ready = state?.workers.filter((w) => w.state === "ready").length ?? 0;
-      if (state?.plan && ready >= state.plan.workers && (await probe("127.0.0.1", appPort, "/health", { timeoutMs: 2000 })).ok) return run;
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`gwarden run did not come up:\n${stderr.slice(-3000)}`);
+      if (
+        state?.plan &&
+        ready >= state.plan.workers &&
+        (await probe("127.0.0.1", appPort, "/health", { timeoutMs: 2000 })).ok
+      )
+        return run;
+      if (child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`gwarden run did not come up:\n${stderr.slice(-3000)}`);
       await sleep(200);
     }
   } catch (error) {
@@ -187,10 +201,22 @@ export function steadyLoad(port: number, path: string, concurrency: number, time
 }
 
 /** Sends GET `path` every `intervalMs`, `count` times, without waiting for answers in between; resolves with all outcomes. */
-export async function paced(port: number, path: string, count: number, intervalMs: number, timeoutMs = 30_000): Promise<LoadOutcome[]> {
+export async function paced(
+  port: number,
+  path: string,
+  count: number,
+  intervalMs: number,
+  timeoutMs = 30_000,
+): Promise<LoadOutcome[]> {
   const pending: Promise<LoadOutcome>[] = [];
   for (let i = 0; i < count; i++) {
-    pending.push(probe("127.0.0.1", port, path, { timeoutMs }).then((r) => ({ status: r.status, ms: r.ms, ...(r.error === undefined ? {} : { error: r.error }) })));
+    pending.push(
+      probe("127.0.0.1", port, path, { timeoutMs }).then((r) => ({
+        status: r.status,
+        ms: r.ms,
+        ...(r.error === undefined ? {} : { error: r.error }),
+      })),
+    );
     if (i < count - 1) await sleep(intervalMs);
   }
   return Promise.all(pending);

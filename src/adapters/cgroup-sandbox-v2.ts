@@ -24,7 +24,11 @@ export function v2Parents(layout: { mounts: MountEntry[]; cgroups: ProcCgroup })
 }
 
 /** Creates the group under `parent` if that parent delegates the controllers; null when it cannot. */
-export function tryV2Parent(parent: string, name: string, options: { memoryBytes: number; cpus?: number; closeSwap: boolean }): string | null {
+export function tryV2Parent(
+  parent: string,
+  name: string,
+  options: { memoryBytes: number; cpus?: number; closeSwap: boolean },
+): string | null {
   const needed = options.cpus === undefined ? ["memory"] : ["memory", "cpu"];
   // Only parents that already hand these controllers to their children: never reconfigure a group we did not create.
   const enabled = (read(`${parent}/cgroup.subtree_control`) ?? "").split(/\s+/);
@@ -39,7 +43,8 @@ export function tryV2Parent(parent: string, name: string, options: { memoryBytes
   try {
     write(`${dir}/memory.max`, String(options.memoryBytes));
     if (options.closeSwap && existsSync(`${dir}/memory.swap.max`)) write(`${dir}/memory.swap.max`, "0");
-    if (options.cpus !== undefined) write(`${dir}/cpu.max`, `${Math.max(1000, Math.round(options.cpus * PERIOD_US))} ${PERIOD_US}`);
+    if (options.cpus !== undefined)
+      write(`${dir}/cpu.max`, `${Math.max(1000, Math.round(options.cpus * PERIOD_US))} ${PERIOD_US}`);
     return dir;
   } catch {
     killAndRemoveSync([dir]);

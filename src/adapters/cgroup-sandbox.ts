@@ -49,14 +49,18 @@ export interface Sandbox {
 const PERIOD_US = 100_000;
 
 /** The shell program used by wrap(): $1 = number of cgroup.procs files, then the files, then the argv. */
-const ENTER_SCRIPT = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; exec "$@"';
+const ENTER_SCRIPT =
+  'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; exec "$@"';
 
 function groupName(name: string | undefined): string {
   const label = (name ?? "sandbox").replace(/[^A-Za-z0-9-]/g, "-").slice(0, 40) || "sandbox";
   return `gwarden-${label}-${process.pid}-${randomBytes(4).toString("hex")}`;
 }
 
-function readLayout(): { mounts: ReturnType<typeof parseMountInfo>["mounts"]; cgroups: ReturnType<typeof parseProcCgroup> } {
+function readLayout(): {
+  mounts: ReturnType<typeof parseMountInfo>["mounts"];
+  cgroups: ReturnType<typeof parseProcCgroup>;
+} {
   const mountinfo = read("/proc/self/mountinfo");
   const procCgroup = read("/proc/self/cgroup");
   if (mountinfo === null || procCgroup === null) {
@@ -67,12 +71,18 @@ function readLayout(): { mounts: ReturnType<typeof parseMountInfo>["mounts"]; cg
 
 /** The top of the v1 hierarchy carrying `controller` (under /sys/fs/cgroup preferred); our own path does not matter. */
 function v1MountPoint(layout: ReturnType<typeof readLayout>, controller: string): string | null {
-  const mounts = layout.mounts.filter((m) => m.fsType === "cgroup" && !m.root.startsWith("/..") && v1Controllers(m).includes(controller));
+  const mounts = layout.mounts.filter(
+    (m) => m.fsType === "cgroup" && !m.root.startsWith("/..") && v1Controllers(m).includes(controller),
+  );
   const best = mounts.find((m) => isWithin("/sys/fs/cgroup", m.mountPoint)) ?? mounts[0];
   return best?.mountPoint ?? null;
 }
 
-function createV1(options: Required<Pick<SandboxOptions, "memoryBytes" | "closeSwap">> & SandboxOptions, name: string, layout: ReturnType<typeof readLayout>): { memoryDir: string; cpuDir: string | null } {
+function createV1(
+  options: Required<Pick<SandboxOptions, "memoryBytes" | "closeSwap">> & SandboxOptions,
+  name: string,
+  layout: ReturnType<typeof readLayout>,
+): { memoryDir: string; cpuDir: string | null } {
   const memoryTop = v1MountPoint(layout, "memory")!;
   const memoryDir = `${memoryTop}/${name}`;
   makeGroup(memoryDir);
@@ -81,7 +91,8 @@ function createV1(options: Required<Pick<SandboxOptions, "memoryBytes" | "closeS
   try {
     write(`${memoryDir}/memory.limit_in_bytes`, String(options.memoryBytes));
     if (options.closeSwap) {
-      if (existsSync(`${memoryDir}/memory.memsw.limit_in_bytes`)) write(`${memoryDir}/memory.memsw.limit_in_bytes`, String(options.memoryBytes));
+      if (existsSync(`${memoryDir}/memory.memsw.limit_in_bytes`))
+        write(`${memoryDir}/memory.memsw.limit_in_bytes`, String(options.memoryBytes));
       else write(`${memoryDir}/memory.swappiness`, "0");
     }
     let cpuDir: string | null = null;
@@ -109,7 +120,10 @@ function createV1(options: Required<Pick<SandboxOptions, "memoryBytes" | "closeS
 /** Creates a sandbox: a fresh `gwarden-<name>-<pid>-<random>` group with the given memory (and CPU) limit. */
 export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   if (!Number.isSafeInteger(options.memoryBytes) || options.memoryBytes <= 0) {
-    throw new GwardenError("E_NUMBER", `Expected memoryBytes to be a positive integer, got ${options.memoryBytes}`);
+    throw new GwardenError(
+      "E_NUMBER",
+      `Expected memoryBytes to be a positive integer, got ${options.memoryBytes}`,
+    );
   }
   if (options.cpus !== undefined && !(options.cpus > 0)) {
     throw new GwardenError("E_NUMBER", `Expected cpus to be positive, got ${options.cpus}`);
@@ -125,11 +139,18 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     ({ memoryDir, cpuDir } = createV1(full, name, layout));
   } else {
     version = "v2";
-    const dir = v2Parents(layout).reduce<string | null>((found, parent) => found ?? tryV2Parent(parent, name, full), null);
+    const dir = v2Parents(layout).reduce<string | null>(
+      (found, parent) => found ?? tryV2Parent(parent, name, full),
+      null,
+    );
     if (dir === null) {
-      throw new GwardenError("E_CGROUP", "Could not create a cgroup v2 sandbox: no writable parent with the memory controller", {
-        hint: "run as root, or inside a delegated cgroup subtree (systemd-run --user --scope -p Delegate=yes)",
-      });
+      throw new GwardenError(
+        "E_CGROUP",
+        "Could not create a cgroup v2 sandbox: no writable parent with the memory controller",
+        {
+          hint: "run as root, or inside a delegated cgroup subtree (systemd-run --user --scope -p Delegate=yes)",
+        },
+      );
     }
     memoryDir = dir;
     cpuDir = options.cpus === undefined ? null : dir;
@@ -137,7 +158,12 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   return sandboxHandle(name, version, memoryDir, cpuDir);
 }
 
-function sandboxHandle(name: string, version: "v1" | "v2", memoryDir: string, cpuDir: string | null): Sandbox {
+function sandboxHandle(
+  name: string,
+  version: "v1" | "v2",
+  memoryDir: string,
+  cpuDir: string | null,
+): Sandbox {
   const dirs = cpuDir === null || cpuDir === memoryDir ? [memoryDir] : [memoryDir, cpuDir];
   let removing: Promise<void> | null = null;
   return {
@@ -145,8 +171,19 @@ function sandboxHandle(name: string, version: "v1" | "v2", memoryDir: string, cp
     version,
     memoryDir,
     cpuDir,
-    wrap: (argv) => ["/bin/sh", "-c", ENTER_SCRIPT, "gwarden-sandbox", String(dirs.length), ...dirs.map((d) => `${d}/cgroup.procs`), ...argv],
-    oomKills: () => (version === "v1" ? counter(`${memoryDir}/memory.oom_control`, "oom_kill") : counter(`${memoryDir}/memory.events`, "oom_kill")),
+    wrap: (argv) => [
+      "/bin/sh",
+      "-c",
+      ENTER_SCRIPT,
+      "gwarden-sandbox",
+      String(dirs.length),
+      ...dirs.map((d) => `${d}/cgroup.procs`),
+      ...argv,
+    ],
+    oomKills: () =>
+      version === "v1"
+        ? counter(`${memoryDir}/memory.oom_control`, "oom_kill")
+        : counter(`${memoryDir}/memory.events`, "oom_kill"),
     peakBytes: () => number(`${memoryDir}/${version === "v1" ? "memory.max_usage_in_bytes" : "memory.peak"}`),
     usageBytes: () => number(`${memoryDir}/${version === "v1" ? "memory.usage_in_bytes" : "memory.current"}`),
     pids: () => pidsIn(memoryDir),

@@ -5,7 +5,18 @@
  * is skipped when reading. Size-based rotation: `events.jsonl` → `events.jsonl.1` → ... keeping `files`
  * files in all.
  */
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
 import { dirname } from "node:path";
 import { GwardenError } from "../core/error.js";
 import type { GunicornEvent } from "../core/events/types.js";
@@ -49,7 +60,8 @@ export function openEventLog(options: EventLogOptions): EventLog {
     closeSync(fd);
     try {
       rmSync(`${path}.${files - 1}`, { force: true });
-      for (let i = files - 2; i >= 1; i--) if (existsSync(`${path}.${i}`)) renameSync(`${path}.${i}`, `${path}.${i + 1}`);
+      for (let i = files - 2; i >= 1; i--)
+        if (existsSync(`${path}.${i}`)) renameSync(`${path}.${i}`, `${path}.${i + 1}`);
       if (files > 1) renameSync(path, `${path}.1`);
       else rmSync(path, { force: true });
     } catch (cause) {
@@ -92,7 +104,8 @@ export function readEventLog(path: string, options: { files?: number } = {}): Gu
       if (line.trim() === "") continue;
       try {
         const value: unknown = JSON.parse(line);
-        if (typeof value === "object" && value !== null && "kind" in value) events.push(value as GunicornEvent);
+        if (typeof value === "object" && value !== null && "kind" in value)
+          events.push(value as GunicornEvent);
       } catch {
         // A line torn by a crash mid-write: everything before it is intact.
       }
@@ -109,5 +122,8 @@ function endsWithNewline(fd: number, size: number): boolean {
 
 function ioError(message: string, cause: unknown): GwardenError {
   const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-  return new GwardenError("E_IO", code ? `${message}: ${code}` : message, { cause, hint: "check the --event-log path and its permissions" });
+  return new GwardenError("E_IO", code ? `${message}: ${code}` : message, {
+    cause,
+    hint: "check the --event-log path and its permissions",
+  });
 }

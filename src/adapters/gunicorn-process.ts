@@ -91,7 +91,10 @@ function installExitHook(): void {
 }
 
 /** Writes the config to a private temp dir and spawns gunicorn; throws E_GUNICORN_MISSING if it cannot start. */
-export async function startGunicorn(launch: GunicornLaunch, effects: GunicornEffects = defaultEffects): Promise<GunicornProcess> {
+export async function startGunicorn(
+  launch: GunicornLaunch,
+  effects: GunicornEffects = defaultEffects,
+): Promise<GunicornProcess> {
   const label = launch.label ?? "gunicorn";
   const dir = mkdtempSync(join(tmpdir(), "gwarden-conf-"));
   const confPath = join(dir, "gunicorn.conf.py");
@@ -114,10 +117,14 @@ export async function startGunicorn(launch: GunicornLaunch, effects: GunicornEff
   });
   if (spawned !== null || child.pid === undefined) {
     rmSync(dir, { recursive: true, force: true });
-    throw new GwardenError("E_GUNICORN_MISSING", `Cannot start \`${launch.launcher.join(" ")}\`: ${spawned?.message ?? "no pid"}`, {
-      hint: "install gunicorn (Debian: apt-get install gunicorn) or give its path after `--`",
-      cause: spawned,
-    });
+    throw new GwardenError(
+      "E_GUNICORN_MISSING",
+      `Cannot start \`${launch.launcher.join(" ")}\`: ${spawned?.message ?? "no pid"}`,
+      {
+        hint: "install gunicorn (Debian: apt-get install gunicorn) or give its path after `--`",
+        cause: spawned,
+      },
+    );
   }
   const pid = child.pid;
   live.add(pid);
@@ -172,7 +179,10 @@ export async function startGunicorn(launch: GunicornLaunch, effects: GunicornEff
           if (error) reject(error);
           else resolve();
         };
-        const timer = setTimeout(() => settle(bootTimeout(Math.round(timeoutMs / 1000), tail, label)), timeoutMs);
+        const timer = setTimeout(
+          () => settle(bootTimeout(Math.round(timeoutMs / 1000), tail, label)),
+          timeoutMs,
+        );
         listeners.add(check);
         check();
       });
@@ -198,20 +208,30 @@ export async function startGunicorn(launch: GunicornLaunch, effects: GunicornEff
 }
 
 /** `gunicorn --version` through the launcher: the version string, or E_GUNICORN_MISSING. */
-export async function gunicornVersion(launcher: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function gunicornVersion(
+  launcher: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
   const [command, ...prefix] = launcher;
   const output = await new Promise<{ text: string; error: Error | null }>((resolve) => {
-    execFile(command ?? "gunicorn", [...prefix, "--version"], { env, timeout: 30_000 }, (error, stdout, stderr) =>
-      resolve({ text: `${stdout}${stderr}`, error }),
+    execFile(
+      command ?? "gunicorn",
+      [...prefix, "--version"],
+      { env, timeout: 30_000 },
+      (error, stdout, stderr) => resolve({ text: `${stdout}${stderr}`, error }),
     );
   });
   // `gunicorn (version 20.1.0)`; run as `python -m gunicorn`, 20.x prints `__main__.py (version 20.1.0)`.
   const match = /(?:gunicorn|__main__\.py) \(version ([^)\s]+)\)/.exec(output.text);
   if (!match) {
-    throw new GwardenError("E_GUNICORN_MISSING", `No gunicorn at \`${launcher.join(" ")}\`: ${output.text.trim() || output.error?.message || "no version printed"}`, {
-      hint: "install gunicorn (Debian: apt-get install gunicorn) or give its path after `--` (e.g. `-- /usr/bin/python3 -m gunicorn app:app`)",
-      cause: output.error,
-    });
+    throw new GwardenError(
+      "E_GUNICORN_MISSING",
+      `No gunicorn at \`${launcher.join(" ")}\`: ${output.text.trim() || output.error?.message || "no version printed"}`,
+      {
+        hint: "install gunicorn (Debian: apt-get install gunicorn) or give its path after `--` (e.g. `-- /usr/bin/python3 -m gunicorn app:app`)",
+        cause: output.error,
+      },
+    );
   }
   return match[1]!;
 }

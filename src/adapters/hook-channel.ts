@@ -100,7 +100,9 @@ export function readHookRecords(
  * so the harness sees the workers exactly as with a bare gunicorn (the per-request records excepted).
  * Writes are asynchronous and dropped once the reader is gone; null when there is no such channel.
  */
-export function openUpstreamChannel(env: NodeJS.ProcessEnv = process.env): ((record: HookRecord) => void) | null {
+export function openUpstreamChannel(
+  env: NodeJS.ProcessEnv = process.env,
+): ((record: HookRecord) => void) | null {
   const fd = Number(env[HOOK_FD_ENV] ?? "");
   if (!Number.isInteger(fd) || fd < 3) return null;
   try {
@@ -118,6 +120,7 @@ export function openUpstreamChannel(env: NodeJS.ProcessEnv = process.env): ((rec
   socket.unref();
   return (record) => {
     // The harness follows the workers' lifecycle; the per-request records stay here.
-    if (open && record.hook !== "pre_request" && record.hook !== "post_request") socket.write(`${JSON.stringify(record)}\n`);
+    if (open && record.hook !== "pre_request" && record.hook !== "post_request")
+      socket.write(`${JSON.stringify(record)}\n`);
   };
 }

@@ -27,7 +27,12 @@ export interface ProbeOptions {
 const BODY_LIMIT = 2048;
 
 /** GETs `http://host:port/path` once; resolves with the outcome, never rejects. */
-export function probe(host: string, port: number, path: string, options: ProbeOptions = {}): Promise<ProbeResult> {
+export function probe(
+  host: string,
+  port: number,
+  path: string,
+  options: ProbeOptions = {},
+): Promise<ProbeResult> {
   const { timeoutMs = 30_000, now = () => performance.now() } = options;
   const started = now();
   return new Promise((resolve) => {

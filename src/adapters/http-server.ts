@@ -54,7 +54,11 @@ function respond(req: IncomingMessage, res: ServerResponse, deps: RouteDeps): vo
   try {
     response = route(toRequest(req), deps);
   } catch (error) {
-    response = { status: 500, headers: { "content-type": "text/plain; charset=utf-8" }, body: `internal error: ${error instanceof Error ? error.message : String(error)}\n` };
+    response = {
+      status: 500,
+      headers: { "content-type": "text/plain; charset=utf-8" },
+      body: `internal error: ${error instanceof Error ? error.message : String(error)}\n`,
+    };
   }
   res.writeHead(response.status, { ...response.headers, "content-length": Buffer.byteLength(response.body) });
   res.end(req.method === "HEAD" ? undefined : response.body);
@@ -65,7 +69,12 @@ function toRequest(req: IncomingMessage): HttpRequest {
   const q = target.indexOf("?");
   const query: Record<string, string> = {};
   if (q >= 0) for (const [key, value] of new URLSearchParams(target.slice(q + 1))) query[key] ??= value;
-  return { method: req.method ?? "GET", path: q >= 0 ? target.slice(0, q) : target, query, headers: req.headers };
+  return {
+    method: req.method ?? "GET",
+    path: q >= 0 ? target.slice(0, q) : target,
+    query,
+    headers: req.headers,
+  };
 }
 
 const REASONS: Record<string, string> = {
@@ -79,9 +88,13 @@ const REASONS: Record<string, string> = {
 function listenError(error: NodeJS.ErrnoException, address: ListenAddress): GwardenError {
   const where = formatListen(address);
   const reason = REASONS[error.code ?? ""] ?? error.message;
-  return new GwardenError("E_LISTEN", `Cannot listen on ${where}: ${reason}${error.code ? ` (${error.code})` : ""}`, {
-    cause: error,
-    hint: "choose another address with --listen HOST:PORT (port 0 picks a free one)",
-    details: { address: where, code: error.code },
-  });
+  return new GwardenError(
+    "E_LISTEN",
+    `Cannot listen on ${where}: ${reason}${error.code ? ` (${error.code})` : ""}`,
+    {
+      cause: error,
+      hint: "choose another address with --listen HOST:PORT (port 0 picks a free one)",
+      details: { address: where, code: error.code },
+    },
+  );
 }

@@ -6,11 +6,22 @@
  */
 import { isGwardenError } from "../core/error.js";
 import { judge, skipReason, timings, type ScenarioSettings } from "../core/lab/scenarios.js";
-import type { CellResult, InstanceTrace, LabInstanceSpec, MemoryPoint, ScenarioName } from "../core/lab/types.js";
+import type {
+  CellResult,
+  InstanceTrace,
+  LabInstanceSpec,
+  MemoryPoint,
+  ScenarioName,
+} from "../core/lab/types.js";
 import { runScenario, type ScenarioOutcome } from "./lab-scenarios.js";
 import { startOnBoxPostgres, type PostgresSettings, type PostgresTemplate } from "./lab-postgres.js";
 import { withDatabaseUrl } from "./lab-launch.js";
-import { liveReady, startSandboxedGunicorn, type PreparedService, type SandboxedGunicorn } from "./sandboxed-gunicorn.js";
+import {
+  liveReady,
+  startSandboxedGunicorn,
+  type PreparedService,
+  type SandboxedGunicorn,
+} from "./sandboxed-gunicorn.js";
 import type { Sandbox } from "./cgroup-sandbox.js";
 
 export interface InstanceLaunch {
@@ -75,7 +86,14 @@ function baseCell(spec: LabInstanceSpec, scenario: ScenarioName, startedAt: numb
 export async function runInstance(run: InstanceRun): Promise<{ cells: CellResult[]; trace: InstanceTrace }> {
   const { spec, launch, settings } = run;
   const memory: MemoryPoint[] = [];
-  const trace: InstanceTrace = { tierBytes: spec.tierBytes, config: spec.config.name, configLabel: spec.config.label, memory, events: [], marks: [] };
+  const trace: InstanceTrace = {
+    tierBytes: spec.tierBytes,
+    config: spec.config.name,
+    configLabel: spec.config.label,
+    memory,
+    events: [],
+    marks: [],
+  };
   const cells: CellResult[] = [];
   const emit = (cell: CellResult): void => {
     cells.push(cell);
@@ -88,7 +106,12 @@ export async function runInstance(run: InstanceRun): Promise<{ cells: CellResult
     database === null
       ? undefined
       : async (sandbox: Sandbox): Promise<PreparedService> => {
-          const pg = await startOnBoxPostgres({ template: database.template, wrap: sandbox.wrap, settings: database.settings, label });
+          const pg = await startOnBoxPostgres({
+            template: database.template,
+            wrap: sandbox.wrap,
+            settings: database.settings,
+            label,
+          });
           return { env: withDatabaseUrl(launch.env, pg.url), stop: () => pg.stop() };
         };
   try {
@@ -101,8 +124,10 @@ export async function runInstance(run: InstanceRun): Promise<{ cells: CellResult
       ...(prepare ? { prepare } : {}),
     });
   } catch (error) {
-    if (!isGwardenError(error) || error.code === "E_GUNICORN_MISSING" || error.code === "E_CGROUP") throw error;
-    for (const scenario of spec.scenarios) emit({ ...baseCell(spec, scenario, 0), note: `gunicorn did not start: ${error.message}` });
+    if (!isGwardenError(error) || error.code === "E_GUNICORN_MISSING" || error.code === "E_CGROUP")
+      throw error;
+    for (const scenario of spec.scenarios)
+      emit({ ...baseCell(spec, scenario, 0), note: `gunicorn did not start: ${error.message}` });
     return { cells, trace };
   }
   run.onStart?.(instance);
@@ -115,7 +140,10 @@ export async function runInstance(run: InstanceRun): Promise<{ cells: CellResult
     let startupSeconds: number | null = null;
     try {
       await instance.gunicorn.waitUntil((records) => liveReady(records) >= spec.config.workers, readyMs);
-      const ready = instance.gunicorn.records.filter((r) => r.hook === "post_worker_init").map((r) => r.time).sort((a, b) => a - b);
+      const ready = instance.gunicorn.records
+        .filter((r) => r.hook === "post_worker_init")
+        .map((r) => r.time)
+        .sort((a, b) => a - b);
       startupSeconds = round(ready[spec.config.workers - 1]! - instance.gunicorn.startedAt);
     } catch {
       // Never all ready, or gunicorn exited: the startup cell says so, the other cells show what users get.
@@ -134,7 +162,11 @@ export async function runInstance(run: InstanceRun): Promise<{ cells: CellResult
         ...cell,
         workerTimeouts: events.filter((e) => e.kind === "worker_timeout").length,
         oomKills: oomNow - oomBefore,
-        workerDeaths: events.filter((e) => (e.kind === "worker_signal" && e.cause !== "shutdown" && e.cause !== "scale-down") || (e.kind === "worker_exit_code" && e.code !== 0)).length,
+        workerDeaths: events.filter(
+          (e) =>
+            (e.kind === "worker_signal" && e.cause !== "shutdown" && e.cause !== "scale-down") ||
+            (e.kind === "worker_exit_code" && e.code !== 0),
+        ).length,
         peakMemoryBytes: peakAll ?? (peaks.length === 0 ? null : Math.max(...peaks)),
         endedAt: round(end, 1),
         events,
@@ -150,8 +182,13 @@ export async function runInstance(run: InstanceRun): Promise<{ cells: CellResult
         done.concurrency = outcome.concurrency;
       }
       const ready = outcome === null ? startupSeconds !== null : outcome.ready;
-      done.passed = judge(cell.scenario, { ...done, ready, masterAlive: instance.gunicorn.state().phase === "running" });
-      if (!ready && cell.scenario === "startup") done.note = `only ${instance.liveReadyWorkers()} of ${spec.config.workers} workers ready after ${readyMs / 1000} s`;
+      done.passed = judge(cell.scenario, {
+        ...done,
+        ready,
+        masterAlive: instance.gunicorn.state().phase === "running",
+      });
+      if (!ready && cell.scenario === "startup")
+        done.note = `only ${instance.liveReadyWorkers()} of ${spec.config.workers} workers ready after ${readyMs / 1000} s`;
       eventIndex = instance.events.length;
       logIndex = instance.log.length;
       oomBefore = oomNow;
@@ -164,7 +201,13 @@ export async function runInstance(run: InstanceRun): Promise<{ cells: CellResult
       const started = scenario === "startup" ? 0 : instance.elapsed();
       trace.marks.push([round(started, 1), scenario]);
       if (skip !== null) {
-        emit({ ...baseCell(spec, scenario, started), skipped: true, passed: true, note: skip, startupSeconds });
+        emit({
+          ...baseCell(spec, scenario, started),
+          skipped: true,
+          passed: true,
+          note: skip,
+          startupSeconds,
+        });
         continue;
       }
       if (scenario === "startup") {
@@ -184,7 +227,11 @@ export async function runInstance(run: InstanceRun): Promise<{ cells: CellResult
     clearInterval(sampler);
     await instance.stop(5_000);
     instance.flushLog();
-    trace.events = instance.events.map((e, i) => [round(instance.eventTimes[i] ?? 0, 2), e.kind, e.pid ?? null]);
+    trace.events = instance.events.map((e, i) => [
+      round(instance.eventTimes[i] ?? 0, 2),
+      e.kind,
+      e.pid ?? null,
+    ]);
   }
   return { cells, trace };
 }

@@ -40,9 +40,21 @@ const CLI = fileURLToPath(new URL("../cli.js", import.meta.url));
 /** gwarden's plan at one tier (the sandbox's memory and CPU, no swap, /dev/shm for heartbeats). */
 export function planAt(ctx: LaunchContext, tierBytes: number): Plan {
   return planGunicorn({
-    resources: { memoryBytes: tierBytes, memorySource: "lab tier", cpus: ctx.cpus, cpuSource: "lab", swapBytes: 0, devShm: true, warnings: [] },
+    resources: {
+      memoryBytes: tierBytes,
+      memorySource: "lab tier",
+      cpus: ctx.cpus,
+      cpuSource: "lab",
+      swapBytes: 0,
+      devShm: true,
+      warnings: [],
+    },
     profile: ctx.profile,
-    policy: defaultPolicy({ gunicornVersion: ctx.gunicornVersion, appArgv: ctx.appArgs, dbOnBox: ctx.postgres !== null }),
+    policy: defaultPolicy({
+      gunicornVersion: ctx.gunicornVersion,
+      appArgv: ctx.appArgs,
+      dbOnBox: ctx.postgres !== null,
+    }),
   });
 }
 
@@ -69,10 +81,23 @@ export function launchFor(ctx: LaunchContext): (spec: LabInstanceSpec) => Instan
   return (spec) => {
     const env = instanceEnv(ctx.env, spec);
     if (spec.config.kind === "planned") {
-      const run = [process.execPath, CLI, "run", "--listen", "127.0.0.1:0", "--events", join(ctx.eventsDir, `${instanceId(spec)}.jsonl`), "--profile", ctx.profilePath];
+      const run = [
+        process.execPath,
+        CLI,
+        "run",
+        "--listen",
+        "127.0.0.1:0",
+        "--events",
+        join(ctx.eventsDir, `${instanceId(spec)}.jsonl`),
+        "--profile",
+        ctx.profilePath,
+      ];
       if (ctx.postgres !== null) run.push("--db-on-box");
       // The server gets the settings the plan gives it (PostgreSQL's own memory is part of the plan).
-      const database = ctx.postgres === null ? null : { template: ctx.postgres, settings: planAt(ctx, spec.tierBytes).database.postgres };
+      const database =
+        ctx.postgres === null
+          ? null
+          : { template: ctx.postgres, settings: planAt(ctx, spec.tierBytes).database.postgres };
       return {
         launcher: [...run, "--", ...ctx.launcher],
         args: [...(ctx.userConfig === null ? [] : ["-c", ctx.userConfig]), ...ctx.appArgs],
@@ -82,9 +107,22 @@ export function launchFor(ctx: LaunchContext): (spec: LabInstanceSpec) => Instan
         database,
       };
     }
-    const conf = renderGunicornConf({ settings: {}, gcFreeze: false, userConfig: ctx.userConfig, comments: [`gwarden lab: ${spec.config.name} (${spec.config.label})`], requestHooks: false });
+    const conf = renderGunicornConf({
+      settings: {},
+      gcFreeze: false,
+      userConfig: ctx.userConfig,
+      comments: [`gwarden lab: ${spec.config.name} (${spec.config.label})`],
+      requestHooks: false,
+    });
     // Other configs meet PostgreSQL as a default install runs it.
     const database = ctx.postgres === null ? null : { template: ctx.postgres, settings: null };
-    return { launcher: ctx.launcher, args: [...spec.config.flags, ...ctx.appArgs], conf, env, cwd: ctx.cwd, database };
+    return {
+      launcher: ctx.launcher,
+      args: [...spec.config.flags, ...ctx.appArgs],
+      conf,
+      env,
+      cwd: ctx.cwd,
+      database,
+    };
   };
 }

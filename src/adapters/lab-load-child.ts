@@ -26,12 +26,16 @@ interface AutocannonResult {
   "2xx": number;
 }
 
-type Autocannon = (options: Record<string, unknown>, done: (error: Error | null, result: AutocannonResult) => void) => { stop: () => void };
+type Autocannon = (
+  options: Record<string, unknown>,
+  done: (error: Error | null, result: AutocannonResult) => void,
+) => { stop: () => void };
 
 async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2] ?? "{}") as ChildOptions;
   const host = new URL(options.origin).hostname;
-  if (!["127.0.0.1", "localhost", "[::1]"].includes(host)) throw new Error(`load generation is limited to loopback targets, got ${host}`);
+  if (!["127.0.0.1", "localhost", "[::1]"].includes(host))
+    throw new Error(`load generation is limited to loopback targets, got ${host}`);
   // A specifier in a variable: autocannon ships no types, and this is the only place that loads it.
   const specifier = "autocannon";
   const autocannon = ((await import(specifier)) as { default: Autocannon }).default;
@@ -59,7 +63,9 @@ async function main(): Promise<void> {
           seconds: result.duration,
           p50Ms: result.latency.p50,
           p99Ms: result.latency.p99,
-          statuses: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count])),
+          statuses: Object.fromEntries(
+            Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]),
+          ),
         })}\n`,
       );
       process.exit(0);
@@ -71,6 +77,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stdout.write(`${JSON.stringify({ error: error instanceof Error ? error.message : String(error) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ error: error instanceof Error ? error.message : String(error) })}\n`,
+  );
   process.exit(1);
 });

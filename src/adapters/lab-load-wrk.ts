@@ -55,31 +55,83 @@ function toResult(json: WrkJson): LabLoadResult {
     rps: json.seconds > 0 ? round1(ok / json.seconds) : 0,
     p50Ms: json.responses > 0 ? round1(json.p50) : null,
     p99Ms: json.responses > 0 ? round1(json.p99) : null,
-    statuses: { ...(ok > 0 ? { "2xx/3xx": ok } : {}), ...(json.status > 0 ? { "4xx/5xx": json.status } : {}), ...(noResponse > 0 ? { "no response": noResponse } : {}) },
+    statuses: {
+      ...(ok > 0 ? { "2xx/3xx": ok } : {}),
+      ...(json.status > 0 ? { "4xx/5xx": json.status } : {}),
+      ...(noResponse > 0 ? { "no response": noResponse } : {}),
+    },
   };
 }
 
 /** Starts wrk against `origin`; `stop()` sends SIGINT (wrk then prints its summary). */
 export function startWrk(origin: string, shape: LoadShape, scriptPath: string): RunningLoad {
   const host = new URL(origin).hostname;
-  if (!["127.0.0.1", "localhost", "[::1]"].includes(host)) throw new Error(`load generation is limited to loopback targets, got ${host}`);
+  if (!["127.0.0.1", "localhost", "[::1]"].includes(host))
+    throw new Error(`load generation is limited to loopback targets, got ${host}`);
   const seconds = Math.max(1, Math.round(shape.seconds ?? 10));
   const threads = Math.min(2, shape.connections);
-  const child = spawn("wrk", ["-t", String(threads), "-c", String(shape.connections), "-d", `${seconds}s`, "--timeout", `${shape.timeoutSeconds}s`, "-s", scriptPath, origin], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(
+    "wrk",
+    [
+      "-t",
+      String(threads),
+      "-c",
+      String(shape.connections),
+      "-d",
+      `${seconds}s`,
+      "--timeout",
+      `${shape.timeoutSeconds}s`,
+      "-s",
+      scriptPath,
+      origin,
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t));
   child.stderr.setEncoding("utf8").on("data", (t: string) => (stderr = (stderr + t).slice(-2000)));
   const kill = setTimeout(() => child.kill("SIGKILL"), (seconds + shape.timeoutSeconds + 15) * 1000);
   const result = new Promise<LabLoadResult>((resolve) => {
-    child.on("error", (error) => resolve({ ...toResult({ responses: 0, seconds: 0, connect: 0, read: 0, write: 0, status: 0, timeout: 0, p50: 0, p99: 0 }), error: error.message }));
+    child.on("error", (error) =>
+      resolve({
+        ...toResult({
+          responses: 0,
+          seconds: 0,
+          connect: 0,
+          read: 0,
+          write: 0,
+          status: 0,
+          timeout: 0,
+          p50: 0,
+          p99: 0,
+        }),
+        error: error.message,
+      }),
+    );
     child.on("close", () => {
       clearTimeout(kill);
-      const line = stdout.split("\n").reverse().find((l) => l.startsWith("{"));
+      const line = stdout
+        .split("\n")
+        .reverse()
+        .find((l) => l.startsWith("{"));
       try {
         resolve(toResult(JSON.parse(line ?? "") as WrkJson));
       } catch {
-        resolve({ ...toResult({ responses: 0, seconds: 0, connect: 0, read: 0, write: 0, status: 0, timeout: 0, p50: 0, p99: 0 }), error: `wrk failed: ${stderr.trim() || stdout.trim() || "no result"}` });
+        resolve({
+          ...toResult({
+            responses: 0,
+            seconds: 0,
+            connect: 0,
+            read: 0,
+            write: 0,
+            status: 0,
+            timeout: 0,
+            p50: 0,
+            p99: 0,
+          }),
+          error: `wrk failed: ${stderr.trim() || stdout.trim() || "no result"}`,
+        });
       }
     });
   });

@@ -75,13 +75,18 @@ function startWithWrk(origin: string, shape: LoadShape): RunningLoad {
   const script = join(dir, "paths.lua");
   writeFileSync(script, wrkScript(shape.paths));
   const running = startWrk(origin, shape, script);
-  return { stop: running.stop, result: running.result.finally(() => rmSync(dir, { recursive: true, force: true })) };
+  return {
+    stop: running.stop,
+    result: running.result.finally(() => rmSync(dir, { recursive: true, force: true })),
+  };
 }
 
 /** Starts a load against `origin` (http://127.0.0.1:PORT); stops it by itself after its duration (+ a margin) at most. */
 export function startLoad(origin: string, shape: LoadShape): RunningLoad {
   if (driver === "wrk") return startWithWrk(origin, shape);
-  const child = spawn(process.execPath, [CHILD, JSON.stringify({ origin, ...shape })], { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [CHILD, JSON.stringify({ origin, ...shape })], {
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t));

@@ -18,7 +18,10 @@ let assets: ReportAssets | null = null;
 export function reportAssets(): ReportAssets {
   if (assets === null) {
     const dist = dirname(createRequire(import.meta.url).resolve("uplot"));
-    assets = { uplotJs: readFileSync(join(dist, "uPlot.iife.min.js"), "utf8"), uplotCss: readFileSync(join(dist, "uPlot.min.css"), "utf8") };
+    assets = {
+      uplotJs: readFileSync(join(dist, "uPlot.iife.min.js"), "utf8"),
+      uplotCss: readFileSync(join(dist, "uPlot.min.css"), "utf8"),
+    };
   }
   return assets;
 }
@@ -32,7 +35,10 @@ function writeAtomic(path: string, text: string): void {
 /** Writes every output file for the data so far; E_IO when the directory cannot be written. */
 export function writeLabOutputs(outDir: string, data: LabRunData): void {
   writeRenderedOutputs(outDir, data, () => {
-    const raw = { ...data, cells: data.cells.map((c) => ({ ...c, log: c.log.slice(-300), events: c.events.length })) };
+    const raw = {
+      ...data,
+      cells: data.cells.map((c) => ({ ...c, log: c.log.slice(-300), events: c.events.length })),
+    };
     writeAtomic(join(outDir, "results.json"), `${JSON.stringify(raw, null, 1)}\n`);
   });
 }
@@ -49,6 +55,10 @@ export function writeRenderedOutputs(outDir: string, data: LabRunData, more?: ()
     writeAtomic(join(outDir, "report.html"), renderReport(data, reportAssets()));
     more?.();
   } catch (error) {
-    throw new GwardenError("E_IO", `Cannot write the lab's outputs to ${outDir}: ${(error as Error).message}`, { cause: error });
+    throw new GwardenError(
+      "E_IO",
+      `Cannot write the lab's outputs to ${outDir}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }

@@ -69,7 +69,11 @@ function signal(pid: number, name: NodeJS.Signals): void {
 function findBin(root = "/usr/lib/postgresql"): string | null {
   if (!existsSync(root)) return null;
   const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
-  return versions.map((v) => join(root, v, "bin")).find((bin) => existsSync(join(bin, "initdb")) && existsSync(join(bin, "postgres"))) ?? null;
+  return (
+    versions
+      .map((v) => join(root, v, "bin"))
+      .find((bin) => existsSync(join(bin, "initdb")) && existsSync(join(bin, "postgres"))) ?? null
+  );
 }
 
 function postgresUid(): number | null {
@@ -93,14 +97,36 @@ function removeDir(dir: string): void {
 
 export function preparePostgresTemplate(): PostgresTemplate {
   const bin = findBin();
-  if (bin === null) throw new GwardenError("E_USAGE", "--db-on-box needs PostgreSQL: no /usr/lib/postgresql/*/bin/initdb", { hint: HINT });
+  if (bin === null)
+    throw new GwardenError("E_USAGE", "--db-on-box needs PostgreSQL: no /usr/lib/postgresql/*/bin/initdb", {
+      hint: HINT,
+    });
   if (process.getuid?.() !== 0 || postgresUid() === null) {
-    throw new GwardenError("E_USAGE", "--db-on-box runs PostgreSQL as the postgres user: it needs root and that user", { hint: HINT });
+    throw new GwardenError(
+      "E_USAGE",
+      "--db-on-box runs PostgreSQL as the postgres user: it needs root and that user",
+      { hint: HINT },
+    );
   }
   const dir = postgresDir("gwarden-pg-template-");
   // --no-locale: the C locale, so the messages we wait for are in English whatever the box's locale.
-  const initdb = [...AS_POSTGRES, join(bin, "initdb"), "-D", dir, "--auth=trust", "-U", "postgres", "--encoding=UTF8", "--no-locale"];
-  const result = spawnSync(initdb[0]!, initdb.slice(1), { cwd: dir, env: ENV, encoding: "utf8", timeout: START_MS });
+  const initdb = [
+    ...AS_POSTGRES,
+    join(bin, "initdb"),
+    "-D",
+    dir,
+    "--auth=trust",
+    "-U",
+    "postgres",
+    "--encoding=UTF8",
+    "--no-locale",
+  ];
+  const result = spawnSync(initdb[0]!, initdb.slice(1), {
+    cwd: dir,
+    env: ENV,
+    encoding: "utf8",
+    timeout: START_MS,
+  });
   if (result.status !== 0) {
     removeDir(dir);
     const why = (result.error?.message ?? result.stderr).trim().split("\n").slice(-5).join("\n");
@@ -160,11 +186,29 @@ export async function startOnBoxPostgres(options: OnBoxOptions): Promise<OnBoxPo
   // A port taken between freePort() and the bind makes postgres exit: try again with another one.
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const server = [join(options.template.bin, "postgres"), "-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", ...settingFlags(options.settings)];
+    const server = [
+      join(options.template.bin, "postgres"),
+      "-D",
+      data,
+      "-p",
+      String(port),
+      "-k",
+      dir,
+      "-c",
+      "listen_addresses=127.0.0.1",
+      ...settingFlags(options.settings),
+    ];
     const argv = options.wrap([...AS_POSTGRES, ...server]);
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: dir, env: ENV, stdio: ["ignore", "ignore", "pipe"], detached: true });
+    const child = spawn(argv[0]!, argv.slice(1), {
+      cwd: dir,
+      env: ENV,
+      stdio: ["ignore", "ignore", "pipe"],
+      detached: true,
+    });
     // "error" too: a spawn that fails emits no "exit".
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()).once("error", () => resolve()));
+    const exited = new Promise<void>((resolve) =>
+      child.once("exit", () => resolve()).once("error", () => resolve()),
+    );
     let tail = "";
     child.stderr!.setEncoding("utf8");
     child.stderr!.on("data", (text: string) => (tail = (tail + text).slice(-TAIL_BYTES)));
@@ -179,9 +223,13 @@ export async function startOnBoxPostgres(options: OnBoxOptions): Promise<OnBoxPo
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const last = tail.trim().split("\n").slice(-10).join("\n");
     const exit = child.exitCode ?? child.signalCode;
-    throw new GwardenError("E_BOOT", `PostgreSQL for ${options.label} was not ready after ${seconds} s (exit ${exit}):\n${last}`, {
-      hint: "the lines above are PostgreSQL's log: a setting it refuses, or too little memory for shared_buffers",
-    });
+    throw new GwardenError(
+      "E_BOOT",
+      `PostgreSQL for ${options.label} was not ready after ${seconds} s (exit ${exit}):\n${last}`,
+      {
+        hint: "the lines above are PostgreSQL's log: a setting it refuses, or too little memory for shared_buffers",
+      },
+    );
   }
 }
 

@@ -16,7 +16,9 @@ export function readProfile(path: string): Profile {
   try {
     return JSON.parse(readFileSync(path, "utf8")) as Profile;
   } catch (error) {
-    throw new GwardenError("E_PROFILE", `Cannot read the profile ${path}: ${(error as Error).message}`, { cause: error });
+    throw new GwardenError("E_PROFILE", `Cannot read the profile ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
@@ -29,8 +31,20 @@ export async function profileApp(options: {
   cwd: string;
   onStart?: (child: ChildProcess) => void;
 }): Promise<Profile> {
-  const args = [CLI, "profile", "--out", options.out, ...options.urls.flatMap((u) => ["--url", u]), "--", ...options.command];
-  const child = spawn(process.execPath, args, { env: options.env, cwd: options.cwd, stdio: ["ignore", "ignore", "pipe"] });
+  const args = [
+    CLI,
+    "profile",
+    "--out",
+    options.out,
+    ...options.urls.flatMap((u) => ["--url", u]),
+    "--",
+    ...options.command,
+  ];
+  const child = spawn(process.execPath, args, {
+    env: options.env,
+    cwd: options.cwd,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   options.onStart?.(child);
   let tail = "";
   child.stderr.setEncoding("utf8").on("data", (text: string) => {
@@ -39,9 +53,13 @@ export async function profileApp(options: {
   });
   const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
   if (code !== 0) {
-    throw new GwardenError("E_PROFILE", `gwarden profile failed (exit ${code}): ${tail.trim().split("\n").slice(-3).join(" / ")}`, {
-      hint: "run `gwarden profile -- <the same command>` to see why, or pass --profile FILE",
-    });
+    throw new GwardenError(
+      "E_PROFILE",
+      `gwarden profile failed (exit ${code}): ${tail.trim().split("\n").slice(-3).join(" / ")}`,
+      {
+        hint: "run `gwarden profile -- <the same command>` to see why, or pass --profile FILE",
+      },
+    );
   }
   return readProfile(options.out);
 }

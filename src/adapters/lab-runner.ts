@@ -21,10 +21,17 @@ export interface LabRunOptions {
 }
 
 /** Live things to stop on an interrupt (the profile child before the matrix starts). */
-export const interruptTargets: { child: ChildProcess | null; instance: SandboxedGunicorn | null } = { child: null, instance: null };
+export const interruptTargets: { child: ChildProcess | null; instance: SandboxedGunicorn | null } = {
+  child: null,
+  instance: null,
+};
 
 /** Installs the SIGINT/SIGTERM handler: stop what runs, write partial results, exit 130/143. Returns the uninstaller. */
-export function handleInterrupts(outDir: string, data: LabRunData, say: (line: string) => void): { interrupted: () => boolean; release: () => void } {
+export function handleInterrupts(
+  outDir: string,
+  data: LabRunData,
+  say: (line: string) => void,
+): { interrupted: () => boolean; release: () => void } {
   let interrupted = false;
   const handler = (signal: NodeJS.Signals): void => {
     if (interrupted) return;

@@ -51,7 +51,11 @@ function readyCount(instance: SandboxedGunicorn): number {
   return instance.gunicorn.records.filter((r) => r.hook === "post_worker_init").length;
 }
 
-async function lifecycle(instance: SandboxedGunicorn, config: LabConfig, settings: ScenarioSettings): Promise<ScenarioOutcome> {
+async function lifecycle(
+  instance: SandboxedGunicorn,
+  config: LabConfig,
+  settings: ScenarioSettings,
+): Promise<ScenarioOutcome> {
   const shape = scenarioLoad("lifecycle", config, settings)!;
   const waitMs = timings(settings.quick).recoverySeconds * 1000;
   const background = startLoad(instance.origin, shape);
@@ -66,7 +70,12 @@ async function lifecycle(instance: SandboxedGunicorn, config: LabConfig, setting
   signalMaster(instance, "SIGHUP");
   expect(
     `HUP: ${config.workers} new workers ready`,
-    await waitFor(() => readyCount(instance) >= readyBefore + config.workers && instance.liveReadyWorkers() === config.workers, waitMs),
+    await waitFor(
+      () =>
+        readyCount(instance) >= readyBefore + config.workers &&
+        instance.liveReadyWorkers() === config.workers,
+      waitMs,
+    ),
   );
   // Recycling: max_requests (and gwarden's recycling by memory) retire a worker the way TERM does: it
   // stops accepting, finishes its requests, exits, and the master replaces it. Load never reaches
@@ -77,14 +86,23 @@ async function lifecycle(instance: SandboxedGunicorn, config: LabConfig, setting
     signalPid(victim, "SIGTERM");
     expect(
       `recycle (TERM to worker ${victim}): replaced`,
-      await waitFor(() => readyCount(instance) > readyBeforeRecycle && instance.liveReadyWorkers() === config.workers, waitMs),
+      await waitFor(
+        () => readyCount(instance) > readyBeforeRecycle && instance.liveReadyWorkers() === config.workers,
+        waitMs,
+      ),
     );
   }
   if (config.workers > 1) {
     signalMaster(instance, "SIGTTOU");
-    expect(`TTOU: ${config.workers - 1} live`, await waitFor(() => instance.liveReadyWorkers() === config.workers - 1, waitMs));
+    expect(
+      `TTOU: ${config.workers - 1} live`,
+      await waitFor(() => instance.liveReadyWorkers() === config.workers - 1, waitMs),
+    );
     signalMaster(instance, "SIGTTIN");
-    expect(`TTIN: ${config.workers} live`, await waitFor(() => instance.liveReadyWorkers() === config.workers, waitMs));
+    expect(
+      `TTIN: ${config.workers} live`,
+      await waitFor(() => instance.liveReadyWorkers() === config.workers, waitMs),
+    );
   }
   await sleep(1000);
   background.stop();
@@ -92,7 +110,12 @@ async function lifecycle(instance: SandboxedGunicorn, config: LabConfig, setting
   return { load, concurrency: shape.connections, ready: ok && alive(instance), note: steps.join("; ") };
 }
 
-async function oom(instance: SandboxedGunicorn, config: LabConfig, settings: ScenarioSettings, tierBytes: number): Promise<ScenarioOutcome> {
+async function oom(
+  instance: SandboxedGunicorn,
+  config: LabConfig,
+  settings: ScenarioSettings,
+  tierBytes: number,
+): Promise<ScenarioOutcome> {
   const shape = scenarioLoad("oom", config, settings)!;
   const waitMs = timings(settings.quick).recoverySeconds * 1000;
   const background = startLoad(instance.origin, shape);
@@ -100,16 +123,29 @@ async function oom(instance: SandboxedGunicorn, config: LabConfig, settings: Sce
   const port = Number(new URL(instance.origin).port);
   const path = hogPath(settings.hogUrl!, tierBytes);
   const hog = await probe("127.0.0.1", port, path, { timeoutMs: waitMs });
-  const hogText = hog.status === null ? `hog ${path}: no answer (${hog.error ?? "error"})` : `hog ${path}: ${hog.status}`;
-  const recovered = await waitFor(() => alive(instance) && instance.liveReadyWorkers() >= config.workers, waitMs);
+  const hogText =
+    hog.status === null ? `hog ${path}: no answer (${hog.error ?? "error"})` : `hog ${path}: ${hog.status}`;
+  const recovered = await waitFor(
+    () => alive(instance) && instance.liveReadyWorkers() >= config.workers,
+    waitMs,
+  );
   let healthy = false;
-  if (recovered !== null) healthy = (await probe("127.0.0.1", port, settings.healthUrl, { timeoutMs: 10_000 })).ok;
+  if (recovered !== null)
+    healthy = (await probe("127.0.0.1", port, settings.healthUrl, { timeoutMs: 10_000 })).ok;
   await sleep(1000);
   background.stop();
   const load = await background.result;
   const master = alive(instance) ? "master alive" : "MASTER DIED";
-  const service = recovered === null ? `workers not back within ${waitMs / 1000} s` : `all ${config.workers} workers back in ${recovered} s${healthy ? ", health OK" : ", health check FAILED"}`;
-  return { load, concurrency: shape.connections, ready: recovered !== null && healthy, note: `${hogText}; ${master}; ${service}` };
+  const service =
+    recovered === null
+      ? `workers not back within ${waitMs / 1000} s`
+      : `all ${config.workers} workers back in ${recovered} s${healthy ? ", health OK" : ", health check FAILED"}`;
+  return {
+    load,
+    concurrency: shape.connections,
+    ready: recovered !== null && healthy,
+    note: `${hogText}; ${master}; ${service}`,
+  };
 }
 
 /** Runs one scenario's action (startup has none: the instance's boot is the scenario). */
@@ -123,15 +159,23 @@ export async function runScenario(
   if (scenario === "lifecycle") return lifecycle(instance, config, settings);
   if (scenario === "oom") return oom(instance, config, settings, tierBytes);
   const shape = scenarioLoad(scenario, config, settings);
-  if (shape === null) return { load: null, concurrency: 0, ready: instance.liveReadyWorkers() >= config.workers, note: "" };
+  if (shape === null)
+    return { load: null, concurrency: 0, ready: instance.liveReadyWorkers() >= config.workers, note: "" };
   const load = await runLabLoad(instance.origin, shape);
-  const statuses = Object.entries(load.statuses).filter(([code]) => !code.startsWith("2")).map(([code, n]) => `${n}× ${code}`);
+  const statuses = Object.entries(load.statuses)
+    .filter(([code]) => !code.startsWith("2"))
+    .map(([code, n]) => `${n}× ${code}`);
   const errors = load.requests - Object.values(load.statuses).reduce((a, b) => a + b, 0);
-  const failedText = load.failed === 0 ? "" : `failures: ${[...statuses, ...(errors > 0 ? [`${errors} without response`] : [])].join(", ") || load.error || "unknown"}`;
+  const failedText =
+    load.failed === 0
+      ? ""
+      : `failures: ${[...statuses, ...(errors > 0 ? [`${errors} without response`] : [])].join(", ") || load.error || "unknown"}`;
   return {
     load,
     concurrency: shape.connections,
     ready: alive(instance),
-    note: [`${shape.connections} connection(s), ${shape.paths.join(" + ")}`, failedText].filter((t) => t !== "").join("; "),
+    note: [`${shape.connections} connection(s), ${shape.paths.join(" + ")}`, failedText]
+      .filter((t) => t !== "")
+      .join("; "),
   };
 }

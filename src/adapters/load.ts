@@ -20,7 +20,13 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Sends `requests` GETs with `concurrency` in flight, then resolves with the summary. Never rejects. */
 export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
-  const { url, requests, concurrency, timeoutMs = DEFAULT_TIMEOUT_MS, now = () => performance.now() } = options;
+  const {
+    url,
+    requests,
+    concurrency,
+    timeoutMs = DEFAULT_TIMEOUT_MS,
+    now = () => performance.now(),
+  } = options;
   const target = new URL(url);
   if (!["127.0.0.1", "localhost", "[::1]"].includes(target.hostname)) {
     throw new Error(`load generation is limited to loopback targets, got ${target.hostname}`);

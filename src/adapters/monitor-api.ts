@@ -16,21 +16,36 @@ export function getJson(base: URL, path: string, token: string | null): Promise<
   const url = new URL(path, base);
   return new Promise((resolve, reject) => {
     const fail = (why: string, cause?: unknown) =>
-      reject(new GwardenError("E_IO", `Cannot read ${url.href}: ${why}`, { cause, hint: "is `gwarden run` serving there? (--listen, default 127.0.0.1:9191; --token when it needs one)" }));
-    const req = httpRequest(url, { method: "GET", agent: false, timeout: TIMEOUT_MS, headers: { accept: "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) } }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (body += chunk));
-      res.on("error", (error) => fail(error.message, error));
-      res.on("end", () => {
-        if (res.statusCode !== 200) return fail(`HTTP ${res.statusCode}${body ? `: ${body.trim().slice(0, 200)}` : ""}`);
-        try {
-          resolve(JSON.parse(body));
-        } catch (error) {
-          fail("the answer is not JSON", error);
-        }
-      });
-    });
+      reject(
+        new GwardenError("E_IO", `Cannot read ${url.href}: ${why}`, {
+          cause,
+          hint: "is `gwarden run` serving there? (--listen, default 127.0.0.1:9191; --token when it needs one)",
+        }),
+      );
+    const req = httpRequest(
+      url,
+      {
+        method: "GET",
+        agent: false,
+        timeout: TIMEOUT_MS,
+        headers: { accept: "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (body += chunk));
+        res.on("error", (error) => fail(error.message, error));
+        res.on("end", () => {
+          if (res.statusCode !== 200)
+            return fail(`HTTP ${res.statusCode}${body ? `: ${body.trim().slice(0, 200)}` : ""}`);
+          try {
+            resolve(JSON.parse(body));
+          } catch (error) {
+            fail("the answer is not JSON", error);
+          }
+        });
+      },
+    );
     req.on("timeout", () => req.destroy(new Error(`no answer within ${TIMEOUT_MS} ms`)));
     req.on("error", (error: NodeJS.ErrnoException) => fail(error.code ?? error.message, error));
     req.end();
@@ -48,9 +63,15 @@ export function createApiSource(url: string, token: string | null): MonitorSourc
   try {
     base = new URL(url);
   } catch (error) {
-    throw new GwardenError("E_USAGE", `--url expects an http:// URL, got \`${url}\``, { cause: error, hint: "e.g. --url http://127.0.0.1:9191" });
+    throw new GwardenError("E_USAGE", `--url expects an http:// URL, got \`${url}\``, {
+      cause: error,
+      hint: "e.g. --url http://127.0.0.1:9191",
+    });
   }
-  if (base.protocol !== "http:") throw new GwardenError("E_USAGE", `--url expects an http:// URL, got \`${url}\``, { hint: "gwarden run serves plain HTTP on loopback" });
+  if (base.protocol !== "http:")
+    throw new GwardenError("E_USAGE", `--url expects an http:// URL, got \`${url}\``, {
+      hint: "gwarden run serves plain HTTP on loopback",
+    });
   let since = 0;
   return {
     mode: "api",
@@ -61,7 +82,9 @@ export function createApiSource(url: string, token: string | null): MonitorSourc
       since = page.next;
       const inputs = snapshot.plan?.inputs;
       // the plan's CPUs: a quota when the planner found one, else the affinity count
-      const cpu = inputs ? { quota: inputs.cpuSource === "cgroup quota" ? inputs.cpus : null, effective: inputs.cpus } : null;
+      const cpu = inputs
+        ? { quota: inputs.cpuSource === "cgroup quota" ? inputs.cpus : null, effective: inputs.cpus }
+        : null;
       return { snapshot, events: page.events, cpu };
     },
   };

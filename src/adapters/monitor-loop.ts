@@ -46,7 +46,16 @@ export async function runMonitor(options: MonitorLoopOptions): Promise<number> {
     const at = now().toISOString();
     events = recentEvents(events, at);
     const reading = last;
-    return { mode: options.source.mode, target: options.source.target, now: at, snapshot: reading.snapshot, cpu: reading.cpu, events, verdict: judge(reading.snapshot, events), error };
+    return {
+      mode: options.source.mode,
+      target: options.source.target,
+      now: at,
+      snapshot: reading.snapshot,
+      cpu: reading.cpu,
+      events,
+      verdict: judge(reading.snapshot, events),
+      error,
+    };
   }
 
   if (options.json || options.once) {
@@ -69,19 +78,25 @@ export async function runMonitor(options: MonitorLoopOptions): Promise<number> {
   return live(view, options, output);
 }
 
-async function live(view: () => Promise<MonitorView>, options: MonitorLoopOptions, output: NodeJS.WriteStream): Promise<number> {
+async function live(
+  view: () => Promise<MonitorView>,
+  options: MonitorLoopOptions,
+  output: NodeJS.WriteStream,
+): Promise<number> {
   const first = await view();
   const stop = new AbortController();
   let code = 0;
   let latest = first;
   const color = wantsColor(output) ? styleTextPainter : null;
-  const draw = () => screen.draw(renderFrame(latest, { columns: screen.columns(), rows: screen.rows(), color }));
+  const draw = () =>
+    screen.draw(renderFrame(latest, { columns: screen.columns(), rows: screen.rows(), color }));
   const screen = openScreen({
     ...(options.input ? { input: options.input } : {}),
     output,
     onQuit: () => stop.abort(),
     onSignal: (signal) => {
-      code = 128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as Partial<Record<NodeJS.Signals, number>>)[signal]!;
+      code =
+        128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as Partial<Record<NodeJS.Signals, number>>)[signal]!;
       stop.abort();
     },
     onResize: () => draw(),

@@ -14,7 +14,11 @@ export interface LineRelay {
 const MAX_LINE = 64 * 1024;
 
 /** A relay writing chunks to `write` and complete lines to `onLine`. */
-export function createLineRelay(write: (text: string) => void, onLine: (line: string) => void, maxLine = MAX_LINE): LineRelay {
+export function createLineRelay(
+  write: (text: string) => void,
+  onLine: (line: string) => void,
+  maxLine = MAX_LINE,
+): LineRelay {
   let partial = "";
   return {
     push(text) {

@@ -14,7 +14,12 @@ import { parseNetTcp, TCP_LISTEN } from "../core/proc/net-tcp.js";
 import { detect } from "../core/resources/detect.js";
 import type { Resources } from "../core/resources/types.js";
 import type { Reader } from "../core/resources/probe.js";
-import { buildSnapshot, type MasterLife, type ProcessSample, type WorkerLife } from "../core/supervisor/sample.js";
+import {
+  buildSnapshot,
+  type MasterLife,
+  type ProcessSample,
+  type WorkerLife,
+} from "../core/supervisor/sample.js";
 import { cgroupFigures, type WorkerState } from "../core/supervisor/snapshot.js";
 import type { MonitorSource, SourceReading } from "./monitor-source.js";
 import { procTextReader, readListenBacklog } from "./proc-reader.js";
@@ -25,7 +30,8 @@ const HZ = 100;
 
 /** A detection reader for another process: `/proc/self/...` reads `/proc/<pid>/...`. */
 export function pidReader(pid: number, base: Reader = rootedReader("/")): Reader {
-  return (path) => base(path.startsWith("/proc/self/") ? `/proc/${pid}/${path.slice("/proc/self/".length)}` : path);
+  return (path) =>
+    base(path.startsWith("/proc/self/") ? `/proc/${pid}/${path.slice("/proc/self/".length)}` : path);
 }
 
 /** Detects the resources of another process's cgroup. */
@@ -51,7 +57,8 @@ export function listeningPorts(pid: number): number[] {
   const read = procTextReader(`/proc/${pid}`);
   const ports = new Set<number>();
   for (const file of ["net/tcp", "net/tcp6"]) {
-    for (const s of parseNetTcp(read(file) ?? "")) if (s.state === TCP_LISTEN && inodes.has(s.inode)) ports.add(s.localPort);
+    for (const s of parseNetTcp(read(file) ?? ""))
+      if (s.state === TCP_LISTEN && inodes.has(s.inode)) ports.add(s.localPort);
   }
   return [...ports].sort((a, b) => a - b);
 }
@@ -66,10 +73,13 @@ function stateOf(procState: string | null): WorkerState {
 export function createPidSource(masterPid: number): MonitorSource {
   const text = procTextReader("/proc");
   if (text(`${masterPid}/stat`) === null) {
-    throw new GwardenError("E_USAGE", `No process with pid ${masterPid}`, { hint: "give the pid of the gunicorn master (the parent of the workers): pgrep -o -f gunicorn" });
+    throw new GwardenError("E_USAGE", `No process with pid ${masterPid}`, {
+      hint: "give the pid of the gunicorn master (the parent of the workers): pgrep -o -f gunicorn",
+    });
   }
   const btime = Number(/^btime (\d+)$/m.exec(text("stat") ?? "")?.[1] ?? NaN);
-  const isoOfStart = (ticks: number | null): string | null => (ticks === null || !Number.isFinite(btime) ? null : new Date((btime + ticks / HZ) * 1000).toISOString());
+  const isoOfStart = (ticks: number | null): string | null =>
+    ticks === null || !Number.isFinite(btime) ? null : new Date((btime + ticks / HZ) * 1000).toISOString();
   const ports = listeningPorts(masterPid);
   let resources: Resources | null = null;
   const sampler = createSampler({
@@ -80,7 +90,8 @@ export function createPidSource(masterPid: number): MonitorSource {
       resources = detectForPid(masterPid);
       return cgroupFigures(resources);
     },
-    readBacklog: (file, wanted, expected) => readListenBacklog(`/proc/${masterPid}/${file}`, wanted, expected),
+    readBacklog: (file, wanted, expected) =>
+      readListenBacklog(`/proc/${masterPid}/${file}`, wanted, expected),
   });
   let previous: ProcLook | null = null;
   let masterStart: string | null = null;
@@ -94,15 +105,42 @@ export function createPidSource(masterPid: number): MonitorSource {
       const m = sample.master;
       masterStart ??= isoOfStart(m?.startTimeTicks ?? null);
       const live = sample.workers.filter((w) => w.procState !== "Z");
-      const look: ProcLook = { time: sample.time, masterAlive: m !== null, workers: new Map(live.map((w) => [w.pid, w.startTimeTicks])), oomKills: sample.cgroup?.oomKills ?? null };
+      const look: ProcLook = {
+        time: sample.time,
+        masterAlive: m !== null,
+        workers: new Map(live.map((w) => [w.pid, w.startTimeTicks])),
+        oomKills: sample.cgroup?.oomKills ?? null,
+      };
       const events = procEvents(previous, look);
       previous = look;
       for (const e of events) counts[e.kind] = (counts[e.kind] ?? 0) + 1;
-      const master: MasterLife = m ? { state: "running", pid: masterPid, startedAt: masterStart } : { state: "down", pid: masterPid, startedAt: masterStart, reason: "the master process is gone", exitCode: null };
-      const workers = new Map<number, WorkerLife>(sample.workers.map((w: ProcessSample) => [w.pid, { state: stateOf(w.procState), bootedAt: isoOfStart(w.startTimeTicks), readyAt: null, requests: null }]));
+      const master: MasterLife = m
+        ? { state: "running", pid: masterPid, startedAt: masterStart }
+        : {
+            state: "down",
+            pid: masterPid,
+            startedAt: masterStart,
+            reason: "the master process is gone",
+            exitCode: null,
+          };
+      const workers = new Map<number, WorkerLife>(
+        sample.workers.map((w: ProcessSample) => [
+          w.pid,
+          {
+            state: stateOf(w.procState),
+            bootedAt: isoOfStart(w.startTimeTicks),
+            readyAt: null,
+            requests: null,
+          },
+        ]),
+      );
       const snapshot = buildSnapshot({ sample, master, workers, plan: null, eventsByKind: counts });
       const r = resources as Resources | null;
-      return Promise.resolve({ snapshot, events, cpu: r ? { quota: r.cpu.quota, effective: r.cpu.effective } : null });
+      return Promise.resolve({
+        snapshot,
+        events,
+        cpu: r ? { quota: r.cpu.quota, effective: r.cpu.effective } : null,
+      });
     },
   };
 }

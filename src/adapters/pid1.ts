@@ -9,11 +9,18 @@
  */
 import { existsSync } from "node:fs";
 
-const INITS = ["/usr/bin/tini", "/sbin/tini", "/usr/bin/dumb-init", "/usr/local/bin/tini", "/usr/local/bin/dumb-init"];
+const INITS = [
+  "/usr/bin/tini",
+  "/sbin/tini",
+  "/usr/bin/dumb-init",
+  "/usr/local/bin/tini",
+  "/usr/local/bin/dumb-init",
+];
 /** Debian's interpreter, the one gunicorn runs on. */
 export const SYSTEM_PYTHON = "/usr/bin/python3";
 /** prctl(PR_SET_CHILD_SUBREAPER, 1), then exec the rest of argv. */
-const PRELUDE = "import ctypes,os,sys\nctypes.CDLL(None).prctl(36, 1, 0, 0, 0)\nos.execvp(sys.argv[1], sys.argv[1:])";
+const PRELUDE =
+  "import ctypes,os,sys\nctypes.CDLL(None).prctl(36, 1, 0, 0, 0)\nos.execvp(sys.argv[1], sys.argv[1:])";
 
 /** The launcher that makes the master a child subreaper: `[python, -c, PRELUDE, ...launcher]`. */
 export function subreaperLauncher(launcher: readonly string[], python: string = SYSTEM_PYTHON): string[] {
@@ -27,13 +34,24 @@ export interface Pid1Setup {
 }
 
 /** When gwarden is PID 1: the subreaper launcher (if Debian's python is there) and the warning. */
-export function pid1Setup(launcher: readonly string[], pid: number = process.pid, exists: (path: string) => boolean = existsSync): Pid1Setup {
+export function pid1Setup(
+  launcher: readonly string[],
+  pid: number = process.pid,
+  exists: (path: string) => boolean = existsSync,
+): Pid1Setup {
   if (pid !== 1) return { launcher: [...launcher], warning: null };
   const init = INITS.find((path) => exists(path));
-  const use = init !== undefined ? `\`ENTRYPOINT ["${init}", "--", "gwarden", "run", ...]\`` : "`docker run --init`, or tini / dumb-init as the ENTRYPOINT";
-  const python = launcher[0] !== undefined && /python3?(\.\d+)?$/.test(launcher[0]) ? launcher[0] : SYSTEM_PYTHON;
+  const use =
+    init !== undefined
+      ? `\`ENTRYPOINT ["${init}", "--", "gwarden", "run", ...]\``
+      : "`docker run --init`, or tini / dumb-init as the ENTRYPOINT";
+  const python =
+    launcher[0] !== undefined && /python3?(\.\d+)?$/.test(launcher[0]) ? launcher[0] : SYSTEM_PYTHON;
   if (!exists(python)) {
-    return { launcher: [...launcher], warning: `running as PID 1 without ${python}: orphaned processes cannot be reaped by Node and stay zombies; run gwarden under a reaping init: ${use}` };
+    return {
+      launcher: [...launcher],
+      warning: `running as PID 1 without ${python}: orphaned processes cannot be reaped by Node and stay zombies; run gwarden under a reaping init: ${use}`,
+    };
   }
   return {
     launcher: subreaperLauncher(launcher, python),

@@ -49,7 +49,11 @@ const ROW_BYTES = 150;
  * Sums the accept backlog of the LISTEN sockets on `ports` in one /proc/net/tcp-format file, reading
  * until `expected` listeners were found, the first non-LISTEN row, or the end. Null when unreadable.
  */
-export function readListenBacklog(path: string, ports: readonly number[], expected = Infinity): ListenBacklog | null {
+export function readListenBacklog(
+  path: string,
+  ports: readonly number[],
+  expected = Infinity,
+): ListenBacklog | null {
   let fd: number;
   try {
     fd = openSync(path, "r");

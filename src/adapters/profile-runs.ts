@@ -86,19 +86,32 @@ function summarizeUrl(path: string, probes: ProbeResult[]): ProfileRunResult["ur
   const ms = median(probes.map((p) => p.ms));
   const shown = bad ?? probes[probes.length - 1];
   const error = bad?.error ?? (bad ? bodyGist(bad.body) : undefined);
-  return { path, status: shown?.status ?? null, ok: bad === undefined && probes.length > 0, ms: Math.round(ms * 10) / 10, ...(error ? { error } : {}) };
+  return {
+    path,
+    status: shown?.status ?? null,
+    ok: bad === undefined && probes.length > 0,
+    ms: Math.round(ms * 10) / 10,
+    ...(error ? { error } : {}),
+  };
 }
 
 function urlFailure(url: ProfileRunResult["urls"][number], label: string): GwardenError {
   const answer = url.status === null ? `got no answer (${url.error ?? "unknown"})` : `answered ${url.status}`;
-  return new GwardenError("E_APP_URL", `GET ${url.path} ${answer} (${label})${url.status !== null && url.error ? `: ${url.error}` : ""}`, {
-    hint: "pass URLs that answer 2xx with --url (default /)",
-    details: { url },
-  });
+  return new GwardenError(
+    "E_APP_URL",
+    `GET ${url.path} ${answer} (${label})${url.status !== null && url.error ? `: ${url.error}` : ""}`,
+    {
+      hint: "pass URLs that answer 2xx with --url (default /)",
+      details: { url },
+    },
+  );
 }
 
 /** Runs one profiling mode; app failures come back in `failure`, a missing gunicorn throws. */
-export async function runProfileMode(spec: ProfileRunSpec, options: ProfileRunOptions): Promise<ProfileRunOutcome> {
+export async function runProfileMode(
+  spec: ProfileRunSpec,
+  options: ProfileRunOptions,
+): Promise<ProfileRunOutcome> {
   const root = options.root ?? "";
   const label = `${spec.workers} worker${spec.workers === 1 ? "" : "s"}${spec.preload ? ", --preload" : ""}${spec.gcFreeze ? " + gc.freeze()" : ""}`;
   const port = await freePort(HOST);
@@ -129,11 +142,27 @@ export async function runProfileMode(spec: ProfileRunSpec, options: ProfileRunOp
     workerMemory: [],
     urls: [],
   };
-  const outcome: ProfileRunOutcome = { result, failure: null, version: null, workerClass: null, python: null };
-  const gunicorn = await startGunicorn({ launcher: options.command.launcher, args, conf, cwd: options.cwd, env: options.env ?? {}, label });
+  const outcome: ProfileRunOutcome = {
+    result,
+    failure: null,
+    version: null,
+    workerClass: null,
+    python: null,
+  };
+  const gunicorn = await startGunicorn({
+    launcher: options.command.launcher,
+    args,
+    conf,
+    cwd: options.cwd,
+    env: options.env ?? {},
+    label,
+  });
   options.onStart?.(gunicorn);
   try {
-    await gunicorn.waitUntil((records) => readyWorkers(records) >= spec.workers && records.some((r) => r.hook === "when_ready"), options.bootTimeoutMs);
+    await gunicorn.waitUntil(
+      (records) => readyWorkers(records) >= spec.workers && records.some((r) => r.hook === "when_ready"),
+      options.bootTimeoutMs,
+    );
     const records = gunicorn.records;
     const starting = records.find((r) => r.hook === "on_starting");
     outcome.version = starting?.version ?? null;
@@ -143,14 +172,18 @@ export async function runProfileMode(spec: ProfileRunSpec, options: ProfileRunOp
     } catch {
       outcome.python = null;
     }
-    result.startSeconds = starting ? Math.max(0, Math.round((starting.time - gunicorn.startedAt) * 1000) / 1000) : null;
+    result.startSeconds = starting
+      ? Math.max(0, Math.round((starting.time - gunicorn.startedAt) * 1000) / 1000)
+      : null;
     result.bootSeconds = bootSeconds(records).map((s) => Math.round(s * 1000) / 1000);
 
     const probes = new Map<string, ProbeResult[]>(options.urls.map((u) => [u, []]));
     const probeOptions = { timeoutMs: options.requestTimeoutMs ?? 15_000 };
     for (let round = 0; round < options.rounds; round++) {
       for (const url of options.urls) {
-        probes.get(url)!.push(...(await probeMany(HOST, port, url, 2 * spec.workers, spec.workers, probeOptions)));
+        probes
+          .get(url)!
+          .push(...(await probeMany(HOST, port, url, 2 * spec.workers, spec.workers, probeOptions)));
       }
       if ([...probes.values()].some((list) => list.some((p) => !p.ok))) break;
     }

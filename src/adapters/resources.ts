@@ -15,6 +15,9 @@ export interface DetectResourcesOptions {
 }
 
 /** Detects the resources this process really has (cgroup limits, usage, host fallback, PSI, OOM counters). */
-export function detectResources({ root = "/", affinityCpus = availableParallelism() }: DetectResourcesOptions = {}): Resources {
+export function detectResources({
+  root = "/",
+  affinityCpus = availableParallelism(),
+}: DetectResourcesOptions = {}): Resources {
   return detect({ read: rootedReader(root), affinityCpus, affinityFromStatus: root !== "/" });
 }

@@ -14,7 +14,13 @@ import { parseProcStat, type ProcStat } from "../core/proc/proc-stat.js";
 import { parseProcStatus } from "../core/proc/proc-status.js";
 import { memoryFromSmapsRollup } from "../core/proc/process-memory.js";
 import type { ProcessSample, Sample } from "../core/supervisor/sample.js";
-import { cgroupFigures, UNKNOWN_MEMORY, type BacklogFigures, type CgroupFigures, type MemoryFigures } from "../core/supervisor/snapshot.js";
+import {
+  cgroupFigures,
+  UNKNOWN_MEMORY,
+  type BacklogFigures,
+  type CgroupFigures,
+  type MemoryFigures,
+} from "../core/supervisor/snapshot.js";
 import { procTextReader, readListenBacklog, type ProcTextReader } from "./proc-reader.js";
 import { detectResources } from "./resources.js";
 
@@ -80,8 +86,12 @@ export function createSampler(options: SamplerOptions): Sampler {
   const procRoot = options.procRoot ?? "/proc";
   const readText = options.readText ?? procTextReader(procRoot);
   const readMemory = options.readMemory ?? ((pid: number) => memoryOf(readText(`${pid}/smaps_rollup`)));
-  const readBacklog = options.readBacklog ?? ((file: NetTcpFile, ports: readonly number[], expected: number) => readListenBacklog(`${procRoot}/${file}`, ports, expected));
-  const readCgroup = options.readCgroup ?? (procRoot === "/proc" ? () => cgroupFigures(detectResources()) : () => null);
+  const readBacklog =
+    options.readBacklog ??
+    ((file: NetTcpFile, ports: readonly number[], expected: number) =>
+      readListenBacklog(`${procRoot}/${file}`, ports, expected));
+  const readCgroup =
+    options.readCgroup ?? (procRoot === "/proc" ? () => cgroupFigures(detectResources()) : () => null);
   const ports = options.ports ?? [];
   const selfPid = options.selfPid ?? process.pid;
   const now = options.now ?? (() => performance.now());
@@ -89,7 +99,8 @@ export function createSampler(options: SamplerOptions): Sampler {
   const hz = options.hz ?? CLOCK_TICKS_PER_SECOND;
   const intervalMs = options.intervalMs ?? 1000;
   const memoryInterval = options.memoryIntervalMs ?? DEFAULT_MEMORY_INTERVAL_MS;
-  const memoryIntervalMs = (): number => (typeof memoryInterval === "function" ? memoryInterval() : memoryInterval);
+  const memoryIntervalMs = (): number =>
+    typeof memoryInterval === "function" ? memoryInterval() : memoryInterval;
   const somaxconn = Number(readText("sys/net/core/somaxconn")?.trim() ?? NaN);
   const pageSize = detectPageSize(readText, selfPid);
   const marks = new Map<number, Mark>();
@@ -114,7 +125,8 @@ export function createSampler(options: SamplerOptions): Sampler {
       memoryAtMs = atMs;
     }
     marks.set(pid, { startTimeTicks: stat.startTimeTicks, ticks, atMs, memory, memoryAtMs });
-    const figures = stat.state === "Z" ? UNKNOWN_MEMORY : { ...(memory ?? UNKNOWN_MEMORY), rss: stat.rssPages * pageSize };
+    const figures =
+      stat.state === "Z" ? UNKNOWN_MEMORY : { ...(memory ?? UNKNOWN_MEMORY), rss: stat.rssPages * pageSize };
     return {
       pid,
       procState: stat.state,
@@ -128,7 +140,9 @@ export function createSampler(options: SamplerOptions): Sampler {
   /** Which processes get smaps_rollup read this tick: the stalest, enough to refresh all within memoryIntervalMs. */
   function memoryRefreshes(pids: number[], atMs: number): Set<number> {
     const every = memoryIntervalMs();
-    const stale = pids.filter((pid) => atMs - (marks.get(pid)?.memoryAtMs ?? -Infinity) >= every - intervalMs / 2);
+    const stale = pids.filter(
+      (pid) => atMs - (marks.get(pid)?.memoryAtMs ?? -Infinity) >= every - intervalMs / 2,
+    );
     const budget = Math.ceil((pids.length * intervalMs) / Math.max(intervalMs, every));
     stale.sort((a, b) => (marks.get(a)?.memoryAtMs ?? -Infinity) - (marks.get(b)?.memoryAtMs ?? -Infinity));
     return new Set(stale.slice(0, budget));
@@ -147,8 +161,11 @@ export function createSampler(options: SamplerOptions): Sampler {
       found.queued += one.queued;
       if (one.max !== null) found.max = (found.max ?? 0) + one.max;
     }
-    const perSocket = Number.isFinite(somaxconn) ? Math.min(options.configuredBacklog ?? somaxconn, somaxconn) : (options.configuredBacklog ?? null);
-    const max = found.max ?? (perSocket === null || found.listeners === 0 ? null : perSocket * found.listeners);
+    const perSocket = Number.isFinite(somaxconn)
+      ? Math.min(options.configuredBacklog ?? somaxconn, somaxconn)
+      : (options.configuredBacklog ?? null);
+    const max =
+      found.max ?? (perSocket === null || found.listeners === 0 ? null : perSocket * found.listeners);
     return { queued: found.listeners > 0 ? found.queued : null, max, listeners: found.listeners };
   }
 
@@ -162,16 +179,40 @@ export function createSampler(options: SamplerOptions): Sampler {
       if (stat) stats.set(pid, stat);
     }
     const selfStat = readStat(selfPid);
-    const alive = [...(masterStat ? [options.masterPid] : []), ...stats.keys(), ...(selfStat ? [selfPid] : [])];
+    const alive = [
+      ...(masterStat ? [options.masterPid] : []),
+      ...stats.keys(),
+      ...(selfStat ? [selfPid] : []),
+    ];
     const refresh = memoryRefreshes(alive, started);
-    const master = masterStat ? toSample(options.masterPid, masterStat, started, refresh.has(options.masterPid)) : null;
+    const master = masterStat
+      ? toSample(options.masterPid, masterStat, started, refresh.has(options.masterPid))
+      : null;
     const workers = [...stats].map(([pid, stat]) => toSample(pid, stat, started, refresh.has(pid)));
-    const self = selfStat ? toSample(selfPid, selfStat, started, refresh.has(selfPid)) : { pid: selfPid, procState: null, startTimeTicks: null, memory: UNKNOWN_MEMORY, cpuSeconds: null, cpuPercent: null };
+    const self = selfStat
+      ? toSample(selfPid, selfStat, started, refresh.has(selfPid))
+      : {
+          pid: selfPid,
+          procState: null,
+          startTimeTicks: null,
+          memory: UNKNOWN_MEMORY,
+          cpuSeconds: null,
+          cpuPercent: null,
+        };
     const backlogFigures = backlog();
     const cgroup = readCgroup();
     for (const pid of marks.keys()) if (!alive.includes(pid)) marks.delete(pid);
     tickCount++;
-    const sample: Sample = { time: wallClock().toISOString(), atMs: started, durationMs: now() - started, master, workers, cgroup, backlog: backlogFigures, self };
+    const sample: Sample = {
+      time: wallClock().toISOString(),
+      atMs: started,
+      durationMs: now() - started,
+      master,
+      workers,
+      cgroup,
+      backlog: backlogFigures,
+      self,
+    };
     last = sample;
     options.onSample?.(sample);
     return sample;

@@ -64,7 +64,8 @@ export function liveReadyPids(records: readonly HookRecord[]): number[] {
   const live = new Set<number>();
   for (const r of records) {
     if (r.hook === "post_worker_init") live.add(r.pid);
-    else if ((r.hook === "child_exit" || r.hook === "worker_exit") && r.worker !== undefined) live.delete(r.worker);
+    else if ((r.hook === "child_exit" || r.hook === "worker_exit") && r.worker !== undefined)
+      live.delete(r.worker);
   }
   return [...live];
 }
@@ -76,7 +77,11 @@ export function liveReady(records: readonly HookRecord[]): number {
 
 /** Starts gunicorn in a new sandbox; the sandbox is removed if the start fails. */
 export async function startSandboxedGunicorn(options: SandboxedGunicornOptions): Promise<SandboxedGunicorn> {
-  const sandbox = await createSandbox({ memoryBytes: options.tierBytes, cpus: options.cpus, name: options.name });
+  const sandbox = await createSandbox({
+    memoryBytes: options.tierBytes,
+    cpus: options.cpus,
+    name: options.name,
+  });
   const parser = createLogParser();
   const events: GunicornEvent[] = [];
   const eventTimes: number[] = [];

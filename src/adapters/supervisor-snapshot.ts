@@ -17,16 +17,34 @@ export function emptySample(time: string, selfPid: number): Sample {
     workers: [],
     cgroup: null,
     backlog: null,
-    self: { pid: selfPid, procState: null, startTimeTicks: null, memory: UNKNOWN_MEMORY, cpuSeconds: null, cpuPercent: null },
+    self: {
+      pid: selfPid,
+      procState: null,
+      startTimeTicks: null,
+      memory: UNKNOWN_MEMORY,
+      cpuSeconds: null,
+      cpuPercent: null,
+    },
   };
 }
 
 /** Joins the watch's state into a snapshot. */
-export function snapshotOf(watch: Watch, master: MasterLife, plan: Plan | null, now: Date, selfPid: number): SupervisorSnapshot {
+export function snapshotOf(
+  watch: Watch,
+  master: MasterLife,
+  plan: Plan | null,
+  now: Date,
+  selfPid: number,
+): SupervisorSnapshot {
   const workers = new Map<number, WorkerLife>();
   for (const [pid, w] of watch.lifecycle.workers) {
     if (w.phase === "dead") continue;
-    workers.set(pid, { state: w.phase, bootedAt: watch.bootedAt.get(pid) ?? null, readyAt: watch.readyAt.get(pid) ?? null, requests: null });
+    workers.set(pid, {
+      state: w.phase,
+      bootedAt: watch.bootedAt.get(pid) ?? null,
+      readyAt: watch.readyAt.get(pid) ?? null,
+      requests: null,
+    });
   }
   return buildSnapshot({
     sample: watch.lastSample ?? emptySample(now.toISOString(), selfPid),

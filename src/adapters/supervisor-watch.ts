@@ -13,7 +13,14 @@ import type { EventKind, GunicornEvent } from "../core/events/types.js";
 import { createLogParser, type LogParser } from "../core/log/log-parser.js";
 import type { Plan } from "../core/plan/types.js";
 import { RingBuffer } from "../core/ring-buffer.js";
-import { bootDeadlineEvent, EMPTY_BOOT_CLOCK, noteBootEvent, noteBootSeen, overdueBoots, type BootClock } from "../core/run/boot-deadline.js";
+import {
+  bootDeadlineEvent,
+  EMPTY_BOOT_CLOCK,
+  noteBootEvent,
+  noteBootSeen,
+  overdueBoots,
+  type BootClock,
+} from "../core/run/boot-deadline.js";
 import { createDeduper } from "../core/run/dedupe.js";
 import { confirmOom, mayBeOom } from "../core/run/oom-confirm.js";
 import type { Sample } from "../core/supervisor/sample.js";
@@ -108,7 +115,9 @@ export function createWatch(options: WatchOptions, effects: WatchEffects) {
     const failed = effects.setOomScore(pid, WORKER_OOM_SCORE_ADJ);
     if (failed !== null && failed !== "ENOENT" && !scoreWarned) {
       scoreWarned = true;
-      effects.say(`warning: cannot raise worker ${pid}'s oom_score_adj (${failed}): the OOM killer may pick the master`);
+      effects.say(
+        `warning: cannot raise worker ${pid}'s oom_score_adj (${failed}): the OOM killer may pick the master`,
+      );
     }
   }
 
@@ -121,7 +130,9 @@ export function createWatch(options: WatchOptions, effects: WatchEffects) {
       victim: death.victim,
       cgroup: death.cgroup,
       others: death.others,
-      ...(options.plan ? { plannedWorkers: options.plan.workers, recycleBytes: options.plan.recycleBytes } : {}),
+      ...(options.plan
+        ? { plannedWorkers: options.plan.workers, recycleBytes: options.plan.recycleBytes }
+        : {}),
     });
     if (after !== null) oomSeen = Math.max(oomSeen ?? 0, after);
     if (!confirmed) return false;
@@ -131,7 +142,13 @@ export function createWatch(options: WatchOptions, effects: WatchEffects) {
   }
 
   function checkOom(event: GunicornEvent): void {
-    if (event.kind !== "worker_signal" || event.pid === undefined || oomChecked.has(event.pid) || !mayBeOom(event)) return;
+    if (
+      event.kind !== "worker_signal" ||
+      event.pid === undefined ||
+      oomChecked.has(event.pid) ||
+      !mayBeOom(event)
+    )
+      return;
     oomChecked.add(event.pid);
     const pid = event.pid;
     const death: PendingDeath = {
@@ -140,17 +157,21 @@ export function createWatch(options: WatchOptions, effects: WatchEffects) {
       atMs: effects.now(),
       victim: lastSample?.workers.find((w) => w.pid === pid)?.memory ?? null,
       cgroup: lastSample?.cgroup ?? null,
-      others: (lastSample?.workers ?? []).filter((w) => w.pid !== pid && lifecycle.workers.has(w.pid)).map((w) => ({ pid: w.pid, memory: w.memory })),
+      others: (lastSample?.workers ?? [])
+        .filter((w) => w.pid !== pid && lifecycle.workers.has(w.pid))
+        .map((w) => ({ pid: w.pid, memory: w.memory })),
     };
     // The counter may be read a moment before it shows the kill (the death reached us first, on a busy
     // box): keep the death and look again at the next samples.
-    if (!confirmDeath(death, effects.readOomKills()) && death.oomBefore !== null) pendingDeaths.set(pid, death);
+    if (!confirmDeath(death, effects.readOomKills()) && death.oomBefore !== null)
+      pendingDeaths.set(pid, death);
   }
 
   /** Deaths still waiting for the counter, checked against each sample's figure for a few seconds. */
   function recheckPending(sample: Sample, now: number): void {
     for (const [pid, death] of pendingDeaths) {
-      if (now - death.atMs > PENDING_OOM_MS || confirmDeath(death, sample.cgroup?.oomKills ?? null)) pendingDeaths.delete(pid);
+      if (now - death.atMs > PENDING_OOM_MS || confirmDeath(death, sample.cgroup?.oomKills ?? null))
+        pendingDeaths.delete(pid);
     }
   }
 
@@ -159,7 +180,12 @@ export function createWatch(options: WatchOptions, effects: WatchEffects) {
     if (deduper.isEcho(raw, effects.now())) return;
     let event = classifier.classify(raw);
     const pid = event.pid;
-    if (event.kind === "worker_signal" && pid !== undefined && deadlineKilled.has(pid) && event.cause !== "shutdown") {
+    if (
+      event.kind === "worker_signal" &&
+      pid !== undefined &&
+      deadlineKilled.has(pid) &&
+      event.cause !== "shutdown"
+    ) {
       event = { ...event, cause: "timeout-escalation", detail: "killed by gwarden at the boot deadline" };
     }
     record(event);
@@ -176,7 +202,9 @@ export function createWatch(options: WatchOptions, effects: WatchEffects) {
     } else if (event.kind === "worker_ready") {
       readyAt.set(pid, event.time ?? iso());
     } else if (event.kind === "listening" && options.onPorts) {
-      const ports = [...event.address.matchAll(/:(\d+)(?:\b|$)/g)].map((m) => Number(m[1])).filter((p) => p > 0 && p < 65536);
+      const ports = [...event.address.matchAll(/:(\d+)(?:\b|$)/g)]
+        .map((m) => Number(m[1]))
+        .filter((p) => p > 0 && p < 65536);
       if (ports.length > 0) options.onPorts([...new Set(ports)]);
     }
   }
@@ -196,7 +224,15 @@ export function createWatch(options: WatchOptions, effects: WatchEffects) {
       if (now - since < 900) continue;
       vanished.delete(pid);
       if (deathSeen.has(pid) || lifecycle.master.phase === "stopping") continue;
-      ingest({ kind: "worker_signal", pid, signal: "unknown", cause: "unknown", source: "proc", time: iso(), detail: "gone from the master's children with no hook or log record of its death" });
+      ingest({
+        kind: "worker_signal",
+        pid,
+        signal: "unknown",
+        cause: "unknown",
+        source: "proc",
+        time: iso(),
+        detail: "gone from the master's children with no hook or log record of its death",
+      });
       effects.say(`worker ${pid} died without a word from gunicorn (seen in /proc)`);
     }
     for (const pid of current) {
@@ -215,7 +251,9 @@ export function createWatch(options: WatchOptions, effects: WatchEffects) {
       }
       const seconds = Math.round(options.bootDeadlineMs / 100) / 10;
       ingest(bootDeadlineEvent(pid, seconds, iso()));
-      effects.say(`boot_deadline_kill: worker ${pid} was not ready ${seconds} s after it booted (a hung import?); killed it, gunicorn starts another`);
+      effects.say(
+        `boot_deadline_kill: worker ${pid} was not ready ${seconds} s after it booted (a hung import?); killed it, gunicorn starts another`,
+      );
     }
   }
 

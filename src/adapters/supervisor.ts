@@ -8,7 +8,12 @@ import type { HookRecord } from "../core/events/hook-record.js";
 import type { Plan } from "../core/plan/types.js";
 import type { BootExit } from "../core/profile/boot-failure.js";
 import { explainExit } from "../core/run/exit-explain.js";
-import { decideRestart, DEFAULT_RESTART_POLICY, type MasterRun, type RestartPolicy } from "../core/run/restart-policy.js";
+import {
+  decideRestart,
+  DEFAULT_RESTART_POLICY,
+  type MasterRun,
+  type RestartPolicy,
+} from "../core/run/restart-policy.js";
 import type { MasterLife } from "../core/supervisor/sample.js";
 import type { EventLog } from "./event-log.js";
 import { startGunicorn, type GunicornProcess } from "./gunicorn-process.js";
@@ -69,7 +74,10 @@ const defaults: SuperviseEffects = {
 };
 
 /** Supervises gunicorn until it is stopped or gives up; resolves with gwarden's exit code. */
-export async function supervise(options: SuperviseOptions, overrides: Partial<SuperviseEffects> = {}): Promise<number> {
+export async function supervise(
+  options: SuperviseOptions,
+  overrides: Partial<SuperviseEffects> = {},
+): Promise<number> {
   const fx: SuperviseEffects = { ...defaults, ...overrides };
   const live: { sampler: Sampler | null } = { sampler: null };
   let current: GunicornProcess | null = null;
@@ -86,7 +94,12 @@ export async function supervise(options: SuperviseOptions, overrides: Partial<Su
       configuredBacklog: options.plan?.backlog ?? null,
       // Adaptive control reads each worker's private memory every tick (~0.7 ms per process) only
       // while memory is near one of its thresholds; otherwise the sampler's 5 s refresh.
-      ...(adaptive ? { memoryIntervalMs: () => adaptive.memoryIntervalMs(options.sampleIntervalMs, DEFAULT_MEMORY_INTERVAL_MS) } : {}),
+      ...(adaptive
+        ? {
+            memoryIntervalMs: () =>
+              adaptive.memoryIntervalMs(options.sampleIntervalMs, DEFAULT_MEMORY_INTERVAL_MS),
+          }
+        : {}),
       onSample: (sample) => {
         watch.onSample(sample);
         adaptive?.onSample(sample);
@@ -104,15 +117,31 @@ export async function supervise(options: SuperviseOptions, overrides: Partial<Su
       eventLog: options.eventLog,
       onPorts: (ports) => current && startSampler(current.pid, ports),
     },
-    { now: fx.now, wallClock: fx.wallClock, kill: fx.kill, setOomScore: (pid, value) => setOomScoreAdj(pid, value), readOomKills: fx.readOomKills, say: fx.say },
+    {
+      now: fx.now,
+      wallClock: fx.wallClock,
+      kill: fx.kill,
+      setOomScore: (pid, value) => setOomScoreAdj(pid, value),
+      readOomKills: fx.readOomKills,
+      say: fx.say,
+    },
   );
 
-  const adaptive = options.adaptive ? createAdaptiveController(options.adaptive, { kill: fx.kill, emit: (event) => watch.emit(event), say: fx.say, wallClock: fx.wallClock }) : null;
+  const adaptive = options.adaptive
+    ? createAdaptiveController(options.adaptive, {
+        kill: fx.kill,
+        emit: (event) => watch.emit(event),
+        say: fx.say,
+        wallClock: fx.wallClock,
+      })
+    : null;
 
   const masterLife = (): MasterLife => {
     if (master.state !== "starting" || master.pid === null) return master;
     const phase = watch.lifecycle.master.phase;
-    return phase === "running" || phase === "reloading" ? { state: "running", pid: master.pid, startedAt: master.startedAt } : master;
+    return phase === "running" || phase === "reloading"
+      ? { state: "running", pid: master.pid, startedAt: master.startedAt }
+      : master;
   };
 
   const http = options.http
@@ -120,7 +149,10 @@ export async function supervise(options: SuperviseOptions, overrides: Partial<Su
         m.startHttpServer({
           listen: options.http!.listen,
           token: options.http!.token,
-          getSnapshot: () => ({ ...snapshotOf(watch, masterLife(), options.plan, fx.wallClock(), fx.selfPid), adaptive: adaptive?.view() ?? null }),
+          getSnapshot: () => ({
+            ...snapshotOf(watch, masterLife(), options.plan, fx.wallClock(), fx.selfPid),
+            adaptive: adaptive?.view() ?? null,
+          }),
           getEvents: (since) => watch.ring.since(since, 1000),
         }),
       )
@@ -128,7 +160,8 @@ export async function supervise(options: SuperviseOptions, overrides: Partial<Su
   if (http) options.onListening?.(http.url);
 
   const selfScore = setOomScoreAdj(fx.selfPid, SUPERVISOR_OOM_SCORE_ADJ);
-  if (selfScore !== null && selfScore !== "EACCES") fx.say(`warning: cannot lower gwarden's own oom_score_adj (${selfScore})`);
+  if (selfScore !== null && selfScore !== "EACCES")
+    fx.say(`warning: cannot lower gwarden's own oom_score_adj (${selfScore})`);
 
   const uninstall = handleSignals({
     stop(signal, count) {
@@ -137,10 +170,15 @@ export async function supervise(options: SuperviseOptions, overrides: Partial<Su
       if (!current || current.state().phase !== "running") return;
       if (count === 1) {
         master = { ...master, state: "stopping" };
-        fx.say(`${signal}: stopping gunicorn gracefully (TERM to the master; up to ${Math.round(options.gracefulTimeoutMs / 1000)} s for in-flight requests; again for a quick stop)`);
+        fx.say(
+          `${signal}: stopping gunicorn gracefully (TERM to the master; up to ${Math.round(options.gracefulTimeoutMs / 1000)} s for in-flight requests; again for a quick stop)`,
+        );
         void current.stop(options.gracefulTimeoutMs + 5000);
         const booting = watch.killBooting();
-        if (booting.length > 0) fx.say(`killed ${booting.length} worker(s) still booting (${booting.join(", ")}): they hold no request`);
+        if (booting.length > 0)
+          fx.say(
+            `killed ${booting.length} worker(s) still booting (${booting.join(", ")}): they hold no request`,
+          );
       } else if (count === 2) {
         fx.say(`${signal} again: quick stop (INT to the master)`);
         send(fx, current.pid, "SIGINT");
@@ -151,7 +189,10 @@ export async function supervise(options: SuperviseOptions, overrides: Partial<Su
     },
     forward(signal) {
       if (!current || current.state().phase !== "running") return;
-      if (signal === "SIGHUP") fx.say("SIGHUP passed to gunicorn: it reloads, briefly running twice the workers, and resets a TTIN/TTOU-adjusted count to the plan's");
+      if (signal === "SIGHUP")
+        fx.say(
+          "SIGHUP passed to gunicorn: it reloads, briefly running twice the workers, and resets a TTIN/TTOU-adjusted count to the plan's",
+        );
       send(fx, current.pid, signal);
     },
   });
@@ -180,7 +221,10 @@ export async function supervise(options: SuperviseOptions, overrides: Partial<Su
       master = { state: "starting", pid: current.pid, startedAt: fx.wallClock().toISOString() };
       adaptive?.attach(current.pid);
       const masterScore = setOomScoreAdj(current.pid, MASTER_OOM_SCORE_ADJ);
-      if (masterScore !== null && history.length === 0) fx.say(`note: the master's oom_score_adj stays as is (${masterScore}: lowering it needs CAP_SYS_RESOURCE); workers are raised instead`);
+      if (masterScore !== null && history.length === 0)
+        fx.say(
+          `note: the master's oom_score_adj stays as is (${masterScore}: lowering it needs CAP_SYS_RESOURCE); workers are raised instead`,
+        );
       startSampler(current.pid, []);
       if (stopRequested) void current.stop(options.gracefulTimeoutMs + 5000);
 
@@ -190,9 +234,18 @@ export async function supervise(options: SuperviseOptions, overrides: Partial<Su
       watch.endLog();
       await current.stop(0);
       const oom = exit.signal === "SIGKILL" ? watch.unexplainedOom() : null;
-      if (oom !== null) fx.say(`the gunicorn master was OOM-killed (cgroup oom_kill ${oom.before} → ${oom.after}): with preload it holds the whole app; protect it (oom_score_adj needs CAP_SYS_RESOURCE) or plan fewer workers`);
+      if (oom !== null)
+        fx.say(
+          `the gunicorn master was OOM-killed (cgroup oom_kill ${oom.before} → ${oom.after}): with preload it holds the whole app; protect it (oom_score_adj needs CAP_SYS_RESOURCE) or plan fewer workers`,
+        );
       const explanation = explainExit(exit, watch.runEvents(), current.stderrTail());
-      master = { state: "down", pid: current.pid, startedAt: master.startedAt, reason: explanation.meaning, exitCode: explanation.exitCode };
+      master = {
+        state: "down",
+        pid: current.pid,
+        startedAt: master.startedAt,
+        reason: explanation.meaning,
+        exitCode: explanation.exitCode,
+      };
       if (stopRequested) {
         fx.say(`${explanation.meaning}; exiting with ${explanation.exitCode}`);
         return explanation.exitCode;
@@ -209,8 +262,17 @@ export async function supervise(options: SuperviseOptions, overrides: Partial<Su
         fx.say(`${explanation.meaning}; exiting with ${explanation.exitCode}`);
         return explanation.exitCode === 0 ? 1 : explanation.exitCode;
       }
-      watch.emit({ kind: "restart", attempt: decision.attempt, delayMs: decision.delayMs, reason: `${decision.reason}${why}`, source: "supervisor", time: fx.wallClock().toISOString() });
-      fx.say(`${explanation.meaning}${why}; restarting in ${decision.delayMs / 1000} s (attempt ${decision.attempt})`);
+      watch.emit({
+        kind: "restart",
+        attempt: decision.attempt,
+        delayMs: decision.delayMs,
+        reason: `${decision.reason}${why}`,
+        source: "supervisor",
+        time: fx.wallClock().toISOString(),
+      });
+      fx.say(
+        `${explanation.meaning}${why}; restarting in ${decision.delayMs / 1000} s (attempt ${decision.attempt})`,
+      );
       try {
         await sleep(decision.delayMs, undefined, { signal: wake.signal });
       } catch {

@@ -73,7 +73,9 @@ export function openScreen(options: ScreenOptions): Screen {
     rows: () => output.rows || 24,
     draw(frame) {
       if (restored) return;
-      output.write(`${HOME}${frame.split("\n").join(`${CLEAR_LINE_END}\r\n`)}${CLEAR_LINE_END}${CLEAR_SCREEN_END}`);
+      output.write(
+        `${HOME}${frame.split("\n").join(`${CLEAR_LINE_END}\r\n`)}${CLEAR_LINE_END}${CLEAR_SCREEN_END}`,
+      );
     },
     restore,
   };

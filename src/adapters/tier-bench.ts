@@ -44,11 +44,25 @@ export { commonDefaultArgs };
 /** Runs default and planned at every tier, in order; the rows keep the plan that was used. */
 export async function runTierBench(options: TierBenchOptions): Promise<TierBenchRow[]> {
   const rows: TierBenchRow[] = [];
-  const instrumentOnly = renderGunicornConf({ settings: {}, gcFreeze: false, userConfig: null, comments: ["common default"], requestHooks: false });
+  const instrumentOnly = renderGunicornConf({
+    settings: {},
+    gcFreeze: false,
+    userConfig: null,
+    comments: ["common default"],
+    requestHooks: false,
+  });
   for (const tierBytes of options.tiers) {
     const common = commonDefaultArgs(options.cpus);
     const plan = planGunicorn({
-      resources: { memoryBytes: tierBytes, memorySource: "bench tier", cpus: options.cpus, cpuSource: "bench", swapBytes: 0, devShm: true, warnings: [] },
+      resources: {
+        memoryBytes: tierBytes,
+        memorySource: "bench tier",
+        cpus: options.cpus,
+        cpuSource: "bench",
+        swapBytes: 0,
+        devShm: true,
+        warnings: [],
+      },
       profile: options.profile,
       policy: defaultPolicy({ gunicornVersion: options.gunicornVersion, appArgv: options.appArgs }),
     });
@@ -65,7 +79,12 @@ export async function runTierBench(options: TierBenchOptions): Promise<TierBench
         options.onTrial?.(result);
         return result;
       });
-    const defaultResult = await trial("default", [...common.args, ...options.appArgs], instrumentOnly, common.workers);
+    const defaultResult = await trial(
+      "default",
+      [...common.args, ...options.appArgs],
+      instrumentOnly,
+      common.workers,
+    );
     const plannedResult = await trial("planned", options.appArgs, emitConf(plan), plan.workers);
     rows.push({ tierBytes, plan, default: defaultResult, planned: plannedResult });
   }

@@ -9,10 +9,17 @@ import type { TierTrialFigures } from "../core/bench/tier-table.js";
 import type { GunicornEvent } from "../core/events/types.js";
 import type { HookRecord } from "../core/events/hook-record.js";
 import { runLoad } from "./load.js";
-import { startSandboxedGunicorn, type SandboxedGunicorn, type SandboxedGunicornOptions } from "./sandboxed-gunicorn.js";
+import {
+  startSandboxedGunicorn,
+  type SandboxedGunicorn,
+  type SandboxedGunicornOptions,
+} from "./sandboxed-gunicorn.js";
 
 /** A config to try: how gunicorn starts (as for a sandboxed start) and how many workers must be ready. */
-export interface TrialConfig extends Pick<SandboxedGunicornOptions, "launcher" | "args" | "conf" | "env" | "cwd"> {
+export interface TrialConfig extends Pick<
+  SandboxedGunicornOptions,
+  "launcher" | "args" | "conf" | "env" | "cwd"
+> {
   /** `default`, `planned`, ... */
   name: string;
   /** Workers that must report ready before the load starts. */
@@ -72,8 +79,14 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
     const spawnedAt = gunicorn.startedAt;
     let startupSeconds: number | null = null;
     try {
-      await gunicorn.waitUntil((records) => readyCount(records) >= config.expectedWorkers, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
-      const readyTimes = gunicorn.records.filter((r) => r.hook === "post_worker_init").map((r) => r.time).sort((a, b) => a - b);
+      await gunicorn.waitUntil(
+        (records) => readyCount(records) >= config.expectedWorkers,
+        options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+      );
+      const readyTimes = gunicorn.records
+        .filter((r) => r.hook === "post_worker_init")
+        .map((r) => r.time)
+        .sort((a, b) => a - b);
       startupSeconds = Math.round((readyTimes[config.expectedWorkers - 1]! - spawnedAt) * 1000) / 1000;
     } catch {
       // Never all ready (an OOM-kill loop, a boot-timeout loop, an exit): the load shows what users get.
@@ -105,7 +118,9 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
       p50Ms: load.p50Ms,
       p99Ms: load.p99Ms,
       peakMemoryBytes,
-      workerDeaths: during.filter((e) => e.kind === "worker_signal" || (e.kind === "worker_exit_code" && e.code !== 0)).length,
+      workerDeaths: during.filter(
+        (e) => e.kind === "worker_signal" || (e.kind === "worker_exit_code" && e.code !== 0),
+      ).length,
       events: [...events],
       logTail: gunicorn.stderrTail().split("\n").slice(-40).join("\n"),
     };

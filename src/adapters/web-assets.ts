@@ -9,7 +9,11 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { WebAsset } from "../core/supervisor/routes.js";
 
-const TYPES = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8" } as const;
+const TYPES = {
+  html: "text/html; charset=utf-8",
+  js: "text/javascript; charset=utf-8",
+  css: "text/css; charset=utf-8",
+} as const;
 
 /** Served name → where it is and what it is. */
 const FILES: Record<string, { path: () => string; type: string }> = {

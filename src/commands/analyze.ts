@@ -29,12 +29,19 @@ function parseOptions(rawArgs: readonly string[]): Options {
     if (arg === "--json") json = true;
     else if (arg === "--format" || arg.startsWith("--format=")) {
       const value = arg === "--format" ? rawArgs[++i] : arg.slice("--format=".length);
-      if (value !== "text" && value !== "md") throw new GwardenError("E_USAGE", `Expected \`--format\` to be text or md, got \`${value ?? ""}\``);
+      if (value !== "text" && value !== "md")
+        throw new GwardenError("E_USAGE", `Expected \`--format\` to be text or md, got \`${value ?? ""}\``);
       format = value;
     } else if (arg === "-" || !arg.startsWith("-")) inputs.push(arg);
-    else throw new GwardenError("E_USAGE", `Unknown flag \`${arg}\` for analyze`, { hint: "gwarden analyze FILE... [-] [--json] [--format text|md]" });
+    else
+      throw new GwardenError("E_USAGE", `Unknown flag \`${arg}\` for analyze`, {
+        hint: "gwarden analyze FILE... [-] [--json] [--format text|md]",
+      });
   }
-  if (inputs.length === 0) throw new GwardenError("E_USAGE", "Expected at least one log file (or `-` for stdin)", { hint: "gwarden analyze /var/log/gunicorn.log" });
+  if (inputs.length === 0)
+    throw new GwardenError("E_USAGE", "Expected at least one log file (or `-` for stdin)", {
+      hint: "gwarden analyze /var/log/gunicorn.log",
+    });
   return { inputs, json, format };
 }
 
@@ -45,7 +52,11 @@ async function openInput(name: string): Promise<Readable> {
     if (info.isDirectory()) throw new GwardenError("E_IO", `Cannot read \`${name}\`: it is a directory`);
   } catch (error) {
     if (error instanceof GwardenError) throw error;
-    throw new GwardenError("E_IO", `Cannot read \`${name}\`: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+    throw new GwardenError(
+      "E_IO",
+      `Cannot read \`${name}\`: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      { cause: error },
+    );
   }
   return createReadStream(name);
 }
@@ -62,7 +73,11 @@ async function feed(name: string, analysis: Analysis): Promise<number> {
       for (const parsed of parser.feed(line)) analysis.add(parsed);
     }
   } catch (error) {
-    throw new GwardenError("E_IO", `Cannot read \`${name === "-" ? "stdin" : name}\`: ${(error as Error).message}`, { cause: error });
+    throw new GwardenError(
+      "E_IO",
+      `Cannot read \`${name === "-" ? "stdin" : name}\`: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   for (const parsed of parser.end()) analysis.add(parsed);
   analysis.version(parser.version());
@@ -72,11 +87,15 @@ async function feed(name: string, analysis: Analysis): Promise<number> {
 export default defineCommand({
   meta: {
     name: "analyze",
-    description: "Read gunicorn logs (19.x–26.x, any common prefix) and explain what happened: events, timeline, findings with fixes",
+    description:
+      "Read gunicorn logs (19.x–26.x, any common prefix) and explain what happened: events, timeline, findings with fixes",
   },
   args: {
     files: { type: "positional", required: false, description: "Log files to read; `-` reads stdin" },
-    json: { type: "boolean", description: "Print one JSON document { gunicornVersion, events, findings, ... }" },
+    json: {
+      type: "boolean",
+      description: "Print one JSON document { gunicornVersion, events, findings, ... }",
+    },
     format: { type: "string", description: "text (default) or md" },
   },
   async run({ rawArgs }) {

@@ -3,7 +3,9 @@ import { GwardenError } from "../core/error.js";
 /** Splits raw CLI arguments at the first `--`: gwarden's own flags before it, the app's command after. */
 export function splitAtDoubleDash(rawArgs: readonly string[]): { own: string[]; rest: string[] } {
   const at = rawArgs.indexOf("--");
-  return at === -1 ? { own: [...rawArgs], rest: [] } : { own: rawArgs.slice(0, at), rest: rawArgs.slice(at + 1) };
+  return at === -1
+    ? { own: [...rawArgs], rest: [] }
+    : { own: rawArgs.slice(0, at), rest: rawArgs.slice(at + 1) };
 }
 
 /** Every value of a flag that may repeat (`--url /a --url=/b`), from gwarden's own arguments. */

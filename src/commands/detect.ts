@@ -12,10 +12,14 @@ import { detectResources } from "../adapters/resources.js";
 export default defineCommand({
   meta: {
     name: "detect",
-    description: "Show the memory and CPU this process really has (cgroup v1/v2 limits, usage, pressure) and where each figure came from",
+    description:
+      "Show the memory and CPU this process really has (cgroup v1/v2 limits, usage, pressure) and where each figure came from",
   },
   args: {
-    root: { type: "string", description: "Read DIR/proc and DIR/sys instead of /proc and /sys (for captured trees)" },
+    root: {
+      type: "string",
+      description: "Read DIR/proc and DIR/sys instead of /proc and /sys (for captured trees)",
+    },
     json: { type: "boolean", description: "Print one JSON document of the resources" },
   },
   run({ args }) {

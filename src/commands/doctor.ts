@@ -34,7 +34,11 @@ function gunicornPath(launcher: readonly string[]): string | null {
 }
 
 function inContainer(): boolean {
-  return existsSync("/.dockerenv") || existsSync("/run/.containerenv") || process.env.KUBERNETES_SERVICE_HOST !== undefined;
+  return (
+    existsSync("/.dockerenv") ||
+    existsSync("/run/.containerenv") ||
+    process.env.KUBERNETES_SERVICE_HOST !== undefined
+  );
 }
 
 /** A profile of another app than the command's is ignored (doctor reports; it does not refuse). */
@@ -49,7 +53,11 @@ function matchingProfile(profile: Profile | null, argv: readonly string[], cwd: 
 }
 
 export default defineCommand({
-  meta: { name: "doctor", description: "One look at a box: resources, the installed gunicorn, its effective config, and what will fail" },
+  meta: {
+    name: "doctor",
+    description:
+      "One look at a box: resources, the installed gunicorn, its effective config, and what will fail",
+  },
   args: {
     json: { type: "boolean", description: "Print one JSON document" },
     profile: { type: "string", description: "Profile file (default .gwarden/profile.json when present)" },
@@ -60,13 +68,20 @@ export default defineCommand({
     const command = parseGunicornArgv(rest);
     const launcher = rest.length > 0 ? command.launcher : ["gunicorn"];
     const version = await installedVersion(rest);
-    const configPath = command.userConfig !== null && !command.userConfig.startsWith("python:") ? resolve(cwd, command.userConfig.replace(/^file:/, "")) : resolve(cwd, "gunicorn.conf.py");
+    const configPath =
+      command.userConfig !== null && !command.userConfig.startsWith("python:")
+        ? resolve(cwd, command.userConfig.replace(/^file:/, ""))
+        : resolve(cwd, "gunicorn.conf.py");
     const configText = readText(configPath);
     const input: DoctorInput = {
       resources: detectResources(),
       gunicorn: { path: gunicornPath(launcher), version },
       configFile: configText === null ? null : { path: configPath, text: configText },
-      env: { GUNICORN_CMD_ARGS: process.env.GUNICORN_CMD_ARGS, WEB_CONCURRENCY: process.env.WEB_CONCURRENCY, TMPDIR: process.env.TMPDIR },
+      env: {
+        GUNICORN_CMD_ARGS: process.env.GUNICORN_CMD_ARGS,
+        WEB_CONCURRENCY: process.env.WEB_CONCURRENCY,
+        TMPDIR: process.env.TMPDIR,
+      },
       argv: rest,
       profile: loadProfile(args.profile, cwd).profile,
       mountinfo: readText("/proc/self/mountinfo"),

@@ -1,7 +1,10 @@
 import { isGwardenError } from "../core/error.js";
 
 /** Prints an error the way people should see it (message, hint, stable code; a stack only for bugs); returns the exit code. */
-export function reportFatal(error: unknown, write: (text: string) => void = (t) => process.stderr.write(t)): number {
+export function reportFatal(
+  error: unknown,
+  write: (text: string) => void = (t) => process.stderr.write(t),
+): number {
   if (isGwardenError(error)) {
     write(`gwarden: ${error.message}\n`);
     if (error.hint) write(`  hint: ${error.hint}\n`);

@@ -24,17 +24,25 @@ export function cpusFlag(value: string | undefined): number | undefined {
   if (value === undefined || value === "") return undefined;
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) {
-    throw new GwardenError("E_NUMBER", `Expected \`--cpus\` to be a number > 0 (like 1, 2 or 0.5), got \`${value}\``);
+    throw new GwardenError(
+      "E_NUMBER",
+      `Expected \`--cpus\` to be a number > 0 (like 1, 2 or 0.5), got \`${value}\``,
+    );
   }
   return n;
 }
 
 /** The profile to plan with: --profile (must exist), else .gwarden/profile.json when present, else null. */
-export function loadProfile(flag: string | undefined, cwd: string): { profile: Profile | null; path: string | null } {
+export function loadProfile(
+  flag: string | undefined,
+  cwd: string,
+): { profile: Profile | null; path: string | null } {
   const path = flag !== undefined && flag !== "" ? resolve(cwd, flag) : resolve(cwd, DEFAULT_PROFILE);
   if (!existsSync(path)) {
     if (flag !== undefined && flag !== "") {
-      throw new GwardenError("E_PROFILE", `No profile file at \`${flag}\``, { hint: "create one with `gwarden profile -- <gunicorn command>`" });
+      throw new GwardenError("E_PROFILE", `No profile file at \`${flag}\``, {
+        hint: "create one with `gwarden profile -- <gunicorn command>`",
+      });
     }
     return { profile: null, path: null };
   }
@@ -42,7 +50,9 @@ export function loadProfile(flag: string | undefined, cwd: string): { profile: P
   try {
     text = readFileSync(path, "utf8");
   } catch (cause) {
-    throw new GwardenError("E_PROFILE", `Cannot read the profile \`${path}\`: ${(cause as Error).message}`, { cause });
+    throw new GwardenError("E_PROFILE", `Cannot read the profile \`${path}\`: ${(cause as Error).message}`, {
+      cause,
+    });
   }
   return { profile: parseProfile(text, `\`${path}\``), path };
 }
@@ -55,7 +65,9 @@ export function checkProfileApp(profile: Profile, argv: readonly string[], cwd: 
     throw new GwardenError(
       "E_PROFILE",
       `The profile \`${path}\` was measured on \`${profile.app.spec}\`${profile.app.chdir ? ` in ${profile.app.chdir}` : ""}, not on \`${identity.spec}\` in ${identity.chdir}`,
-      { hint: "profile this app with `gwarden profile -- <its gunicorn command>`, or pass the right --profile" },
+      {
+        hint: "profile this app with `gwarden profile -- <its gunicorn command>`, or pass the right --profile",
+      },
     );
   }
 }
@@ -99,15 +111,25 @@ export interface PlanFlags {
 }
 
 /** Detects the box, loads and checks the profile, and plans gunicorn for the app command `rest`. */
-export async function planFromFlags(args: PlanFlags, own: readonly string[], rest: readonly string[], cwd: string): Promise<Plan> {
-  const memoryBytes = args.memory !== undefined && args.memory !== "" ? parseSize(args.memory, "--memory") : undefined;
+export async function planFromFlags(
+  args: PlanFlags,
+  own: readonly string[],
+  rest: readonly string[],
+  cwd: string,
+): Promise<Plan> {
+  const memoryBytes =
+    args.memory !== undefined && args.memory !== "" ? parseSize(args.memory, "--memory") : undefined;
   const cpus = cpusFlag(args.cpus);
   const maxConnections = numberFlag(args["max-connections"], "--max-connections", { min: 11, integer: true });
   const { profile, path } = loadProfile(args.profile, cwd);
   if (profile !== null && path !== null) checkProfileApp(profile, rest, cwd, path);
 
   const mountinfo = readMountInfo();
-  const resources = planResources(detectResources(), { memoryBytes, cpus }, mountinfo === null ? existsSync("/dev/shm") : isTmpfsDir(mountinfo, "/dev/shm"));
+  const resources = planResources(
+    detectResources(),
+    { memoryBytes, cpus },
+    mountinfo === null ? existsSync("/dev/shm") : isTmpfsDir(mountinfo, "/dev/shm"),
+  );
   return planGunicorn({
     resources,
     profile,

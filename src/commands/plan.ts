@@ -24,10 +24,19 @@ type Format = (typeof FORMATS)[number];
 function formatFlag(value: string | undefined): Format | null {
   if (value === undefined || value === "") return null;
   if ((FORMATS as readonly string[]).includes(value)) return value as Format;
-  throw new GwardenError("E_USAGE", `Expected \`--format\` to be one of ${FORMATS.join(", ")}, got \`${value}\``);
+  throw new GwardenError(
+    "E_USAGE",
+    `Expected \`--format\` to be one of ${FORMATS.join(", ")}, got \`${value}\``,
+  );
 }
 
-function render(plan: Plan, format: Format | null, explain: boolean, argv: readonly string[], cwd: string): string {
+function render(
+  plan: Plan,
+  format: Format | null,
+  explain: boolean,
+  argv: readonly string[],
+  cwd: string,
+): string {
   switch (format) {
     case "conf":
       return emitConf(plan, userConfigFor(argv, cwd));
@@ -45,14 +54,24 @@ function render(plan: Plan, format: Format | null, explain: boolean, argv: reado
 }
 
 export default defineCommand({
-  meta: { name: "plan", description: "Plan gunicorn for this box and app: workers, threads, timeouts, recycling, DB pool, with reasons" },
+  meta: {
+    name: "plan",
+    description:
+      "Plan gunicorn for this box and app: workers, threads, timeouts, recycling, DB pool, with reasons",
+  },
   args: {
     profile: { type: "string", description: `Profile file (default ${DEFAULT_PROFILE} when present)` },
     memory: { type: "string", description: "What-if memory limit (512M, 1G)" },
     cpus: { type: "string", description: "What-if CPUs (1, 0.5)" },
-    "db-on-box": { type: "boolean", description: "PostgreSQL runs on this box: plan its memory and count it" },
+    "db-on-box": {
+      type: "boolean",
+      description: "PostgreSQL runs on this box: plan its memory and count it",
+    },
     "low-memory": { type: "boolean", description: "Survival over throughput (also LOW_MEMORY_MODE=true)" },
-    "supervisor-outside": { type: "boolean", description: "gwarden runs outside the app's cgroup: don't count its memory" },
+    "supervisor-outside": {
+      type: "boolean",
+      description: "gwarden runs outside the app's cgroup: don't count its memory",
+    },
     "no-threads": { type: "boolean", description: "Never use gthread (the app is not thread-safe)" },
     "max-connections": { type: "string", description: "PostgreSQL max_connections (default 100)" },
     format: { type: "string", description: "Print only one format: conf, args, env, json, k8s" },

@@ -49,13 +49,17 @@ function stopOnSignals(current: () => GunicornProcess | null): () => void {
 export default defineCommand({
   meta: {
     name: "profile",
-    description: "Boot the app under gunicorn (plain and with preload), measure import time and memory, write a profile",
+    description:
+      "Boot the app under gunicorn (plain and with preload), measure import time and memory, write a profile",
   },
   args: {
     url: { type: "string", description: "Warm-up URL path, repeatable (default /)" },
     out: { type: "string", description: `Where to write the profile (default ${DEFAULT_OUT})` },
     json: { type: "boolean", description: "Print the profile as JSON instead of a summary" },
-    "boot-timeout": { type: "string", description: "Seconds to wait for the workers to be ready (default 120)" },
+    "boot-timeout": {
+      type: "string",
+      description: "Seconds to wait for the workers to be ready (default 120)",
+    },
   },
   async run({ rawArgs, args }) {
     const { own, rest } = splitAtDoubleDash(rawArgs);
@@ -67,14 +71,20 @@ export default defineCommand({
     const urls = repeatedFlag(own, "--url");
     if (urls.length === 0) urls.push("/");
     const badUrl = urls.find((u) => !u.startsWith("/"));
-    if (badUrl !== undefined) throw new GwardenError("E_USAGE", `Expected --url to be a path starting with /, got \`${badUrl}\``);
+    if (badUrl !== undefined)
+      throw new GwardenError("E_USAGE", `Expected --url to be a path starting with /, got \`${badUrl}\``);
     const bootTimeout = numberFlag(args["boot-timeout"], "--boot-timeout", { min: 1 }) ?? 120;
     const command = parseGunicornArgv(rest);
     if (command.spec === null && command.userConfig === null) {
-      throw new GwardenError("E_USAGE", "Expected the app (module:callable) in the gunicorn command", { hint: "e.g. -- gunicorn --chdir example app:app" });
+      throw new GwardenError("E_USAGE", "Expected the app (module:callable) in the gunicorn command", {
+        hint: "e.g. -- gunicorn --chdir example app:app",
+      });
     }
     const cwd = process.cwd();
-    const userConfig = command.userConfig === null || command.userConfig.startsWith("python:") ? command.userConfig : resolve(cwd, command.userConfig.replace(/^file:/, ""));
+    const userConfig =
+      command.userConfig === null || command.userConfig.startsWith("python:")
+        ? command.userConfig
+        : resolve(cwd, command.userConfig.replace(/^file:/, ""));
     const version = await gunicornVersion(command.launcher);
 
     let current: GunicornProcess | null = null;
@@ -84,7 +94,9 @@ export default defineCommand({
     let workerClass: string | null = null;
     try {
       for (const spec of PROFILE_RUNS) {
-        process.stderr.write(`gwarden profile: ${spec.mode} (${spec.workers} worker${spec.workers === 1 ? "" : "s"}${spec.preload ? ", --preload" : ""})\n`);
+        process.stderr.write(
+          `gwarden profile: ${spec.mode} (${spec.workers} worker${spec.workers === 1 ? "" : "s"}${spec.preload ? ", --preload" : ""})\n`,
+        );
         const outcome = await runProfileMode(spec, {
           command,
           userConfig,
@@ -114,15 +126,22 @@ export default defineCommand({
       gunicorn: { version, python: python ?? "unknown", workerClass: workerClass ?? "sync" },
       urls,
       runs,
-      host: { cpus: resources.cpu.effective ?? availableParallelism(), memoryLimitBytes: resources.memory.limitBytes },
+      host: {
+        cpus: resources.cpu.effective ?? availableParallelism(),
+        memoryLimitBytes: resources.memory.limitBytes,
+      },
     });
     const out = resolve(cwd, args.out ?? DEFAULT_OUT);
     try {
       mkdirSync(dirname(out), { recursive: true });
       writeFileSync(out, `${JSON.stringify(profile, null, 2)}\n`);
     } catch (error) {
-      throw new GwardenError("E_IO", `Cannot write the profile to ${out}: ${(error as Error).message}`, { cause: error });
+      throw new GwardenError("E_IO", `Cannot write the profile to ${out}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
-    process.stdout.write(args.json ? `${JSON.stringify(profile, null, 2)}\n` : renderProfileSummary(profile, out));
+    process.stdout.write(
+      args.json ? `${JSON.stringify(profile, null, 2)}\n` : renderProfileSummary(profile, out),
+    );
   },
 });

@@ -43,7 +43,9 @@ function planLine(plan: Plan): string {
     `plan: ${plan.workers} ${plan.workerClass} worker(s) × ${plan.threads} thread(s), timeout ${plan.timeout} s, graceful ${plan.gracefulTimeout} s, ` +
     `boot deadline ${plan.bootDeadline} s, max_requests ${plan.maxRequests}±${plan.maxRequestsJitter}, preload ${plan.preload ? "on" : "off"}, ` +
     `heartbeat in ${plan.workerTmpDir}; for ${mib(plan.inputs.memoryBytes)} (${plan.inputs.memorySource}), ${plan.inputs.cpus} CPU(s), profile: ${plan.inputs.profile}` +
-    (plan.database.postgres === null ? "" : `; PostgreSQL on the box: ${mib(plan.database.postgres.estimatedBytes)} planned, pool ${plan.database.poolSize}+${plan.database.maxOverflow} per worker`)
+    (plan.database.postgres === null
+      ? ""
+      : `; PostgreSQL on the box: ${mib(plan.database.postgres.estimatedBytes)} planned, pool ${plan.database.poolSize}+${plan.database.maxOverflow} per worker`)
   );
 }
 
@@ -52,7 +54,8 @@ export async function prepareRun(input: RunSetupInput): Promise<RunSetup> {
   const say = input.say ?? ((text: string) => process.stderr.write(`gwarden: ${text}\n`));
   const env = input.env ?? process.env;
   let plan = await planFromFlags(input.args, input.own, input.rest, input.cwd);
-  if (input.bootDeadlineMs !== null) plan = { ...plan, bootDeadline: Math.max(1, Math.round(input.bootDeadlineMs / 1000)) };
+  if (input.bootDeadlineMs !== null)
+    plan = { ...plan, bootDeadline: Math.max(1, Math.round(input.bootDeadlineMs / 1000)) };
   const command = parseGunicornArgv(input.rest);
   const rewritten = rewriteArgv(command, plan, { keepArgs: input.keepArgs });
   const envDecision = envConflicts(env, plan, { keepArgs: input.keepArgs });
@@ -64,7 +67,8 @@ export async function prepareRun(input: RunSetupInput): Promise<RunSetup> {
   for (const m of envDecision.messages) say(`warning: ${m}`);
   const pid1 = pid1Setup(command.launcher);
   if (pid1.warning !== null) say(`warning: ${pid1.warning}`);
-  const eventLog = input.eventsPath === "" ? null : openEventLog({ path: resolve(input.cwd, input.eventsPath) });
+  const eventLog =
+    input.eventsPath === "" ? null : openEventLog({ path: resolve(input.cwd, input.eventsPath) });
   return {
     plan,
     launcher: pid1.launcher,

@@ -19,18 +19,44 @@ function durationFlag(value: string | undefined, name: string, fallback: string)
 }
 
 export default defineCommand({
-  meta: { name: "run", description: "Supervise gunicorn: plan, launch, watch every worker, boot deadline, OOM protection, restarts, /metrics" },
+  meta: {
+    name: "run",
+    description:
+      "Supervise gunicorn: plan, launch, watch every worker, boot deadline, OOM protection, restarts, /metrics",
+  },
   args: {
-    "keep-args": { type: "boolean", description: "Keep sizing flags given on the gunicorn command line (warns when risky)" },
-    listen: { type: "string", description: `HTTP endpoint address (default ${DEFAULT_LISTEN}; PORT, HOST:PORT, [IPV6]:PORT)` },
+    "keep-args": {
+      type: "boolean",
+      description: "Keep sizing flags given on the gunicorn command line (warns when risky)",
+    },
+    listen: {
+      type: "string",
+      description: `HTTP endpoint address (default ${DEFAULT_LISTEN}; PORT, HOST:PORT, [IPV6]:PORT)`,
+    },
     token: { type: "string", description: "Bearer token for /metrics and /api/* (also GWARDEN_TOKEN)" },
     "no-http": { type: "boolean", description: "No HTTP endpoint" },
-    adaptive: { type: "boolean", description: "Adaptive control: scale on load and memory pressure, recycle bloated workers (default on; --no-adaptive keeps the plan fixed)" },
-    "recycle-at": { type: "string", description: "Recycle a worker whose private memory passes this (default: the plan's budget)" },
+    adaptive: {
+      type: "boolean",
+      description:
+        "Adaptive control: scale on load and memory pressure, recycle bloated workers (default on; --no-adaptive keeps the plan fixed)",
+    },
+    "recycle-at": {
+      type: "string",
+      description: "Recycle a worker whose private memory passes this (default: the plan's budget)",
+    },
     events: { type: "string", description: `JSONL event log (default ${DEFAULT_EVENTS}; "" for none)` },
-    "sample-interval": { type: "string", description: `How often to sample /proc and the cgroup (default ${DEFAULT_SAMPLE_INTERVAL})` },
-    "boot-deadline": { type: "string", description: "Kill a worker not ready after this long (default: the plan's)" },
-    "max-restarts": { type: "string", description: "Fast master failures in a row restarted before giving up (default 5)" },
+    "sample-interval": {
+      type: "string",
+      description: `How often to sample /proc and the cgroup (default ${DEFAULT_SAMPLE_INTERVAL})`,
+    },
+    "boot-deadline": {
+      type: "string",
+      description: "Kill a worker not ready after this long (default: the plan's)",
+    },
+    "max-restarts": {
+      type: "string",
+      description: "Fast master failures in a row restarted before giving up (default 5)",
+    },
     profile: { type: "string", description: "Profile file (default .gwarden/profile.json when present)" },
     memory: { type: "string", description: "What-if memory limit (512M, 1G)" },
     cpus: { type: "string", description: "What-if CPUs (1, 0.5)" },
@@ -43,22 +69,45 @@ export default defineCommand({
   async run({ rawArgs, args }) {
     const { own, rest } = splitAtDoubleDash(rawArgs);
     if (rest.length === 0) {
-      throw new GwardenError("E_USAGE", "`gwarden run` needs the gunicorn command after `--`", { hint: "gwarden run -- gunicorn --chdir example app:app" });
+      throw new GwardenError("E_USAGE", "`gwarden run` needs the gunicorn command after `--`", {
+        hint: "gwarden run -- gunicorn --chdir example app:app",
+      });
     }
     const noHttp = args["no-http"] === true || own.includes("--no-http");
     const listen = args.listen !== undefined && args.listen !== "" ? args.listen : DEFAULT_LISTEN;
     const token = args.token ?? process.env.GWARDEN_TOKEN ?? null;
-    const sampleIntervalMs = durationFlag(args["sample-interval"], "--sample-interval", DEFAULT_SAMPLE_INTERVAL);
-    if (sampleIntervalMs < MIN_SAMPLE_INTERVAL_MS) throw new GwardenError("E_DURATION", `Expected \`--sample-interval\` to be at least 100ms, got \`${args["sample-interval"]}\``);
-    const bootDeadlineMs = args["boot-deadline"] ? durationFlag(args["boot-deadline"], "--boot-deadline", "") : null;
+    const sampleIntervalMs = durationFlag(
+      args["sample-interval"],
+      "--sample-interval",
+      DEFAULT_SAMPLE_INTERVAL,
+    );
+    if (sampleIntervalMs < MIN_SAMPLE_INTERVAL_MS)
+      throw new GwardenError(
+        "E_DURATION",
+        `Expected \`--sample-interval\` to be at least 100ms, got \`${args["sample-interval"]}\``,
+      );
+    const bootDeadlineMs = args["boot-deadline"]
+      ? durationFlag(args["boot-deadline"], "--boot-deadline", "")
+      : null;
     const maxRestarts = numberFlag(args["max-restarts"], "--max-restarts", { min: 0, integer: true });
     if (!noHttp) (await import("../core/supervisor/listen.js")).parseListen(listen);
     const adaptive = args.adaptive !== false && !own.includes("--no-adaptive");
-    const recycleBytes = args["recycle-at"] ? (await import("../core/size.js")).parseSize(args["recycle-at"], "`--recycle-at`") : undefined;
+    const recycleBytes = args["recycle-at"]
+      ? (await import("../core/size.js")).parseSize(args["recycle-at"], "`--recycle-at`")
+      : undefined;
 
     const cwd = process.cwd();
     const { prepareRun } = await import("./run-setup.js");
-    const setup = await prepareRun({ args, own, rest, cwd, keepArgs: args["keep-args"] === true, bootDeadlineMs, eventsPath: args.events ?? DEFAULT_EVENTS, requestHooks: adaptive });
+    const setup = await prepareRun({
+      args,
+      own,
+      rest,
+      cwd,
+      keepArgs: args["keep-args"] === true,
+      bootDeadlineMs,
+      eventsPath: args.events ?? DEFAULT_EVENTS,
+      requestHooks: adaptive,
+    });
     const { supervise } = await import("../adapters/supervisor.js");
     const { openUpstreamChannel } = await import("../adapters/hook-channel.js");
     const { DEFAULT_RESTART_POLICY } = await import("../core/run/restart-policy.js");
@@ -75,10 +124,18 @@ export default defineCommand({
       sampleIntervalMs,
       restartPolicy: { ...DEFAULT_RESTART_POLICY, ...(maxRestarts === undefined ? {} : { maxRestarts }) },
       eventLog: setup.eventLog,
-      adaptive: adaptive ? { config: adaptiveConfigFromPlan(setup.plan, recycleBytes === undefined ? {} : { recycleBytes }), requestHooks: true } : null,
+      adaptive: adaptive
+        ? {
+            config: adaptiveConfigFromPlan(setup.plan, recycleBytes === undefined ? {} : { recycleBytes }),
+            requestHooks: true,
+          }
+        : null,
       http: noHttp ? null : { listen, token },
       forwardRecord: openUpstreamChannel(),
-      onListening: (url) => process.stderr.write(`gwarden: serving ${url}/metrics, /api/state, /api/events, /healthz${token ? " (bearer token required)" : ""}\n`),
+      onListening: (url) =>
+        process.stderr.write(
+          `gwarden: serving ${url}/metrics, /api/state, /api/events, /healthz${token ? " (bearer token required)" : ""}\n`,
+        ),
     });
     process.exitCode = code;
   },

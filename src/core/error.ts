@@ -38,7 +38,9 @@ export class GwardenError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.hint = options.hint;
-    this.exitCode = options.exitCode ?? (code === "E_USAGE" || code === "E_SIZE" || code === "E_NUMBER" || code === "E_DURATION" ? 2 : 1);
+    this.exitCode =
+      options.exitCode ??
+      (code === "E_USAGE" || code === "E_SIZE" || code === "E_NUMBER" || code === "E_DURATION" ? 2 : 1);
     this.details = options.details;
   }
 }

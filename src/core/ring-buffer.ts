@@ -24,7 +24,8 @@ export class RingBuffer<T> {
   private last = 0;
 
   constructor(capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`ring capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`ring capacity must be a positive integer, got ${capacity}`);
     this.capacity = capacity;
     this.slots = new Array<T | undefined>(capacity);
   }
@@ -60,7 +61,10 @@ export class RingBuffer<T> {
       entries.push({ seq, item: this.slots[(seq - 1) % this.capacity] as T });
     }
     const dropped = Math.max(0, oldest - Math.max(0, Math.floor(since)) - 1);
-    const next = entries.length > 0 ? entries[entries.length - 1]!.seq : Math.max(0, Math.min(Math.floor(since), this.last));
+    const next =
+      entries.length > 0
+        ? entries[entries.length - 1]!.seq
+        : Math.max(0, Math.min(Math.floor(since), this.last));
     return { entries, next, dropped };
   }
 }

@@ -7,7 +7,20 @@
   const MiB = 1048576;
   const PALETTE = ["#58a6ff", "#d2a8ff", "#ffa657", "#7ee787", "#ff7b72", "#79c0ff", "#e3b341", "#56d4dd"];
   const AXIS = { stroke: "#9aa4ad", grid: { stroke: "#2b323b" }, ticks: { stroke: "#2b323b" } };
-  const h = { t: [], limit: [], ws: [], usage: [], pids: new Map(), ready: [], booting: [], events: [], psiSome: [], psiFull: [], queued: [], max: [] };
+  const h = {
+    t: [],
+    limit: [],
+    ws: [],
+    usage: [],
+    pids: new Map(),
+    ready: [],
+    booting: [],
+    events: [],
+    psiSome: [],
+    psiFull: [],
+    queued: [],
+    max: [],
+  };
   const plots = {};
   let memoryKey = "";
 
@@ -31,7 +44,14 @@
       width: width(el),
       height: 200,
       scales: { x: { time: true } },
-      axes: [AXIS, { ...AXIS, size: 72, values: (u, vals) => vals.map((v) => (v === null ? "" : `${+v.toFixed(1)}${unit}`)) }],
+      axes: [
+        AXIS,
+        {
+          ...AXIS,
+          size: 72,
+          values: (u, vals) => vals.map((v) => (v === null ? "" : `${+v.toFixed(1)}${unit}`)),
+        },
+      ],
       series: [{}, ...series],
       legend: { live: false },
     };
@@ -48,7 +68,11 @@
     const data = [h.t, h.limit, h.ws, ...pids.map((pid) => h.pids.get(pid))];
     if (key !== memoryKey || !plots["chart-memory"]) {
       memoryKey = key;
-      const series = [line("limit", "#f85149", { dash: [6, 4] }), line("working set", "#3fb950", { width: 2 }), ...pids.map((pid, i) => line(`RSS ${pid}`, PALETTE[i % PALETTE.length]))];
+      const series = [
+        line("limit", "#f85149", { dash: [6, 4] }),
+        line("working set", "#3fb950", { width: 2 }),
+        ...pids.map((pid, i) => line(`RSS ${pid}`, PALETTE[i % PALETTE.length])),
+      ];
       make("chart-memory", series, data, " MiB");
     } else plots["chart-memory"].setData(data);
   }
@@ -67,7 +91,9 @@
     if (h.t.length > 0 && t <= h.t[h.t.length - 1]) return;
     h.t.push(t);
     h.limit.push(mib(c.limitBytes));
-    h.ws.push(mib(c.workingSetBytes !== undefined && c.workingSetBytes !== null ? c.workingSetBytes : c.usageBytes));
+    h.ws.push(
+      mib(c.workingSetBytes !== undefined && c.workingSetBytes !== null ? c.workingSetBytes : c.usageBytes),
+    );
     h.usage.push(mib(c.usageBytes));
     const seen = new Set();
     for (const w of snapshot.workers) {
@@ -85,13 +111,33 @@
     h.max.push(b.max === undefined ? null : b.max);
     trim();
     drawMemory();
-    draw("chart-workers", [line("workers up", "#3fb950", { width: 2 }), line("booting", "#d29922"), line("events", "#ff7b72", { points: { show: true, size: 5 } })], [h.t, h.ready, h.booting, h.events], "");
-    draw("chart-psi", [line("some avg10", "#d29922"), line("full avg10", "#f85149")], [h.t, h.psiSome, h.psiFull], "%");
-    draw("chart-backlog", [line("queued", "#58a6ff", { width: 2 }), line("limit", "#f85149", { dash: [6, 4] })], [h.t, h.queued, h.max], "");
+    draw(
+      "chart-workers",
+      [
+        line("workers up", "#3fb950", { width: 2 }),
+        line("booting", "#d29922"),
+        line("events", "#ff7b72", { points: { show: true, size: 5 } }),
+      ],
+      [h.t, h.ready, h.booting, h.events],
+      "",
+    );
+    draw(
+      "chart-psi",
+      [line("some avg10", "#d29922"), line("full avg10", "#f85149")],
+      [h.t, h.psiSome, h.psiFull],
+      "%",
+    );
+    draw(
+      "chart-backlog",
+      [line("queued", "#58a6ff", { width: 2 }), line("limit", "#f85149", { dash: [6, 4] })],
+      [h.t, h.queued, h.max],
+      "",
+    );
   }
 
   function resize() {
-    for (const [id, plot] of Object.entries(plots)) plot.setSize({ width: width(document.getElementById(id)), height: 200 });
+    for (const [id, plot] of Object.entries(plots))
+      plot.setSize({ width: width(document.getElementById(id)), height: 200 });
   }
 
   window.addEventListener("resize", resize);

@@ -65,27 +65,54 @@
     const m = s.master;
     const up = s.workers.filter((w) => w.state === "ready" || w.state === "busy").length;
     $("box").replaceChildren(
-      card("master", m.state === "running" ? `pid ${m.pid}` : m.state === "down" ? `down: ${m.reason}` : m.state, "master"),
+      card(
+        "master",
+        m.state === "running" ? `pid ${m.pid}` : m.state === "down" ? `down: ${m.reason}` : m.state,
+        "master",
+      ),
       card("workers up", `${up} / ${s.workers.length}`, "workers-up"),
-      card("memory limit", c.limitBytes === null || c.limitBytes === undefined ? "none" : bytes(c.limitBytes), "mem-limit"),
+      card(
+        "memory limit",
+        c.limitBytes === null || c.limitBytes === undefined ? "none" : bytes(c.limitBytes),
+        "mem-limit",
+      ),
       card("usage", bytes(c.usageBytes), "mem-usage"),
       card("working set", bytes(c.workingSetBytes), "mem-ws"),
-      card("PSI memory some / full", p ? `${p.some.avg10.toFixed(1)}% / ${(p.full ? p.full.avg10 : 0).toFixed(1)}%` : "—", "psi"),
-      card("CPUs (plan)", s.plan && s.plan.inputs ? `${s.plan.inputs.cpus} (${s.plan.inputs.cpuSource})` : "—", "cpus"),
-      card("backlog", b && b.queued !== null ? `${b.queued} / ${b.max === null ? "?" : b.max}` : "—", "backlog"),
+      card(
+        "PSI memory some / full",
+        p ? `${p.some.avg10.toFixed(1)}% / ${(p.full ? p.full.avg10 : 0).toFixed(1)}%` : "—",
+        "psi",
+      ),
+      card(
+        "CPUs (plan)",
+        s.plan && s.plan.inputs ? `${s.plan.inputs.cpus} (${s.plan.inputs.cpuSource})` : "—",
+        "cpus",
+      ),
+      card(
+        "backlog",
+        b && b.queued !== null ? `${b.queued} / ${b.max === null ? "?" : b.max}` : "—",
+        "backlog",
+      ),
       card("OOM kills", c.oomKills === null || c.oomKills === undefined ? "—" : c.oomKills, "oom"),
-      card("gwarden's own", `${bytes(s.supervisor.memory.anon)} anon, ${num(s.supervisor.cpuPercent, 1)}% CPU`, "self"),
+      card(
+        "gwarden's own",
+        `${bytes(s.supervisor.memory.anon)} anon, ${num(s.supervisor.cpuPercent, 1)}% CPU`,
+        "self",
+      ),
     );
     const limit = c.limitBytes;
-    const ws = c.workingSetBytes !== null && c.workingSetBytes !== undefined ? c.workingSetBytes : c.usageBytes;
+    const ws =
+      c.workingSetBytes !== null && c.workingSetBytes !== undefined ? c.workingSetBytes : c.usageBytes;
     const bar = $("membar-ws").parentElement;
     if (limit && ws !== null && ws !== undefined) {
       const ratio = ws / limit;
       $("membar-ws").style.width = `${Math.min(100, ratio * 100)}%`;
-      $("membar-cache").style.width = `${Math.max(0, Math.min(100, ((c.usageBytes || ws) / limit) * 100) - Math.min(100, ratio * 100))}%`;
+      $("membar-cache").style.width =
+        `${Math.max(0, Math.min(100, ((c.usageBytes || ws) / limit) * 100) - Math.min(100, ratio * 100))}%`;
       bar.classList.toggle("high", ratio >= 0.85 && ratio < 0.95);
       bar.classList.toggle("full", ratio >= 0.95);
-      $("membar-text").textContent = `working set ${bytes(ws)} of ${bytes(limit)} (${Math.round(ratio * 100)}%), page cache beyond it ${bytes(Math.max(0, (c.usageBytes || ws) - ws))}`;
+      $("membar-text").textContent =
+        `working set ${bytes(ws)} of ${bytes(limit)} (${Math.round(ratio * 100)}%), page cache beyond it ${bytes(Math.max(0, (c.usageBytes || ws) - ws))}`;
     } else {
       $("membar-ws").style.width = "0";
       $("membar-cache").style.width = "0";
@@ -98,7 +125,17 @@
       ...s.workers.map((w) => {
         const tr = el("tr", null, w.state);
         tr.dataset.pid = String(w.pid);
-        for (const v of [w.pid, w.state, age(w.bootedAt, s.time), num(w.requests), num(w.cpuPercent, 1), bytes(w.memory.rss), bytes(w.memory.pss), bytes(w.memory.uss)]) tr.append(el("td", v));
+        for (const v of [
+          w.pid,
+          w.state,
+          age(w.bootedAt, s.time),
+          num(w.requests),
+          num(w.cpuPercent, 1),
+          bytes(w.memory.rss),
+          bytes(w.memory.pss),
+          bytes(w.memory.uss),
+        ])
+          tr.append(el("td", v));
         return tr;
       }),
     );
@@ -108,13 +145,21 @@
     const badge = $("verdict-level");
     badge.textContent = v.level;
     badge.className = `badge ${v.level}`;
-    $("reasons").replaceChildren(...(v.reasons.length ? v.reasons.map((r) => el("li", r)) : [el("li", "master running, workers up, memory within the limit")]));
+    $("reasons").replaceChildren(
+      ...(v.reasons.length
+        ? v.reasons.map((r) => el("li", r))
+        : [el("li", "master running, workers up, memory within the limit")]),
+    );
     $("recommendations").replaceChildren(...v.recommendations.map((r) => el("li", r)));
     $("findings").replaceChildren(
       ...(v.findings.length
         ? v.findings.map((f) => {
             const li = el("li", null, `finding ${f.severity}`);
-            li.append(el("strong", `${f.severity}: `), el("span", f.message), el("div", `fix: ${f.fix}`, "muted"));
+            li.append(
+              el("strong", `${f.severity}: `),
+              el("span", f.message),
+              el("div", `fix: ${f.fix}`, "muted"),
+            );
             for (const line of f.evidence.lines) li.append(el("div", line, "line muted"));
             return li;
           })
@@ -125,7 +170,8 @@
   function renderPlan(plan) {
     if (!plan || plan === lastPlan) return;
     lastPlan = plan;
-    $("plan-summary").textContent = `${plan.workers} × ${plan.workerClass}${plan.threads > 1 ? ` × ${plan.threads} threads` : ""}, timeout ${plan.timeout} s, planned memory ${bytes(plan.memory.plannedBytes)} of ${bytes(plan.memory.limitBytes)}${plan.inputs ? ` (${plan.inputs.memorySource})` : ""}`;
+    $("plan-summary").textContent =
+      `${plan.workers} × ${plan.workerClass}${plan.threads > 1 ? ` × ${plan.threads} threads` : ""}, timeout ${plan.timeout} s, planned memory ${bytes(plan.memory.plannedBytes)} of ${bytes(plan.memory.limitBytes)}${plan.inputs ? ` (${plan.inputs.memorySource})` : ""}`;
     $("plan").tBodies[0].replaceChildren(
       ...Object.entries(plan.reasons || {}).map(([key, r]) => {
         const tr = el("tr");
@@ -147,21 +193,47 @@
     const kind = $("filter-kind").value;
     const source = $("filter-source").value;
     const text = $("filter-text").value.toLowerCase();
-    const shown = events.filter((e) => (!kind || e.kind === kind) && (!source || e.source === source) && (!text || `${e.text} ${e.line || ""} ${e.pid || ""}`.toLowerCase().includes(text)));
-    const bad = new Set(["worker_signal", "worker_timeout", "boot_deadline_kill", "halt", "master_crash", "app_load_error", "worker_boot_error"]);
+    const shown = events.filter(
+      (e) =>
+        (!kind || e.kind === kind) &&
+        (!source || e.source === source) &&
+        (!text || `${e.text} ${e.line || ""} ${e.pid || ""}`.toLowerCase().includes(text)),
+    );
+    const bad = new Set([
+      "worker_signal",
+      "worker_timeout",
+      "boot_deadline_kill",
+      "halt",
+      "master_crash",
+      "app_load_error",
+      "worker_boot_error",
+    ]);
     $("events").tBodies[0].replaceChildren(
-      ...shown.slice(-300).reverse().map((e) => {
-        const tr = el("tr", null, bad.has(e.kind) ? "bad" : "");
-        tr.dataset.kind = e.kind;
-        tr.append(el("td", clock(e.time)), el("td", e.pid === undefined ? "" : e.pid), el("td", e.source), el("td", e.text || e.kind), el("td", e.line || "", "line"));
-        return tr;
-      }),
+      ...shown
+        .slice(-300)
+        .reverse()
+        .map((e) => {
+          const tr = el("tr", null, bad.has(e.kind) ? "bad" : "");
+          tr.dataset.kind = e.kind;
+          tr.append(
+            el("td", clock(e.time)),
+            el("td", e.pid === undefined ? "" : e.pid),
+            el("td", e.source),
+            el("td", e.text || e.kind),
+            el("td", e.line || "", "line"),
+          );
+          return tr;
+        }),
     );
   }
 
   async function tick() {
     try {
-      const [state, page, verdict] = await Promise.all([get("/api/state"), get(`/api/events?since=${since}&text=1`), get("/api/verdict")]);
+      const [state, page, verdict] = await Promise.all([
+        get("/api/state"),
+        get(`/api/events?since=${since}&text=1`),
+        get("/api/verdict"),
+      ]);
       since = page.next;
       for (const e of page.events) {
         events.push(e);
@@ -192,6 +264,7 @@
     setTimeout(loop, INTERVAL_MS);
   }
 
-  for (const id of ["filter-kind", "filter-source", "filter-text"]) $(id).addEventListener("input", renderEvents);
+  for (const id of ["filter-kind", "filter-source", "filter-text"])
+    $(id).addEventListener("input", renderEvents);
   loop();
 })();

@@ -35,7 +35,12 @@ export function gunicornReleases(): GunicornRelease[] {
   if (existsSync(list)) {
     for (const line of readFileSync(list, "utf8").split("\n")) {
       const m = /^(\S+) PYTHONPATH=(\S+)$/.exec(line.trim());
-      if (m) releases.push({ version: m[1]!, command: [systemPython, "-m", "gunicorn"], env: { PYTHONPATH: m[2]! } });
+      if (m)
+        releases.push({
+          version: m[1]!,
+          command: [systemPython, "-m", "gunicorn"],
+          env: { PYTHONPATH: m[2]! },
+        });
     }
   }
   return releases;

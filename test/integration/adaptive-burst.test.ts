@@ -55,8 +55,11 @@ describe("adaptive control under load bursts (gunicorn 20.1.0)", () => {
     // A HUP resets gunicorn's count to the configured one; gwarden re-applies its target.
     const master = (await run.api<{ master: { pid: number } }>("/api/state"))!.master.pid;
     process.kill(master, "SIGHUP");
-    const reapplied = async (): Promise<boolean> => (await run.events()).some((e) => e.kind === "scale_up" && String(e.reason).startsWith("re-apply the target"));
-    for (const end = Date.now() + 15_000; !(await reapplied()) && Date.now() < end; ) await sleep(500);
+    const reapplied = async (): Promise<boolean> =>
+      (await run.events()).some(
+        (e) => e.kind === "scale_up" && String(e.reason).startsWith("re-apply the target"),
+      );
+    for (const end = Date.now() + 15_000; !(await reapplied()) && Date.now() < end;) await sleep(500);
     expect(await reapplied()).toBe(true);
     await burst.stop();
 
@@ -72,12 +75,26 @@ describe("adaptive control under load bursts (gunicorn 20.1.0)", () => {
 
     const events = await run.events();
     const ups = events.filter((e) => e.kind === "scale_up");
-    expect(ups[0]).toMatchObject({ source: "supervisor", from: plan.workers, to: plan.workers + 1, reason: expect.stringMatching(/^load: overloaded for [\d.]+ s \(backlog \d+, busy \d+ of \d+ slot\(s\)\); working set \d+ MiB \+ one worker \d+ MiB = \d+ MiB ≤ 80 % of 1024 MiB$/) });
-    expect(events.some((e) => e.kind === "scale_down" && String(e.reason).startsWith("load: idle for"))).toBe(true);
+    expect(ups[0]).toMatchObject({
+      source: "supervisor",
+      from: plan.workers,
+      to: plan.workers + 1,
+      reason: expect.stringMatching(
+        /^load: overloaded for [\d.]+ s \(backlog \d+, busy \d+ of \d+ slot\(s\)\); working set \d+ MiB \+ one worker \d+ MiB = \d+ MiB ≤ 80 % of 1024 MiB$/,
+      ),
+    });
+    expect(events.some((e) => e.kind === "scale_down" && String(e.reason).startsWith("load: idle for"))).toBe(
+      true,
+    );
   });
 
   it("640 MiB with big workers: the same burst adds no worker, because one more would not fit", async () => {
-    const run = await startScenario({ memoryBytes: 640 * MiB, adaptive: true, env: { EXAMPLE_BALLAST_MB: "100" }, name: "burst-tight" });
+    const run = await startScenario({
+      memoryBytes: 640 * MiB,
+      adaptive: true,
+      env: { EXAMPLE_BALLAST_MB: "100" },
+      name: "burst-tight",
+    });
     runs.push(run);
     const plan = (await run.api<{ plan: { workers: number; maxWorkers: number } }>("/api/state"))!.plan;
     expect(plan.maxWorkers).toBeGreaterThan(plan.workers);
@@ -85,7 +102,9 @@ describe("adaptive control under load bursts (gunicorn 20.1.0)", () => {
     const during = await watchCounts(run, 8_000);
     await burst.stop();
     expect(Math.max(...during)).toBe(plan.workers);
-    expect(run.stderr()).toMatch(/scale-up is held: working set \d+ MiB \+ one worker \d+ MiB = \d+ MiB > 80 % of 640 MiB/);
+    expect(run.stderr()).toMatch(
+      /scale-up is held: working set \d+ MiB \+ one worker \d+ MiB = \d+ MiB > 80 % of 640 MiB/,
+    );
     expect((await run.events()).filter((e) => e.kind === "scale_up")).toEqual([]);
     expect(run.sandbox.oomKills()).toBe(0);
   });

@@ -16,7 +16,12 @@ afterEach(async () => {
 
 describe("adaptive control and a slow leak (gunicorn 20.1.0, 512 MiB cgroup)", () => {
   it("recycles workers by memory before the limit; no OOM kill, no failed request over a 45 s soak", async () => {
-    const run = await startScenario({ memoryBytes: 512 * MiB, adaptive: true, flags: ["--recycle-at", "96M"], name: "leak" });
+    const run = await startScenario({
+      memoryBytes: 512 * MiB,
+      adaptive: true,
+      flags: ["--recycle-at", "96M"],
+      name: "leak",
+    });
     runs.push(run);
     const outcomes = await paced(run.appPort, "/leak?kb=200", 2250, 20);
     const events = await run.events();
@@ -26,7 +31,9 @@ describe("adaptive control and a slow leak (gunicorn 20.1.0, 512 MiB cgroup)", (
     expect(recycles.length).toBeGreaterThanOrEqual(2);
     for (const r of recycles) expect(r.reason).toMatch(/^memory: private memory \d+ MiB > budget 96 MiB$/);
     expect(run.sandbox.peakBytes() ?? 0).toBeLessThan(512 * MiB);
-    const state = await run.api<{ adaptive: { recycles: { memory: number }; recycleBytes: number } }>("/api/state");
+    const state = await run.api<{ adaptive: { recycles: { memory: number }; recycleBytes: number } }>(
+      "/api/state",
+    );
     expect(state?.adaptive).toMatchObject({ recycleBytes: 96 * MiB, recycles: { memory: recycles.length } });
   });
 });

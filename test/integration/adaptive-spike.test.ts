@@ -12,7 +12,14 @@
  * design point, not a tuned edge.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { failures, paced, sleep, startScenario, steadyLoad, type ScenarioRun } from "../../src/adapters/adaptive-scenarios.js";
+import {
+  failures,
+  paced,
+  sleep,
+  startScenario,
+  steadyLoad,
+  type ScenarioRun,
+} from "../../src/adapters/adaptive-scenarios.js";
 
 const MiB = 1048576;
 const runs: ScenarioRun[] = [];
@@ -21,14 +28,25 @@ afterEach(async () => {
 });
 
 async function spike(adaptive: boolean) {
-  const run = await startScenario({ memoryBytes: 512 * MiB, adaptive, name: `spike-${adaptive ? "on" : "off"}` });
+  const run = await startScenario({
+    memoryBytes: 512 * MiB,
+    adaptive,
+    name: `spike-${adaptive ? "on" : "off"}`,
+  });
   runs.push(run);
   const background = steadyLoad(run.appPort, "/health", 3);
   const hogs = await paced(run.appPort, "/hog?mb=120", 8, 2500);
   await sleep(2000);
   const light = await background.stop();
   const events = await run.events();
-  return { oomKills: run.sandbox.oomKills(), failed: failures(light), light: light.length, hogs, events, stderr: run.stderr() };
+  return {
+    oomKills: run.sandbox.oomKills(),
+    failed: failures(light),
+    light: light.length,
+    hogs,
+    events,
+    stderr: run.stderr(),
+  };
 }
 
 describe("adaptive control under a memory spike (gunicorn 20.1.0, 512 MiB cgroup)", () => {
@@ -45,7 +63,10 @@ describe("adaptive control under a memory spike (gunicorn 20.1.0, 512 MiB cgroup
     expect(failures(on.hogs)).toBe(0);
     const recycles = on.events.filter((e) => e.kind === "recycle");
     expect(recycles.length).toBeGreaterThanOrEqual(4);
-    expect(recycles[0]).toMatchObject({ source: "supervisor", reason: expect.stringMatching(/^(memory: private memory \d+ MiB > budget \d+ MiB|pressure: memory)/) });
+    expect(recycles[0]).toMatchObject({
+      source: "supervisor",
+      reason: expect.stringMatching(/^(memory: private memory \d+ MiB > budget \d+ MiB|pressure: memory)/),
+    });
     expect(on.stderr).toMatch(/recycle: worker \d+: memory: private memory/);
     expect(off.events.filter((e) => e.kind === "recycle" || e.kind === "scale_down")).toEqual([]);
   });

@@ -18,12 +18,18 @@ export function freePort(): Promise<number> {
     server.on("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
 
-export async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => T | undefined | false,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();
@@ -63,7 +69,12 @@ function childEnv(release: GunicornRelease, extra: Record<string, string>): Node
 }
 
 /** Starts gunicorn with the conf; with `channel` its fd 3 is a pipe read into `records`. */
-export function startGunicorn(release: GunicornRelease, conf: string, channel: boolean, args: string[] = []): Run {
+export function startGunicorn(
+  release: GunicornRelease,
+  conf: string,
+  channel: boolean,
+  args: string[] = [],
+): Run {
   const env = childEnv(release, channel ? hookChannelEnv() : {});
   const [command, ...prefix] = release.command;
   const child = spawn(command!, [...prefix, "-c", conf, ...args, "hello:app"], {
@@ -86,8 +97,10 @@ export async function stop(run: Run): Promise<number | null> {
   return run.exited;
 }
 
-export const of = (records: HookRecord[], hook: HookName): HookRecord[] => records.filter((r) => r.hook === hook);
-export const readyPids = (records: HookRecord[]): number[] => of(records, "post_worker_init").map((r) => r.pid);
+export const of = (records: HookRecord[], hook: HookName): HookRecord[] =>
+  records.filter((r) => r.hook === hook);
+export const readyPids = (records: HookRecord[]): number[] =>
+  of(records, "post_worker_init").map((r) => r.pid);
 
 export function userConfig(dir: string, markers: string, accesslog: string): string {
   const file = join(dir, "user.conf.py");

@@ -18,7 +18,15 @@ import type { GunicornEvent } from "../../src/core/events/types.js";
 import { RingBuffer } from "../../src/core/ring-buffer.js";
 import { repoRoot } from "../helpers/gunicorns.js";
 import { snapshot } from "../unit/core/supervisor/example-snapshot.js";
-import { childrenOf, masterOf, MiB, plannedWorkers, startBoxed, until, type Boxed } from "./monitor-harness.js";
+import {
+  childrenOf,
+  masterOf,
+  MiB,
+  plannedWorkers,
+  startBoxed,
+  until,
+  type Boxed,
+} from "./monitor-harness.js";
 
 const XSS_PATH = "/boom<script>window.__xss=1</script><img/src=x/onerror=window.__xss=2>";
 /** A WSGI app whose /boom raises, so gunicorn logs "Error handling request <path>" with the raw path. */
@@ -42,7 +50,9 @@ const pageErrors: string[] = [];
 function rawGet(port: number, path: string): Promise<string> {
   return new Promise((resolve, reject) => {
     let answer = "";
-    const socket = connect(port, "127.0.0.1", () => socket.write(`GET ${path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n`));
+    const socket = connect(port, "127.0.0.1", () =>
+      socket.write(`GET ${path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n`),
+    );
     socket.setEncoding("utf8");
     socket.on("data", (chunk: string) => (answer += chunk));
     socket.on("end", () => resolve(answer));
@@ -58,12 +68,27 @@ beforeAll(async () => {
   mkdirSync(results, { recursive: true });
   appDir = mkdtempSync(join(tmpdir(), "gwarden-dash-app-"));
   writeFileSync(join(appDir, "xss_app.py"), APP);
-  box = await startBoxed({ memoryBytes: 512 * MiB, run: true, chdir: appDir, app: "xss_app:app", name: "dashboard" });
+  box = await startBoxed({
+    memoryBytes: 512 * MiB,
+    run: true,
+    chdir: appDir,
+    app: "xss_app:app",
+    name: "dashboard",
+  });
   profileDir = mkdtempSync(join(tmpdir(), "gwarden-chromium-"));
   // a fresh profile directory: nothing cached or remembered from another run
   context = await chromium.launchPersistentContext(profileDir, {
     executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
     viewport: { width: 1280, height: 900 },
   });
   await context.route("**/*", (route) => {
@@ -87,11 +112,18 @@ describe("the web dashboard in Chromium", () => {
   it("loads self-contained, shows the workers and the memory bar, and updates live", async () => {
     const master = await masterOf(box, true);
     const planned = await plannedWorkers(box);
-    const workers = await until(`${planned} workers`, () => (childrenOf(master).length === planned ? childrenOf(master) : null));
+    const workers = await until(`${planned} workers`, () =>
+      childrenOf(master).length === planned ? childrenOf(master) : null,
+    );
     const res = await page.goto(`http://127.0.0.1:${box.apiPort}/`);
     expect(res?.status()).toBe(200);
-    await page.waitForFunction((n) => document.querySelectorAll("#workers tbody tr").length === n, workers.length);
-    const pids = await page.$$eval("#workers tbody tr", (rows) => rows.map((r) => Number((r as HTMLElement).dataset.pid)));
+    await page.waitForFunction(
+      (n) => document.querySelectorAll("#workers tbody tr").length === n,
+      workers.length,
+    );
+    const pids = await page.$$eval("#workers tbody tr", (rows) =>
+      rows.map((r) => Number((r as HTMLElement).dataset.pid)),
+    );
     expect(pids.sort((a, b) => a - b)).toEqual(workers);
     expect(await page.textContent("#mem-limit")).toBe("512.0 MiB");
     expect(await page.textContent("#verdict-level")).toMatch(/healthy|degraded|failing/);
@@ -99,8 +131,14 @@ describe("the web dashboard in Chromium", () => {
     expect(parseFloat(width)).toBeGreaterThan(0);
     // live: the status time and the chart history move on without a reload
     const first = await page.textContent("#status");
-    await page.waitForFunction((before) => document.getElementById("status")?.textContent !== before, first, { timeout: 10_000 });
-    await page.waitForFunction(() => (window as unknown as { gwardenCharts: { points(): number } }).gwardenCharts.points() >= 3, undefined, { timeout: 15_000 });
+    await page.waitForFunction((before) => document.getElementById("status")?.textContent !== before, first, {
+      timeout: 10_000,
+    });
+    await page.waitForFunction(
+      () => (window as unknown as { gwardenCharts: { points(): number } }).gwardenCharts.points() >= 3,
+      undefined,
+      { timeout: 15_000 },
+    );
     expect(await page.$$eval(".chart canvas", (c) => c.length)).toBeGreaterThanOrEqual(4);
     expect(await page.$$eval("#plan tbody tr", (rows) => rows.length)).toBeGreaterThan(3);
     await shot("dashboard-desktop.png");
@@ -111,21 +149,31 @@ describe("the web dashboard in Chromium", () => {
     const master = await masterOf(box, true);
     const victim = childrenOf(master).at(-1)!;
     process.kill(victim, "SIGKILL");
-    const row = await page.waitForSelector(`#events tbody tr[data-kind="worker_signal"] >> text=${victim}`, { timeout: 20_000 });
+    const row = await page.waitForSelector(`#events tbody tr[data-kind="worker_signal"] >> text=${victim}`, {
+      timeout: 20_000,
+    });
     expect(await row.evaluate((el) => el.closest("tr")?.textContent ?? "")).toMatch(/SIGKILL|died/);
-    await page.waitForFunction(() => document.getElementById("verdict-level")?.textContent !== "healthy", undefined, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => document.getElementById("verdict-level")?.textContent !== "healthy",
+      undefined,
+      { timeout: 10_000 },
+    );
     await shot("dashboard-after-kill.png");
   });
 
   it("renders a <script> request path from the log as inert text", async () => {
     const answer = await rawGet(box.port, XSS_PATH);
     expect(answer).toMatch(/^HTTP\/1\.[01] 500/);
-    const row = await page.waitForSelector('#events tbody tr[data-kind="request_error"]', { timeout: 20_000 });
+    const row = await page.waitForSelector('#events tbody tr[data-kind="request_error"]', {
+      timeout: 20_000,
+    });
     const text = await row.evaluate((el) => el.textContent ?? "");
     expect(text).toContain("<script>window.__xss=1</script>");
     expect(text).toContain("<img/src=x/onerror=window.__xss=2>");
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
-    expect(await page.$$eval("#events script, #events img, #findings script, #findings img", (els) => els.length)).toBe(0);
+    expect(
+      await page.$$eval("#events script, #events img, #findings script, #findings img", (els) => els.length),
+    ).toBe(0);
     // the filter narrows the list to it, still as text
     await page.fill("#filter-text", "__xss");
     await page.waitForFunction(() => document.querySelectorAll("#events tbody tr").length === 1);
@@ -138,14 +186,21 @@ describe("the web dashboard in Chromium", () => {
   it("is readable on a phone", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(2500);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(1);
     await shot("dashboard-phone.png");
     await page.screenshot({ path: join(results, "dashboard-phone-first-screen.png") });
   });
 
   it("sends the token from the URL fragment, and says so when it is missing", async () => {
-    const server = await startHttpServer({ listen: "127.0.0.1:0", token: "dash-token", getSnapshot: () => snapshot({ time: new Date().toISOString(), plan: null }), getEvents: (since) => new RingBuffer<GunicornEvent>(10).since(since) });
+    const server = await startHttpServer({
+      listen: "127.0.0.1:0",
+      token: "dash-token",
+      getSnapshot: () => snapshot({ time: new Date().toISOString(), plan: null }),
+      getEvents: (since) => new RingBuffer<GunicornEvent>(10).since(since),
+    });
     try {
       await page.goto(`${server.url}/`);
       await page.waitForFunction(() => /HTTP 401/.test(document.getElementById("status")?.textContent ?? ""));

@@ -13,25 +13,40 @@ interface ParsedFamily {
   type: string;
   metrics: { value: string; labels?: Record<string, string> }[];
 }
-const parsePrometheus = createRequire(import.meta.url)("parse-prometheus-text-format") as (text: string) => ParsedFamily[];
+const parsePrometheus = createRequire(import.meta.url)("parse-prometheus-text-format") as (
+  text: string,
+) => ParsedFamily[];
 
 const servers: RunningHttpServer[] = [];
 afterEach(async () => {
   for (const server of servers.splice(0)) await server.close();
 });
 
-async function start(current: { snap: SupervisorSnapshot }, token?: string, listen: string | number = "127.0.0.1:0") {
+async function start(
+  current: { snap: SupervisorSnapshot },
+  token?: string,
+  listen: string | number = "127.0.0.1:0",
+) {
   const ring = new RingBuffer<GunicornEvent>(100);
   ring.push({ kind: "start", version: "20.1.0", masterPid: 100, source: "log" });
   ring.push({ kind: "worker_boot", pid: 101, source: "hook" });
-  const server = await startHttpServer({ listen, token, getSnapshot: () => current.snap, getEvents: (since) => ring.since(since) });
+  const server = await startHttpServer({
+    listen,
+    token,
+    getSnapshot: () => current.snap,
+    getEvents: (since) => ring.since(since),
+  });
   servers.push(server);
   return server;
 }
 
 async function listenError(listen: string | number): Promise<GwardenError> {
   try {
-    const server = await startHttpServer({ listen, getSnapshot: () => snapshot(), getEvents: () => ({ entries: [], next: 0, dropped: 0 }) });
+    const server = await startHttpServer({
+      listen,
+      getSnapshot: () => snapshot(),
+      getEvents: () => ({ entries: [], next: 0, dropped: 0 }),
+    });
     servers.push(server);
   } catch (error) {
     if (error instanceof GwardenError) return error;
@@ -47,12 +62,19 @@ describe("http server", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
     const families = new Map(parsePrometheus(await res.text()).map((f) => [f.name, f]));
-    const value = (name: string, labels: Record<string, string> = {}) => Number(families.get(name)?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))?.value);
+    const value = (name: string, labels: Record<string, string> = {}) =>
+      Number(
+        families.get(name)?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))
+          ?.value,
+      );
     expect(families.get("gwarden_workers")!.type).toBe("GAUGE");
     expect(value("gwarden_workers", { state: "ready" })).toBe(1);
     expect(value("gwarden_workers", { state: "busy" })).toBe(1);
     expect(value("gwarden_worker_uss_bytes", { pid: "101" })).toBe(18 * 1024 * 1024);
-    expect(families.get("gwarden_worker_rss_bytes")!.metrics.map((m) => m.labels!.pid)).toEqual(["101", "102"]);
+    expect(families.get("gwarden_worker_rss_bytes")!.metrics.map((m) => m.labels!.pid)).toEqual([
+      "101",
+      "102",
+    ]);
     expect(families.get("gwarden_events_total")!.type).toBe("COUNTER");
     expect(value("gwarden_events_total", { kind: "worker_ready" })).toBe(2);
     expect(value("gwarden_memory_limit_bytes")).toBe(512 * 1024 * 1024);
@@ -75,7 +97,10 @@ describe("http server", () => {
   it("serves /api/state and /api/events?since=", async () => {
     const server = await start({ snap: snapshot() });
     expect(await (await fetch(`${server.url}/api/state`)).json()).toEqual(snapshot());
-    const page = (await (await fetch(`${server.url}/api/events?since=1`)).json()) as { events: { seq: number; kind: string }[]; next: number };
+    const page = (await (await fetch(`${server.url}/api/events?since=1`)).json()) as {
+      events: { seq: number; kind: string }[];
+      next: number;
+    };
     expect(page.events.map((e) => [e.seq, e.kind])).toEqual([[2, "worker_boot"]]);
     expect(page.next).toBe(2);
     expect((await fetch(`${server.url}/api/events?since=x`)).status).toBe(400);
@@ -88,8 +113,12 @@ describe("http server", () => {
     const denied = await fetch(`${server.url}/metrics`);
     expect(denied.status).toBe(401);
     expect(denied.headers.get("www-authenticate")).toBe('Bearer realm="gwarden"');
-    expect((await fetch(`${server.url}/api/state`, { headers: { authorization: "Bearer nope" } })).status).toBe(401);
-    expect((await fetch(`${server.url}/api/state`, { headers: { authorization: "Bearer t0ken" } })).status).toBe(200);
+    expect(
+      (await fetch(`${server.url}/api/state`, { headers: { authorization: "Bearer nope" } })).status,
+    ).toBe(401);
+    expect(
+      (await fetch(`${server.url}/api/state`, { headers: { authorization: "Bearer t0ken" } })).status,
+    ).toBe(200);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 
@@ -104,7 +133,9 @@ describe("http server", () => {
     const server = await start({ snap: snapshot() });
     const taken = await listenError(`127.0.0.1:${server.address.port}`);
     expect(taken.code).toBe("E_LISTEN");
-    expect(taken.message).toBe(`Cannot listen on 127.0.0.1:${server.address.port}: the address is already in use (another gwarden, or another program) (EADDRINUSE)`);
+    expect(taken.message).toBe(
+      `Cannot listen on 127.0.0.1:${server.address.port}: the address is already in use (another gwarden, or another program) (EADDRINUSE)`,
+    );
     expect((await listenError("not-a-port")).code).toBe("E_USAGE");
     expect((await listenError("192.0.2.1:0")).message).toContain("EADDRNOTAVAIL");
   });

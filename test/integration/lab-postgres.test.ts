@@ -9,16 +9,32 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, type Sandbox } from "../../src/adapters/cgroup-sandbox.js";
-import { preparePostgresTemplate, startOnBoxPostgres, type OnBoxPostgres, type PostgresSettings, type PostgresTemplate } from "../../src/adapters/lab-postgres.js";
+import {
+  preparePostgresTemplate,
+  startOnBoxPostgres,
+  type OnBoxPostgres,
+  type PostgresSettings,
+  type PostgresTemplate,
+} from "../../src/adapters/lab-postgres.js";
 import { systemPython } from "../helpers/gunicorns.js";
 
 const MiB = 1024 * 1024;
-const hasInitdb = existsSync("/usr/lib/postgresql") && readdirSync("/usr/lib/postgresql").some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
-const small: PostgresSettings = { sharedBuffersBytes: 16 * MiB, workMemBytes: 1 * MiB, maintenanceWorkMemBytes: 8 * MiB, effectiveCacheSizeBytes: 64 * MiB, maxConnections: 20 };
+const hasInitdb =
+  existsSync("/usr/lib/postgresql") &&
+  readdirSync("/usr/lib/postgresql").some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
+const small: PostgresSettings = {
+  sharedBuffersBytes: 16 * MiB,
+  workMemBytes: 1 * MiB,
+  maintenanceWorkMemBytes: 8 * MiB,
+  effectiveCacheSizeBytes: 64 * MiB,
+  maxConnections: 20,
+};
 
 /** A live process (not a zombie) with this pid. */
-const alive = (pid: number): boolean => existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8"));
-const statusField = (pid: number, field: string): string => new RegExp(`^${field}:\\s+(.*)$`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? "";
+const alive = (pid: number): boolean =>
+  existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8"));
+const statusField = (pid: number, field: string): string =>
+  new RegExp(`^${field}:\\s+(.*)$`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? "";
 /** The directory the instance lives in (parent of its -D data dir), read from the postmaster's argv. */
 const instanceDir = (pid: number): string => {
   const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
@@ -27,7 +43,8 @@ const instanceDir = (pid: number): string => {
 
 /** Runs one query through psycopg2 (Debian's python3: the pyenv on PATH has no psycopg2). */
 function query(url: string, sql: string): string {
-  const program = "import sys, psycopg2; c = psycopg2.connect(sys.argv[1]); cur = c.cursor(); cur.execute(sys.argv[2]); print(cur.fetchone()[0])";
+  const program =
+    "import sys, psycopg2; c = psycopg2.connect(sys.argv[1]); cur = c.cursor(); cur.execute(sys.argv[2]); print(cur.fetchone()[0])";
   const result = spawnSync(systemPython, ["-c", program, url, sql], { encoding: "utf8", timeout: 30_000 });
   expect(result.status, result.stderr).toBe(0);
   return result.stdout.trim();
@@ -61,14 +78,24 @@ describe.skipIf(!hasInitdb || process.getuid?.() !== 0)("on-box PostgreSQL in a 
   });
 
   it("starts the postmaster itself, as the postgres user, inside the sandbox's memory group", () => {
-    console.log(`initdb ${initdbSeconds.toFixed(2)} s; on-box PostgreSQL ready in ${startSeconds.toFixed(2)} s, pid ${pg.pid}, ${pg.url}`);
-    const procs = readFileSync(`${sandbox.memoryDir}/cgroup.procs`, "utf8").split("\n").filter(Boolean).map(Number);
+    console.log(
+      `initdb ${initdbSeconds.toFixed(2)} s; on-box PostgreSQL ready in ${startSeconds.toFixed(2)} s, pid ${pg.pid}, ${pg.url}`,
+    );
+    const procs = readFileSync(`${sandbox.memoryDir}/cgroup.procs`, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map(Number);
     expect(procs).toContain(pg.pid);
     expect(readFileSync(`/proc/${pg.pid}/comm`, "utf8").trim()).toBe("postgres");
     // Our direct child: no runuser/sh left in between to swallow signals.
     expect(Number(statusField(pg.pid, "PPid"))).toBe(process.pid);
     const postgresUid = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" }).stdout.trim();
-    expect(statusField(pg.pid, "Uid").split(/\s+/)).toEqual([postgresUid, postgresUid, postgresUid, postgresUid]);
+    expect(statusField(pg.pid, "Uid").split(/\s+/)).toEqual([
+      postgresUid,
+      postgresUid,
+      postgresUid,
+      postgresUid,
+    ]);
     expect(pg.url).toMatch(/^postgresql:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
   });
 
@@ -81,7 +108,9 @@ describe.skipIf(!hasInitdb || process.getuid?.() !== 0)("on-box PostgreSQL in a 
 
   it("charges PostgreSQL's memory to the sandbox", () => {
     const usage = sandbox.usageBytes();
-    console.log(`sandbox usage ${((usage ?? 0) / MiB).toFixed(1)} MiB (before start ${(usageBefore / MiB).toFixed(1)} MiB)`);
+    console.log(
+      `sandbox usage ${((usage ?? 0) / MiB).toFixed(1)} MiB (before start ${(usageBefore / MiB).toFixed(1)} MiB)`,
+    );
     expect(usage).toBeGreaterThan(usageBefore + 1 * MiB);
     // Everything in the group is postgres: the postmaster and its children (checkpointer, walwriter, ...).
     const pids = sandbox.pids();
@@ -90,7 +119,12 @@ describe.skipIf(!hasInitdb || process.getuid?.() !== 0)("on-box PostgreSQL in a 
   });
 
   it("runs PostgreSQL's defaults when no settings are given", async () => {
-    const plain = await startOnBoxPostgres({ template, wrap: sandbox.wrap, settings: null, label: "defaults" });
+    const plain = await startOnBoxPostgres({
+      template,
+      wrap: sandbox.wrap,
+      settings: null,
+      label: "defaults",
+    });
     try {
       expect(query(plain.url, "show shared_buffers")).toBe("128MB");
       expect(query(plain.url, "show max_connections")).toBe("100");
@@ -102,9 +136,19 @@ describe.skipIf(!hasInitdb || process.getuid?.() !== 0)("on-box PostgreSQL in a 
 
   it("fails with the server's log and leaves nothing behind when PostgreSQL refuses to start", async () => {
     const before = sandbox.pids().length;
-    const failure = startOnBoxPostgres({ template, wrap: sandbox.wrap, settings: { ...small, maxConnections: 0 }, label: "bad" });
-    await expect(failure).rejects.toMatchObject({ code: "E_BOOT", message: expect.stringMatching(/max_connections/) as unknown });
-    expect(readdirSync(dirname(template.dir)).filter((name) => name.startsWith("gwarden-pg-bad-"))).toEqual([]);
+    const failure = startOnBoxPostgres({
+      template,
+      wrap: sandbox.wrap,
+      settings: { ...small, maxConnections: 0 },
+      label: "bad",
+    });
+    await expect(failure).rejects.toMatchObject({
+      code: "E_BOOT",
+      message: expect.stringMatching(/max_connections/) as unknown,
+    });
+    expect(readdirSync(dirname(template.dir)).filter((name) => name.startsWith("gwarden-pg-bad-"))).toEqual(
+      [],
+    );
     expect(sandbox.pids().length).toBe(before);
   });
 

@@ -32,24 +32,60 @@ export interface Boxed {
 /** Children of a process, sorted. */
 export function childrenOf(pid: number): number[] {
   try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(/\s+/).filter(Boolean).map(Number).sort((a, b) => a - b);
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number)
+      .sort((a, b) => a - b);
   } catch {
     return [];
   }
 }
 
 /** Starts `/usr/bin/gunicorn -w N` (or `gwarden run -- gunicorn`, sized by the plan) on `app` in a fresh memory cgroup. */
-export async function startBoxed(options: { memoryBytes: number; workers?: number; run: boolean; chdir?: string; app?: string; name: string }): Promise<Boxed> {
+export async function startBoxed(options: {
+  memoryBytes: number;
+  workers?: number;
+  run: boolean;
+  chdir?: string;
+  app?: string;
+  name: string;
+}): Promise<Boxed> {
   const sandbox = await createSandbox({ memoryBytes: options.memoryBytes, name: options.name });
   const port = await freePort();
   const apiPort = options.run ? await freePort() : 0;
   // under `gwarden run` the plan sizes the workers (it would scale a kept `-w` back down to its target)
-  const gunicorn = ["/usr/bin/gunicorn", "--chdir", options.chdir ?? samplerApp, "-b", `127.0.0.1:${port}`, ...(options.run ? [] : ["-w", String(options.workers ?? 2)]), options.app ?? "app:app"];
-  const argv = options.run ? [process.execPath, cli, "run", "--listen", `127.0.0.1:${apiPort}`, "--events", "", "--no-threads", "--", ...gunicorn] : gunicorn;
+  const gunicorn = [
+    "/usr/bin/gunicorn",
+    "--chdir",
+    options.chdir ?? samplerApp,
+    "-b",
+    `127.0.0.1:${port}`,
+    ...(options.run ? [] : ["-w", String(options.workers ?? 2)]),
+    options.app ?? "app:app",
+  ];
+  const argv = options.run
+    ? [
+        process.execPath,
+        cli,
+        "run",
+        "--listen",
+        `127.0.0.1:${apiPort}`,
+        "--events",
+        "",
+        "--no-threads",
+        "--",
+        ...gunicorn,
+      ]
+    : gunicorn;
   const wrapped = sandbox.wrap(argv);
   // a directory of its own, so no .gwarden/profile.json of another app is picked up
   const cwd = mkdtempSync(join(tmpdir(), "gwarden-monitor-"));
-  const child = spawn(wrapped[0]!, wrapped.slice(1), { cwd, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env } });
+  const child = spawn(wrapped[0]!, wrapped.slice(1), {
+    cwd,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env },
+  });
   let output = "";
   for (const stream of [child.stdout!, child.stderr!]) {
     stream.setEncoding("utf8");
@@ -63,7 +99,10 @@ export async function startBoxed(options: { memoryBytes: number; workers?: numbe
     output: () => output,
     async close() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-      await Promise.race([new Promise((resolve) => child.once("exit", resolve)), new Promise((resolve) => setTimeout(resolve, 5000))]);
+      await Promise.race([
+        new Promise((resolve) => child.once("exit", resolve)),
+        new Promise((resolve) => setTimeout(resolve, 5000)),
+      ]);
       await sandbox.remove();
       rmSync(cwd, { recursive: true, force: true });
     },
@@ -76,7 +115,11 @@ export async function masterOf(boxed: Boxed, run: boolean): Promise<number> {
     const pid = boxed.child.pid;
     if (pid === undefined) return null;
     // the sandbox wrapper execs into the command, so child.pid is gunicorn (or node running gwarden)
-    return run ? childrenOf(pid).find((c) => cmdline(c).startsWith("/usr/bin/python3 /usr/bin/gunicorn ") && childrenOf(c).length > 0) : pid;
+    return run
+      ? childrenOf(pid).find(
+          (c) => cmdline(c).startsWith("/usr/bin/python3 /usr/bin/gunicorn ") && childrenOf(c).length > 0,
+        )
+      : pid;
   });
   return top;
 }

@@ -10,14 +10,26 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../helpers/gunicorns.js";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { childrenOf, cli, masterOf, MiB, plannedWorkers, startBoxed, until, type Boxed } from "./monitor-harness.js";
+import {
+  childrenOf,
+  cli,
+  masterOf,
+  MiB,
+  plannedWorkers,
+  startBoxed,
+  until,
+  type Boxed,
+} from "./monitor-harness.js";
 
 const SOCKET = `gwarden-monitor-test-${process.pid}`;
 const SESSION = "mon";
 const boxes: Boxed[] = [];
 
 function tmux(...args: string[]): string {
-  return execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8", env: { ...process.env, LANG: "C.UTF-8", NO_COLOR: "" } });
+  return execFileSync("tmux", ["-L", SOCKET, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, LANG: "C.UTF-8", NO_COLOR: "" },
+  });
 }
 
 function screen(): string {
@@ -54,12 +66,16 @@ function keep(name: string, text: string): void {
 
 async function drive(master: number, expected: number, args: string): Promise<void> {
   const mode = args.startsWith("--pid") ? "pid" : "url";
-  const workers = await until(`${expected} workers`, () => (childrenOf(master).length === expected ? childrenOf(master) : null));
+  const workers = await until(`${expected} workers`, () =>
+    childrenOf(master).length === expected ? childrenOf(master) : null,
+  );
   startMonitor(args);
   // worker rows: every pid in the table, with its state
   const first = await until("the worker rows", () => {
     const text = screen();
-    return workers.every((pid) => new RegExp(`^\\s+${pid} (ready|busy|booting)\\s`, "m").test(text)) ? text : null;
+    return workers.every((pid) => new RegExp(`^\\s+${pid} (ready|busy|booting)\\s`, "m").test(text))
+      ? text
+      : null;
   });
   expect(tmux("display-message", "-p", "-t", SESSION, "#{alternate_on}").trim()).toBe("1");
   // the memory bar against the gunicorn cgroup's limit: the monitor itself runs outside that cgroup
@@ -79,12 +95,17 @@ async function drive(master: number, expected: number, args: string): Promise<vo
   keep(`monitor-${mode}-after-kill.txt`, after);
   expect(after).toMatch(/● (DEGRADED|FAILING)/);
   expect(after).toMatch(/^ {2}! .*(died|killed|SIGKILL|no worker)/m);
-  const replacement = await until("the replacement worker", () => childrenOf(master).find((pid) => !workers.includes(pid)));
+  const replacement = await until("the replacement worker", () =>
+    childrenOf(master).find((pid) => !workers.includes(pid)),
+  );
   await until("the replacement's row", () => new RegExp(`^\\s+${replacement} `, "m").test(screen()));
 
   // q quits, the terminal leaves the alternate screen and the monitor exits 0
   tmux("send-keys", "-t", SESSION, "q");
-  const done = await until("the monitor to exit", () => (/MONITOR-EXITED rc=\d+/.exec(screen()) ?? [null])[0]);
+  const done = await until(
+    "the monitor to exit",
+    () => (/MONITOR-EXITED rc=\d+/.exec(screen()) ?? [null])[0],
+  );
   expect(done).toBe("MONITOR-EXITED rc=0");
   expect(tmux("display-message", "-p", "-t", SESSION, "#{alternate_on}").trim()).toBe("0");
   expect(screen()).not.toContain("gwarden monitor ·");
@@ -116,8 +137,17 @@ describe("gwarden monitor in tmux", () => {
     boxes.push(box);
     const master = await masterOf(box, false);
     await until("2 workers", () => childrenOf(master).length === 2);
-    const sgr = { test: (text: string) => text.split("\u001b[").slice(1).some((part) => /^[0-9;]*m/.test(part)) };
-    for (const [env, coloured] of [["", true], ["NO_COLOR=1 ", false]] as const) {
+    const sgr = {
+      test: (text: string) =>
+        text
+          .split("\u001b[")
+          .slice(1)
+          .some((part) => /^[0-9;]*m/.test(part)),
+    };
+    for (const [env, coloured] of [
+      ["", true],
+      ["NO_COLOR=1 ", false],
+    ] as const) {
       startMonitor(`--pid ${master}`, env);
       await until("the frame", () => screen().includes("gwarden monitor ·"));
       const escaped = tmux("capture-pane", "-p", "-e", "-t", SESSION);
@@ -125,7 +155,10 @@ describe("gwarden monitor in tmux", () => {
       const monitorPid = Number(tmux("display-message", "-p", "-t", SESSION, "#{pane_pid}").trim());
       const node = await until("the monitor process", () => childrenOf(monitorPid)[0]);
       process.kill(node, "SIGTERM");
-      const done = await until("the monitor to exit", () => (/MONITOR-EXITED rc=\d+/.exec(screen()) ?? [null])[0]);
+      const done = await until(
+        "the monitor to exit",
+        () => (/MONITOR-EXITED rc=\d+/.exec(screen()) ?? [null])[0],
+      );
       expect(done).toBe("MONITOR-EXITED rc=143");
       expect(tmux("display-message", "-p", "-t", SESSION, "#{alternate_on}").trim()).toBe("0");
       expect(tmux("display-message", "-p", "-t", SESSION, "#{cursor_flag}").trim()).toBe("1");
@@ -138,12 +171,27 @@ describe("gwarden monitor in tmux", () => {
     boxes.push(box);
     const master = await masterOf(box, false);
     await until("2 workers", () => childrenOf(master).length === 2);
-    const out = execFileSync(process.execPath, [cli, "monitor", "--pid", String(master), "--once"], { encoding: "utf8", env: { ...process.env, COLUMNS: "80" } });
+    const out = execFileSync(process.execPath, [cli, "monitor", "--pid", String(master), "--once"], {
+      encoding: "utf8",
+      env: { ...process.env, COLUMNS: "80" },
+    });
     expect(out).not.toContain("\u001b");
     for (const pid of childrenOf(master)) expect(out).toContain(` ${pid} ready`);
     expect(out).toMatch(/^memory \[█+[▒░]+\] .* \/ 256 MiB/m);
-    const json = JSON.parse(execFileSync(process.execPath, [cli, "monitor", "--pid", String(master), "--json"], { encoding: "utf8" })) as { mode: string; snapshot: { workers: unknown[]; cgroup: { limitBytes: number } }; verdict: { level: string } };
-    expect(json).toMatchObject({ mode: "proc", snapshot: { cgroup: { limitBytes: 256 * MiB } }, verdict: { level: "healthy" } });
+    const json = JSON.parse(
+      execFileSync(process.execPath, [cli, "monitor", "--pid", String(master), "--json"], {
+        encoding: "utf8",
+      }),
+    ) as {
+      mode: string;
+      snapshot: { workers: unknown[]; cgroup: { limitBytes: number } };
+      verdict: { level: string };
+    };
+    expect(json).toMatchObject({
+      mode: "proc",
+      snapshot: { cgroup: { limitBytes: 256 * MiB } },
+      verdict: { level: "healthy" },
+    });
     expect(json.snapshot.workers).toHaveLength(2);
   });
 });

@@ -54,7 +54,10 @@ function leftovers(): number[] {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(() => {
-  spawnSync("npx", ["tsc", "-p", "tsconfig.build.json", "--noEmitOnError", "false"], { cwd: repoRoot, stdio: "ignore" });
+  spawnSync("npx", ["tsc", "-p", "tsconfig.build.json", "--noEmitOnError", "false"], {
+    cwd: repoRoot,
+    stdio: "ignore",
+  });
 });
 
 afterEach(() => {
@@ -72,7 +75,24 @@ describe.each(releases)("gwarden profile on gunicorn $version", (release) => {
     // 20.1.0 through `gunicorn` on PATH (Debian's script), the others through python -m gunicorn.
     const launcher = release.version === "20.1.0" ? ["gunicorn"] : release.command;
     const out = join(scratch, `profile-${release.version}.json`);
-    const result = gwarden(["profile", "--url", "/health", "--url", "/db", "--json", "--out", out, "--", ...launcher, "--chdir", "example", "app:app"], release.env);
+    const result = gwarden(
+      [
+        "profile",
+        "--url",
+        "/health",
+        "--url",
+        "/db",
+        "--json",
+        "--out",
+        out,
+        "--",
+        ...launcher,
+        "--chdir",
+        "example",
+        "app:app",
+      ],
+      release.env,
+    );
     expect(result.stderr).not.toMatch(/gwarden: /);
     expect(result.status).toBe(0);
     const profile = JSON.parse(result.stdout) as Profile;
@@ -108,10 +128,13 @@ describe.each(releases)("gwarden profile on gunicorn $version", (release) => {
 
 describe("gwarden profile failures", () => {
   it("stops with the app's own error when the app does not import", () => {
-    const result = gwarden(["profile", "--out", join(scratch, "fail.json"), "--", "gunicorn", "--chdir", "example", "app:app"], {
-      EXAMPLE_FAULTS: "1",
-      IMPORT_FAIL: "1",
-    });
+    const result = gwarden(
+      ["profile", "--out", join(scratch, "fail.json"), "--", "gunicorn", "--chdir", "example", "app:app"],
+      {
+        EXAMPLE_FAULTS: "1",
+        IMPORT_FAIL: "1",
+      },
+    );
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain("The app did not import");
     expect(result.stderr).toContain("RuntimeError: example app: IMPORT_FAIL=1 asked the import to fail");
@@ -119,7 +142,20 @@ describe("gwarden profile failures", () => {
   });
 
   it("names the URL and its status when a warm-up URL fails (E_APP_URL)", () => {
-    const result = gwarden(["profile", "--url", "/health", "--url", "/missing", "--out", join(scratch, "url.json"), "--", "gunicorn", "--chdir", "example", "app:app"]);
+    const result = gwarden([
+      "profile",
+      "--url",
+      "/health",
+      "--url",
+      "/missing",
+      "--out",
+      join(scratch, "url.json"),
+      "--",
+      "gunicorn",
+      "--chdir",
+      "example",
+      "app:app",
+    ]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("gwarden: GET /missing answered 404 (1 worker): 404 Not Found");
   });
@@ -135,13 +171,18 @@ describe("gwarden profile failures", () => {
       rounds: 1,
     });
     expect(outcome.failure?.code).toBe("E_APP_URL");
-    expect(outcome.result.urls).toEqual([{ path: "/missing", status: 404, ok: false, ms: expect.any(Number), error: "404 Not Found" }]);
+    expect(outcome.result.urls).toEqual([
+      { path: "/missing", status: 404, ok: false, ms: expect.any(Number), error: "404 Not Found" },
+    ]);
     expect(outcome.version).toBe(releases[0]?.version ?? "20.1.0");
   });
 
   it("gives up on an import that hangs at the boot deadline, and kills the stuck worker", () => {
     const started = Date.now();
-    const result = gwarden(["profile", "--boot-timeout", "3", "--", "gunicorn", "--chdir", "example", "app:app"], { EXAMPLE_FAULTS: "1", IMPORT_HANG: "1" });
+    const result = gwarden(
+      ["profile", "--boot-timeout", "3", "--", "gunicorn", "--chdir", "example", "app:app"],
+      { EXAMPLE_FAULTS: "1", IMPORT_HANG: "1" },
+    );
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("gunicorn was not ready within 3 s");
     expect(result.stderr).toContain("Booting worker with pid");
@@ -163,7 +204,8 @@ describe("gwarden profile failures", () => {
       stdio: "ignore",
     });
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    for (let i = 0; i < 100 && leftovers().filter((pid) => pid !== child.pid).length < 2; i++) await sleep(100);
+    for (let i = 0; i < 100 && leftovers().filter((pid) => pid !== child.pid).length < 2; i++)
+      await sleep(100);
     expect(leftovers().filter((pid) => pid !== child.pid).length).toBeGreaterThanOrEqual(2); // master + worker importing
     child.kill("SIGINT");
     expect(await exited).toBe(130);
@@ -172,16 +214,33 @@ describe("gwarden profile failures", () => {
 
 /** A private PostgreSQL server in a temp dir (initdb as the postgres user), or null when not installed. */
 function startPostgres(): { url: string; stop: () => void } | null {
-  const bin = existsSync("/usr/lib/postgresql") ? readdirSync("/usr/lib/postgresql").sort().reverse().map((v) => `/usr/lib/postgresql/${v}/bin`).find((b) => existsSync(`${b}/initdb`)) : undefined;
+  const bin = existsSync("/usr/lib/postgresql")
+    ? readdirSync("/usr/lib/postgresql")
+        .sort()
+        .reverse()
+        .map((v) => `/usr/lib/postgresql/${v}/bin`)
+        .find((b) => existsSync(`${b}/initdb`))
+    : undefined;
   const postgres = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
   if (bin === undefined || postgres.status !== 0 || process.getuid?.() !== 0) return null;
   const dir = mkdtempSync(join(tmpdir(), "gwarden-pg-"));
   chownSync(dir, Number(postgres.stdout.trim()), -1);
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const asPostgres = (args: string[]): number | null => spawnSync("runuser", ["-u", "postgres", "--", ...args], { stdio: "ignore", timeout: 60_000 }).status;
+  const asPostgres = (args: string[]): number | null =>
+    spawnSync("runuser", ["-u", "postgres", "--", ...args], { stdio: "ignore", timeout: 60_000 }).status;
   const ok =
     asPostgres([`${bin}/initdb`, "-D", `${dir}/data`, "--auth=trust", "-U", "postgres"]) === 0 &&
-    asPostgres([`${bin}/pg_ctl`, "-D", `${dir}/data`, "-l", `${dir}/log`, "-w", "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, "start"]) === 0;
+    asPostgres([
+      `${bin}/pg_ctl`,
+      "-D",
+      `${dir}/data`,
+      "-l",
+      `${dir}/log`,
+      "-w",
+      "-o",
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`,
+      "start",
+    ]) === 0;
   const stop = (): void => {
     asPostgres([`${bin}/pg_ctl`, "-D", `${dir}/data`, "-m", "immediate", "-w", "stop"]);
     rmSync(dir, { recursive: true, force: true });
@@ -203,10 +262,25 @@ describe("gwarden profile with PostgreSQL", () => {
   it("judges preload unsafe when the app opens its DB connection at import (SimpleLogin's app/db.py)", (context) => {
     if (pg === null) return context.skip();
     const profile = (env: Record<string, string>): Profile => {
-      const result = gwarden(["profile", "--url", "/db", "--json", "--out", join(scratch, "pg.json"), "--", "gunicorn", "--chdir", "example", "app:app"], {
-        DATABASE_URL: pg!.url,
-        ...env,
-      });
+      const result = gwarden(
+        [
+          "profile",
+          "--url",
+          "/db",
+          "--json",
+          "--out",
+          join(scratch, "pg.json"),
+          "--",
+          "gunicorn",
+          "--chdir",
+          "example",
+          "app:app",
+        ],
+        {
+          DATABASE_URL: pg!.url,
+          ...env,
+        },
+      );
       expect(result.status, result.stderr).toBe(0);
       return JSON.parse(result.stdout) as Profile;
     };
@@ -236,10 +310,16 @@ while True:
 `;
 
 describe("startGunicorn", () => {
-  const alive = (pid: number): boolean => existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8"));
+  const alive = (pid: number): boolean =>
+    existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8"));
 
   it("reads readiness from fd 3, and KILLs the whole group when the master ignores TERM", async () => {
-    const gunicorn = await startGunicorn({ launcher: ["/usr/bin/python3", "-c", STUBBORN], args: [], conf: "# unused\n", env: { GWARDEN_EXAMPLE_DB: marker } });
+    const gunicorn = await startGunicorn({
+      launcher: ["/usr/bin/python3", "-c", STUBBORN],
+      args: [],
+      conf: "# unused\n",
+      env: { GWARDEN_EXAMPLE_DB: marker },
+    });
     await gunicorn.waitUntil((records) => records.some((r) => r.hook === "post_worker_init"), 10_000);
     const worker = gunicorn.records.find((r) => r.hook === "post_worker_init")!.pid;
     expect(gunicorn.records.find((r) => r.hook === "on_starting")?.version).toBe("0.0-stub");
@@ -255,8 +335,19 @@ describe("startGunicorn", () => {
   });
 
   it("rejects with E_BOOT and the output when gunicorn exits before it is ready", async () => {
-    const gunicorn = await startGunicorn({ launcher: ["/usr/bin/python3", "-c", "import sys; print('Connection in use', file=sys.stderr); sys.exit(1)"], args: [], conf: "\n" });
-    await expect(gunicorn.waitUntil(() => false, 10_000)).rejects.toMatchObject({ code: "E_BOOT", message: expect.stringContaining("Connection in use") });
+    const gunicorn = await startGunicorn({
+      launcher: [
+        "/usr/bin/python3",
+        "-c",
+        "import sys; print('Connection in use', file=sys.stderr); sys.exit(1)",
+      ],
+      args: [],
+      conf: "\n",
+    });
+    await expect(gunicorn.waitUntil(() => false, 10_000)).rejects.toMatchObject({
+      code: "E_BOOT",
+      message: expect.stringContaining("Connection in use"),
+    });
     expect(await gunicorn.stop()).toEqual({ code: 1, signal: null });
   });
 });

@@ -15,54 +15,72 @@ afterEach(async () => {
   for (const run of runs.splice(0)) await run.close();
 });
 
-describe.each(releases.map((r) => [r.version, r] as const))("gwarden run on gunicorn %s", (_version, release) => {
-  it("confirms an OOM kill of a worker by its pid, keeps the master, and recovers", async () => {
-    // Kernel race (seen on 6.18, about 1 run in 5): 15 ms after killing the hog's worker, while its
-    // memory is still charged to the group, the memcg OOM killer kills again — the largest task left,
-    // gwarden's node process (oom_score_adj 0: lowering it needs CAP_SYS_RESOURCE). dmesg shows both
-    // kills. That second victim is a product limit, documented in docs/benchmarks.md; here it only
-    // earns one fresh attempt, and a second loss fails the test.
-    for (let attempt = 1; ; attempt++) {
-      const run = await startRun({ release, memoryBytes: 300 * MiB, env: { EXAMPLE_FAULTS: "1" } });
-      runs.push(run);
-      await until("/healthz 200", async () => (await run.api("/healthz")).status === 200);
-      const before = JSON.parse((await run.api("/api/state")).body) as { master: { pid: number }; workers: { pid: number }[] };
-      const hog = await run.app("/hog?mb=400", 30_000);
-      expect(hog.status).not.toBe(200);
-      const confirmed = () => {
-        const all = readEventLog(run.eventsPath);
-        if (all.some((e) => e.kind === "worker_signal" && e.cause === "oom-confirmed")) return all;
-        return run.child.signalCode === "SIGKILL" ? [] : null;
-      };
-      const events = await until(`oom-confirmed (hog: ${hog.status ?? "no answer"} ${hog.error ?? ""})`, confirmed);
-      if (events.length === 0) {
-        expect(attempt, "gwarden itself was the OOM killer's second victim twice in a row").toBe(1);
-        console.warn(`gwarden run was the kernel's second OOM victim (group OOM kills: ${run.sandbox.oomKills()}); one more attempt`);
-        continue;
+describe.each(releases.map((r) => [r.version, r] as const))(
+  "gwarden run on gunicorn %s",
+  (_version, release) => {
+    it("confirms an OOM kill of a worker by its pid, keeps the master, and recovers", async () => {
+      // Kernel race (seen on 6.18, about 1 run in 5): 15 ms after killing the hog's worker, while its
+      // memory is still charged to the group, the memcg OOM killer kills again — the largest task left,
+      // gwarden's node process (oom_score_adj 0: lowering it needs CAP_SYS_RESOURCE). dmesg shows both
+      // kills. That second victim is a product limit, documented in docs/benchmarks.md; here it only
+      // earns one fresh attempt, and a second loss fails the test.
+      for (let attempt = 1; ; attempt++) {
+        const run = await startRun({ release, memoryBytes: 300 * MiB, env: { EXAMPLE_FAULTS: "1" } });
+        runs.push(run);
+        await until("/healthz 200", async () => (await run.api("/healthz")).status === 200);
+        const before = JSON.parse((await run.api("/api/state")).body) as {
+          master: { pid: number };
+          workers: { pid: number }[];
+        };
+        const hog = await run.app("/hog?mb=400", 30_000);
+        expect(hog.status).not.toBe(200);
+        const confirmed = () => {
+          const all = readEventLog(run.eventsPath);
+          if (all.some((e) => e.kind === "worker_signal" && e.cause === "oom-confirmed")) return all;
+          return run.child.signalCode === "SIGKILL" ? [] : null;
+        };
+        const events = await until(
+          `oom-confirmed (hog: ${hog.status ?? "no answer"} ${hog.error ?? ""})`,
+          confirmed,
+        );
+        if (events.length === 0) {
+          expect(attempt, "gwarden itself was the OOM killer's second victim twice in a row").toBe(1);
+          console.warn(
+            `gwarden run was the kernel's second OOM victim (group OOM kills: ${run.sandbox.oomKills()}); one more attempt`,
+          );
+          continue;
+        }
+        const oom = events.find((e) => e.kind === "worker_signal" && e.cause === "oom-confirmed")!;
+        expect(before.workers.map((w) => w.pid)).toContain(oom.pid);
+        expect(oom.kind === "worker_signal" && oom.detail).toMatch(/cgroup usage \d+ MiB of limit 300 MiB/);
+        expect(run.sandbox.oomKills()).toBeGreaterThanOrEqual(1);
+        await until("the app answering again", async () => (await run.app("/health")).status === 200);
+        const after = JSON.parse((await run.api("/api/state")).body) as {
+          master: { pid: number; state: string };
+        };
+        expect(after.master).toMatchObject({ pid: before.master.pid, state: "running" });
+        expect(run.stderr()).toContain("oom-confirmed: worker");
+        run.child.kill("SIGTERM");
+        expect((await run.exited).code).toBe(0);
+        return;
       }
-      const oom = events.find((e) => e.kind === "worker_signal" && e.cause === "oom-confirmed")!;
-      expect(before.workers.map((w) => w.pid)).toContain(oom.pid);
-      expect(oom.kind === "worker_signal" && oom.detail).toMatch(/cgroup usage \d+ MiB of limit 300 MiB/);
-      expect(run.sandbox.oomKills()).toBeGreaterThanOrEqual(1);
-      await until("the app answering again", async () => (await run.app("/health")).status === 200);
-      const after = JSON.parse((await run.api("/api/state")).body) as { master: { pid: number; state: string } };
-      expect(after.master).toMatchObject({ pid: before.master.pid, state: "running" });
-      expect(run.stderr()).toContain("oom-confirmed: worker");
-      run.child.kill("SIGTERM");
-      expect((await run.exited).code).toBe(0);
-      return;
-    }
-  });
+    });
 
-  it("gives up on an app that fails to import, exiting non-zero with the app's error last", async () => {
-    const run = await startRun({ release, memoryBytes: 512 * MiB, flags: ["--max-restarts", "1"], env: { EXAMPLE_FAULTS: "1", IMPORT_FAIL: "1" } });
-    runs.push(run);
-    const exit = await run.exited;
-    expect(exit.code).not.toBe(0);
-    expect(exit.code).not.toBeNull();
-    const last = ownLines(run.stderr(), 2).join("\n");
-    expect(last).toContain("IMPORT_FAIL=1 asked the import to fail");
-    expect(last).toContain("giving up");
-    expect(readEventLog(run.eventsPath).filter((e) => e.kind === "restart")).toHaveLength(1);
-  });
-});
+    it("gives up on an app that fails to import, exiting non-zero with the app's error last", async () => {
+      const run = await startRun({
+        release,
+        memoryBytes: 512 * MiB,
+        flags: ["--max-restarts", "1"],
+        env: { EXAMPLE_FAULTS: "1", IMPORT_FAIL: "1" },
+      });
+      runs.push(run);
+      const exit = await run.exited;
+      expect(exit.code).not.toBe(0);
+      expect(exit.code).not.toBeNull();
+      const last = ownLines(run.stderr(), 2).join("\n");
+      expect(last).toContain("IMPORT_FAIL=1 asked the import to fail");
+      expect(last).toContain("giving up");
+      expect(readEventLog(run.eventsPath).filter((e) => e.kind === "restart")).toHaveLength(1);
+    });
+  },
+);

@@ -50,7 +50,11 @@ export interface GwardenRun {
 }
 
 /** Polls `probe` every 200 ms until it returns something truthy. */
-export async function until<T>(what: string, check: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 60_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -82,7 +86,12 @@ export async function startRun(options: RunOptions): Promise<GwardenRun> {
   const [command, ...args] = sandbox.wrap(argv);
   const child = spawn(command!, args, {
     cwd: dir,
-    env: { ...process.env, ...options.release.env, GWARDEN_EXAMPLE_DB: join(dir, "app.sqlite"), ...options.env },
+    env: {
+      ...process.env,
+      ...options.release.env,
+      GWARDEN_EXAMPLE_DB: join(dir, "app.sqlite"),
+      ...options.env,
+    },
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";
@@ -96,7 +105,10 @@ export async function startRun(options: RunOptions): Promise<GwardenRun> {
   let eventsTail: string | null = null;
   let groupState: string | null = null;
   const describeGroup = (): string => {
-    const state = child.exitCode === null && child.signalCode === null ? "alive" : `exited (${child.exitCode ?? child.signalCode})`;
+    const state =
+      child.exitCode === null && child.signalCode === null
+        ? "alive"
+        : `exited (${child.exitCode ?? child.signalCode})`;
     let kills = "?";
     try {
       kills = String(sandbox.oomKills());
@@ -105,13 +117,20 @@ export async function startRun(options: RunOptions): Promise<GwardenRun> {
     }
     return `gwarden ${state}; the group's OOM kills: ${kills}`;
   };
-  const readEventsTail = () => (existsSync(eventsPath) ? readFileSync(eventsPath, "utf8").trim().split("\n").slice(-40).join("\n") : "(no event log)");
+  const readEventsTail = () =>
+    existsSync(eventsPath)
+      ? readFileSync(eventsPath, "utf8").trim().split("\n").slice(-40).join("\n")
+      : "(no event log)";
   onTestFailed(() => {
     const events = eventsTail ?? readEventsTail();
     console.error(`--- ${groupState ?? describeGroup()} ---`);
-    console.error(`--- gwarden stderr (last 80 lines) ---\n${stderr.split("\n").slice(-80).join("\n")}\n--- events (last 40) ---\n${events}`);
+    console.error(
+      `--- gwarden stderr (last 80 lines) ---\n${stderr.split("\n").slice(-80).join("\n")}\n--- events (last 40) ---\n${events}`,
+    );
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   return {
     child,
     sandbox,
@@ -156,5 +175,8 @@ export async function apiEvents(run: GwardenRun): Promise<Record<string, unknown
 
 /** The last `n` lines gwarden itself wrote (prefixed `gwarden:`). */
 export function ownLines(stderr: string, n: number): string[] {
-  return stderr.split("\n").filter((line) => line.startsWith("gwarden:")).slice(-n);
+  return stderr
+    .split("\n")
+    .filter((line) => line.startsWith("gwarden:"))
+    .slice(-n);
 }

@@ -19,7 +19,11 @@ function stat(pid: number): { state: string; comm: string; ppid: number } | null
   try {
     const text = readFileSync(`/proc/${pid}/stat`, "utf8");
     const rest = text.slice(text.lastIndexOf(")") + 2).split(" ");
-    return { comm: text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")), state: rest[0]!, ppid: Number(rest[1]) };
+    return {
+      comm: text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")),
+      state: rest[0]!,
+      ppid: Number(rest[1]),
+    };
   } catch {
     return null;
   }
@@ -36,25 +40,28 @@ function zombiesOf(parents: readonly number[]): number[] {
     });
 }
 
-describe.each(releases.map((r) => [r.version, r] as const))("gwarden run as PID 1 on gunicorn %s", (_version, release) => {
-  it("reaps the app's orphans and stops on SIGTERM", async () => {
-    const run = await startRun({
-      release,
-      memoryBytes: 512 * MiB,
-      prefix: ["unshare", "--pid", "--fork", "--mount-proc"],
-      appDir: join(repoRoot, "test", "fixtures", "wsgi-orphan"),
-      gunicornArgs: ["-w", "1"],
-      flags: ["--keep-args"],
+describe.each(releases.map((r) => [r.version, r] as const))(
+  "gwarden run as PID 1 on gunicorn %s",
+  (_version, release) => {
+    it("reaps the app's orphans and stops on SIGTERM", async () => {
+      const run = await startRun({
+        release,
+        memoryBytes: 512 * MiB,
+        prefix: ["unshare", "--pid", "--fork", "--mount-proc"],
+        appDir: join(repoRoot, "test", "fixtures", "wsgi-orphan"),
+        gunicornArgs: ["-w", "1"],
+        flags: ["--keep-args"],
+      });
+      runs.push(run);
+      await until("/healthz 200", async () => (await run.api("/healthz")).status === 200);
+      expect(run.stderr()).toContain("running as PID 1: the gunicorn master is made a child subreaper");
+      for (let i = 0; i < 5; i++) expect((await run.app("/orphan")).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(zombiesOf(run.sandbox.pids())).toEqual([]);
+      // The host pid of gwarden (PID 1 inside): the node process in the group.
+      const gwarden = run.sandbox.pids().find((pid) => stat(pid)?.comm === "node")!;
+      process.kill(gwarden, "SIGTERM");
+      expect((await run.exited).code).toBe(0);
     });
-    runs.push(run);
-    await until("/healthz 200", async () => (await run.api("/healthz")).status === 200);
-    expect(run.stderr()).toContain("running as PID 1: the gunicorn master is made a child subreaper");
-    for (let i = 0; i < 5; i++) expect((await run.app("/orphan")).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(zombiesOf(run.sandbox.pids())).toEqual([]);
-    // The host pid of gwarden (PID 1 inside): the node process in the group.
-    const gwarden = run.sandbox.pids().find((pid) => stat(pid)?.comm === "node")!;
-    process.kill(gwarden, "SIGTERM");
-    expect((await run.exited).code).toBe(0);
-  });
-});
+  },
+);

@@ -20,17 +20,27 @@ function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer().listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
 
 function childrenOf(pid: number): number[] {
   const text = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8");
-  return text.split(/\s+/).filter(Boolean).map(Number).sort((a, b) => a - b);
+  return text
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(Number)
+    .sort((a, b) => a - b);
 }
 
-async function until<T>(what: string, probe: () => T | null | undefined | false, timeoutMs = 30_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => T | null | undefined | false,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
@@ -52,13 +62,21 @@ function canConnect(): Promise<boolean> {
 
 beforeAll(async () => {
   port = await freePort();
-  gunicorn = spawn(systemPython, ["-m", "gunicorn", "-w", String(WORKERS), "-b", `127.0.0.1:${port}`, "--backlog", "64", "app:app"], {
-    cwd: join(repoRoot, "test", "fixtures", "wsgi-sampler"),
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  gunicorn = spawn(
+    systemPython,
+    ["-m", "gunicorn", "-w", String(WORKERS), "-b", `127.0.0.1:${port}`, "--backlog", "64", "app:app"],
+    {
+      cwd: join(repoRoot, "test", "fixtures", "wsgi-sampler"),
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   let log = "";
   gunicorn.stderr!.on("data", (chunk: Buffer) => (log += chunk.toString()));
-  await until(`${WORKERS} booted workers (log so far: ${log})`, () => (log.match(/Booting worker/g) ?? []).length >= WORKERS && childrenOf(gunicorn.pid!).length === WORKERS);
+  await until(
+    `${WORKERS} booted workers (log so far: ${log})`,
+    () =>
+      (log.match(/Booting worker/g) ?? []).length >= WORKERS && childrenOf(gunicorn.pid!).length === WORKERS,
+  );
   let up = false;
   while (!up) up = await canConnect();
 });
@@ -96,15 +114,21 @@ describe("sampler against a real gunicorn", () => {
     const sampler = createSampler({ masterPid: gunicorn.pid!, ports: [port], configuredBacklog: 64 });
     const extra = 3;
     for (let i = 0; i < WORKERS + extra; i++) {
-      const socket = connect(port, "127.0.0.1", () => socket.write("GET /sleep?s=5 HTTP/1.0\r\nHost: x\r\n\r\n"));
+      const socket = connect(port, "127.0.0.1", () =>
+        socket.write("GET /sleep?s=5 HTTP/1.0\r\nHost: x\r\n\r\n"),
+      );
       socket.on("error", () => undefined);
       socket.on("data", () => undefined);
       held.push(socket);
     }
-    const queued = await until("a backlog of the extra connections", () => {
-      const q = sampler.sampleOnce().backlog?.queued ?? 0;
-      return q >= extra ? q : null;
-    }, 4000);
+    const queued = await until(
+      "a backlog of the extra connections",
+      () => {
+        const q = sampler.sampleOnce().backlog?.queued ?? 0;
+        return q >= extra ? q : null;
+      },
+      4000,
+    );
     expect(queued).toBe(extra);
     for (const socket of held.splice(0)) socket.destroy();
   });
@@ -112,7 +136,14 @@ describe("sampler against a real gunicorn", () => {
   it("costs under 1 % of a core at 1 Hz with 4 workers (CPU time per sample)", () => {
     const measure = (memoryIntervalMs: number, withCgroup = false) => {
       let t = 0;
-      const sampler = createSampler({ masterPid: gunicorn.pid!, ports: [port], configuredBacklog: 64, memoryIntervalMs, now: () => (t += 500), readCgroup: withCgroup ? undefined : () => null });
+      const sampler = createSampler({
+        masterPid: gunicorn.pid!,
+        ports: [port],
+        configuredBacklog: 64,
+        memoryIntervalMs,
+        now: () => (t += 500),
+        readCgroup: withCgroup ? undefined : () => null,
+      });
       for (let i = 0; i < 10; i++) sampler.sampleOnce();
       const runs = 100;
       const cpu = process.cpuUsage();

@@ -21,7 +21,12 @@ async function sandbox(options: Parameters<typeof createSandbox>[0]): Promise<Sa
   return created;
 }
 
-function run(argv: string[]): { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string } {
+function run(argv: string[]): {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+} {
   const result = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8", cwd: repoRoot, timeout: 60_000 });
   return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }
@@ -31,7 +36,10 @@ describe.skipIf(!v1Memory || process.getuid?.() !== 0)("cgroup sandbox (cgroup v
     // The suite normally builds first; build here too when dist/ lacks what we spawn (errors elsewhere tolerated).
     if (!existsSync(cli) || !existsSync(join(repoRoot, "dist", "commands", "detect.js"))) {
       try {
-        execFileSync("npx", ["tsc", "-p", "tsconfig.build.json", "--noEmitOnError", "false"], { cwd: repoRoot, stdio: "ignore" });
+        execFileSync("npx", ["tsc", "-p", "tsconfig.build.json", "--noEmitOnError", "false"], {
+          cwd: repoRoot,
+          stdio: "ignore",
+        });
       } catch {
         // type errors in files still being written do not stop emitting ours
       }
@@ -47,7 +55,12 @@ describe.skipIf(!v1Memory || process.getuid?.() !== 0)("cgroup sandbox (cgroup v
     const out = run(box.wrap([process.execPath, cli, "detect", "--json"]));
     expect(out.stderr).toBe("");
     expect(out.status).toBe(0);
-    const resources = JSON.parse(out.stdout) as { memory: { limitBytes: number; usageBytes: number }; cpu: { quota: number }; cgroup: { version: string; memoryDir: string; cpuDir: string }; sources: Record<string, { source: string }> };
+    const resources = JSON.parse(out.stdout) as {
+      memory: { limitBytes: number; usageBytes: number };
+      cpu: { quota: number };
+      cgroup: { version: string; memoryDir: string; cpuDir: string };
+      sources: Record<string, { source: string }>;
+    };
     expect(resources.memory.limitBytes).toBe(268435456);
     expect(resources.cpu.quota).toBe(1);
     // v1 controllers; systemd's hybrid layout adds an empty cgroup2 mount (this machine has one).
@@ -62,7 +75,14 @@ describe.skipIf(!v1Memory || process.getuid?.() !== 0)("cgroup sandbox (cgroup v
   test("wrap() passes arguments through untouched (spaces, quotes, $, globs) and runs inside the groups", async () => {
     const box = await sandbox({ memoryBytes: 64 * MiB, cpus: 1, name: "wrap" });
     const argv = ["a b", "$HOME", "'q'", '"d"', "*", "-n", ""];
-    const out = run(box.wrap([systemPython, "-c", "import sys, json; print(json.dumps(sys.argv[1:])); print(open('/proc/self/cgroup').read())", ...argv]));
+    const out = run(
+      box.wrap([
+        systemPython,
+        "-c",
+        "import sys, json; print(json.dumps(sys.argv[1:])); print(open('/proc/self/cgroup').read())",
+        ...argv,
+      ]),
+    );
     expect(out.status).toBe(0);
     const [first, ...rest] = out.stdout.split("\n");
     expect(JSON.parse(first!)).toEqual(argv);
@@ -85,7 +105,9 @@ describe.skipIf(!v1Memory || process.getuid?.() !== 0)("cgroup sandbox (cgroup v
     const box = await sandbox({ memoryBytes: 64 * MiB, cpus: 0.5, name: "remove" });
     const [cmd, ...args] = box.wrap(["/bin/sleep", "300"]);
     const child = spawn(cmd!, args, { stdio: "ignore" });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once("exit", (_code, signal) => resolve(signal)));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once("exit", (_code, signal) => resolve(signal)),
+    );
     for (let i = 0; i < 100 && box.pids().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(box.pids()).toEqual([child.pid]);
     await box.remove();
@@ -105,11 +127,19 @@ describe.skipIf(!v1Memory || process.getuid?.() !== 0)("cgroup sandbox (cgroup v
     const dirs = JSON.parse(exited.stdout) as string[];
     expect(dirs.some((d) => existsSync(d))).toBe(false);
 
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script("setInterval(() => {}, 1000);")], { stdio: ["ignore", "pipe", "inherit"] });
-    const line = await new Promise<string>((resolve) => child.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString())));
+    const child = spawn(
+      process.execPath,
+      ["--input-type=module", "-e", script("setInterval(() => {}, 1000);")],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    const line = await new Promise<string>((resolve) =>
+      child.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString())),
+    );
     const live = JSON.parse(line) as string[];
     expect(live.every((d) => existsSync(d))).toBe(true);
-    const signal = new Promise<NodeJS.Signals | null>((resolve) => child.once("exit", (_code, sig) => resolve(sig)));
+    const signal = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once("exit", (_code, sig) => resolve(sig)),
+    );
     child.kill("SIGTERM");
     expect(await signal).toBe("SIGTERM");
     expect(live.some((d) => existsSync(d))).toBe(false);
@@ -121,7 +151,10 @@ describe("gwarden detect --root on a captured tree", () => {
   beforeAll(() => {
     if (!existsSync(join(repoRoot, "dist", "commands", "detect.js"))) {
       try {
-        execFileSync("npx", ["tsc", "-p", "tsconfig.build.json", "--noEmitOnError", "false"], { cwd: repoRoot, stdio: "ignore" });
+        execFileSync("npx", ["tsc", "-p", "tsconfig.build.json", "--noEmitOnError", "false"], {
+          cwd: repoRoot,
+          stdio: "ignore",
+        });
       } catch {
         // errors in other files do not stop ours from being emitted
       }
@@ -131,7 +164,11 @@ describe("gwarden detect --root on a captured tree", () => {
   test("--json prints exactly one JSON document with the contract fields", () => {
     const out = run([process.execPath, cli, "detect", "--json", "--root", fixture]);
     expect(out.status).toBe(0);
-    const doc = JSON.parse(out.stdout) as { memory: { limitBytes: number }; cpu: { quota: number }; cgroup: { version: string } };
+    const doc = JSON.parse(out.stdout) as {
+      memory: { limitBytes: number };
+      cpu: { quota: number };
+      cgroup: { version: string };
+    };
     expect(doc.memory.limitBytes).toBe(268435456);
     expect(doc.cpu.quota).toBe(1.5);
     expect(doc.cgroup.version).toBe("v1");
@@ -139,8 +176,16 @@ describe("gwarden detect --root on a captured tree", () => {
 
   test("the human report names the file each figure came from, and warns on host fallback", () => {
     const limited = run([process.execPath, cli, "detect", "--root", fixture]);
-    expect(limited.stdout).toMatch(/memory limit\s+256 MiB\s+cgroup-v1 \/sys\/fs\/cgroup\/memory\/memory\.limit_in_bytes/);
-    const bare = run([process.execPath, cli, "detect", "--root", join(repoRoot, "test", "fixtures", "cgroup", "no-cgroup-mounts")]);
+    expect(limited.stdout).toMatch(
+      /memory limit\s+256 MiB\s+cgroup-v1 \/sys\/fs\/cgroup\/memory\/memory\.limit_in_bytes/,
+    );
+    const bare = run([
+      process.execPath,
+      cli,
+      "detect",
+      "--root",
+      join(repoRoot, "test", "fixtures", "cgroup", "no-cgroup-mounts"),
+    ]);
     expect(bare.stdout).toMatch(/warnings:\n {2}! memory: no usable cgroup memory controller/);
   });
 

@@ -25,7 +25,19 @@ let rows: TierBenchRow[];
 beforeAll(async () => {
   execFileSync(
     process.execPath,
-    [join(repoRoot, "dist/cli.js"), "profile", "--url", "/health", "--url", "/db", "--out", join(work, "profile.json"), "--", "gunicorn", ...appArgs],
+    [
+      join(repoRoot, "dist/cli.js"),
+      "profile",
+      "--url",
+      "/health",
+      "--url",
+      "/db",
+      "--out",
+      join(work, "profile.json"),
+      "--",
+      "gunicorn",
+      ...appArgs,
+    ],
     { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] },
   );
   profile = JSON.parse(readFileSync(join(work, "profile.json"), "utf8")) as Profile;
@@ -45,7 +57,10 @@ beforeAll(async () => {
     renderTierTable(
       rows.map((r) => ({
         tierBytes: r.tierBytes,
-        workers: { default: 3, planned: `${r.plan.workers}×${r.plan.threads} ${r.plan.workerClass}${r.plan.preload ? " preload" : ""}` },
+        workers: {
+          default: 3,
+          planned: `${r.plan.workers}×${r.plan.threads} ${r.plan.workerClass}${r.plan.preload ? " preload" : ""}`,
+        },
         default: r.default,
         planned: r.planned,
       })),
@@ -63,7 +78,12 @@ describe("the plan under real memory limits (1 CPU)", () => {
   it.each([256, 512, 1024, 2048])("has zero timeouts, OOM kills and failed requests at %i MiB", (tier) => {
     const row = rows.find((r) => r.tierBytes === tier * MiB)!;
     const { workerTimeouts, oomKills, failedRequests, requests, startupSeconds } = row.planned;
-    expect({ workerTimeouts, oomKills, failedRequests, requests }).toEqual({ workerTimeouts: 0, oomKills: 0, failedRequests: 0, requests: 300 });
+    expect({ workerTimeouts, oomKills, failedRequests, requests }).toEqual({
+      workerTimeouts: 0,
+      oomKills: 0,
+      failedRequests: 0,
+      requests: 300,
+    });
     expect(startupSeconds).not.toBeNull();
     expect(row.plan.memory.plannedBytes).toBeLessThanOrEqual(tier * MiB);
   });

@@ -8,7 +8,8 @@
  */
 import type { AdaptiveConfig, AdaptiveInput, AdaptiveState } from "./types.js";
 
-export type LoadVerdict = { kind: "up"; reason: string } | { kind: "down"; reason: string } | { kind: "steady" };
+export type LoadVerdict =
+  { kind: "up"; reason: string } | { kind: "down"; reason: string } | { kind: "steady" };
 
 export interface Slots {
   /** Busy request slots over all workers, null when the hook channel says nothing. */
@@ -24,14 +25,21 @@ export function slotsOf(input: AdaptiveInput, config: AdaptiveConfig): Slots {
 }
 
 /** Advances the overload/idle clocks and says whether load asks for one worker more or less. */
-export function readLoad(state: AdaptiveState, input: AdaptiveInput, config: AdaptiveConfig): { verdict: LoadVerdict; state: AdaptiveState } {
+export function readLoad(
+  state: AdaptiveState,
+  input: AdaptiveInput,
+  config: AdaptiveConfig,
+): { verdict: LoadVerdict; state: AdaptiveState } {
   const { busy, total } = slotsOf(input, config);
   const queued = input.backlogQueued;
   const booting = input.workers.filter((w) => w.ready).length < Math.min(state.target, state.gunicornWorkers);
   const allBusy = busy !== null && total > 0 && busy >= total;
   const overloaded = !booting && ((queued !== null && queued > 0) || allBusy);
   const free = busy === null ? null : total - busy;
-  const idle = queued !== null ? queued === 0 && (free === null || free >= 2 * config.threads) : free !== null && free >= 2 * config.threads;
+  const idle =
+    queued !== null
+      ? queued === 0 && (free === null || free >= 2 * config.threads)
+      : free !== null && free >= 2 * config.threads;
   const next: AdaptiveState = {
     ...state,
     overloadSinceMs: overloaded ? (state.overloadSinceMs ?? input.atMs) : null,
@@ -39,11 +47,20 @@ export function readLoad(state: AdaptiveState, input: AdaptiveInput, config: Ada
   };
   const figures = `backlog ${queued ?? "?"}, busy ${busy ?? "?"} of ${total} slot(s)`;
   if (next.overloadSinceMs !== null && input.atMs - next.overloadSinceMs >= config.load.overloadMs) {
-    return { verdict: { kind: "up", reason: `overloaded for ${Math.round((input.atMs - next.overloadSinceMs) / 100) / 10} s (${figures})` }, state: next };
+    return {
+      verdict: {
+        kind: "up",
+        reason: `overloaded for ${Math.round((input.atMs - next.overloadSinceMs) / 100) / 10} s (${figures})`,
+      },
+      state: next,
+    };
   }
   const idleFor = next.idleSinceMs === null ? 0 : input.atMs - next.idleSinceMs;
   if (next.idleSinceMs !== null && idleFor >= config.load.idleMs * state.idleMultiplier) {
-    return { verdict: { kind: "down", reason: `idle for ${Math.round(idleFor / 100) / 10} s (${figures})` }, state: next };
+    return {
+      verdict: { kind: "down", reason: `idle for ${Math.round(idleFor / 100) / 10} s (${figures})` },
+      state: next,
+    };
   }
   return { verdict: { kind: "steady" }, state: next };
 }
@@ -56,7 +73,9 @@ export function afterScaleUp(state: AdaptiveState, atMs: number, config: Adaptiv
     overloadSinceMs: null,
     idleSinceMs: null,
     lastScaleUpAtMs: atMs,
-    idleMultiplier: flap ? Math.min(config.load.maxMultiplier, state.idleMultiplier + config.load.penalty) : state.idleMultiplier,
+    idleMultiplier: flap
+      ? Math.min(config.load.maxMultiplier, state.idleMultiplier + config.load.penalty)
+      : state.idleMultiplier,
   };
 }
 

@@ -15,10 +15,15 @@ export const FRESH_MEMORY_RATIO = 0.6;
 export const FRESH_BUDGET_SHARE = 0.75;
 
 /** True when the next ticks should read every worker's smaps_rollup. */
-export function needsFreshMemory(state: AdaptiveState, input: AdaptiveInput, config: AdaptiveConfig): boolean {
+export function needsFreshMemory(
+  state: AdaptiveState,
+  input: AdaptiveInput,
+  config: AdaptiveConfig,
+): boolean {
   if (state.level !== "normal" || state.inFlight !== null) return true;
   const { limitBytes, workingSetBytes } = input;
-  if (limitBytes !== null && workingSetBytes !== null && workingSetBytes >= FRESH_MEMORY_RATIO * limitBytes) return true;
+  if (limitBytes !== null && workingSetBytes !== null && workingSetBytes >= FRESH_MEMORY_RATIO * limitBytes)
+    return true;
   const budget = recycleBudget(state, config);
   return input.workers.some((w) => w.uss !== null && w.uss >= FRESH_BUDGET_SHARE * budget);
 }

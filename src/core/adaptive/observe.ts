@@ -25,13 +25,21 @@ export function adaptiveInput(sample: Sample, hooks: HookObservations): Adaptive
     limitBytes: cg?.limitBytes ?? null,
     workingSetBytes: cg?.workingSetBytes ?? null,
     swapUsageBytes: cg?.swapUsageBytes ?? null,
-    psi: pressure === null ? null : { someAvg10: pressure.some.avg10, fullAvg10: pressure.full?.avg10 ?? null, scope },
+    psi:
+      pressure === null
+        ? null
+        : { someAvg10: pressure.some.avg10, fullAvg10: pressure.full?.avg10 ?? null, scope },
     highEvents: cg?.highEvents ?? null,
     maxEvents: cg?.maxEvents ?? null,
     backlogQueued: sample.backlog?.queued ?? null,
     workers: sample.workers
       .filter((w) => w.procState !== "Z")
-      .map((w) => ({ pid: w.pid, uss: w.memory.uss, busy: hooks.busy === null ? null : (hooks.busy.get(w.pid) ?? 0), ready: hooks.ready.has(w.pid) })),
+      .map((w) => ({
+        pid: w.pid,
+        uss: w.memory.uss,
+        busy: hooks.busy === null ? null : (hooks.busy.get(w.pid) ?? 0),
+        ready: hooks.ready.has(w.pid),
+      })),
     gunicornWorkers: hooks.gunicornWorkers,
     reloads: hooks.reloads,
   };

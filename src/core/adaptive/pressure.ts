@@ -34,7 +34,12 @@ const mib = (bytes: number): string => `${Math.round(bytes / 1048576)} MiB`;
 const pct = (share: number): string => `${Math.round(share * 1000) / 10} %`;
 
 /** The highest level whose (hysteresis-lowered, when already at or above it) threshold `value` reaches. */
-function graded(value: number, current: PressureLevel, enter: [PressureLevel, number][], slack: (threshold: number) => number): PressureLevel {
+function graded(
+  value: number,
+  current: PressureLevel,
+  enter: [PressureLevel, number][],
+  slack: (threshold: number) => number,
+): PressureLevel {
   for (const [level, threshold] of enter) {
     const held = levelRank(current) >= levelRank(level);
     if (value >= (held ? slack(threshold) : threshold)) return level;
@@ -42,41 +47,88 @@ function graded(value: number, current: PressureLevel, enter: [PressureLevel, nu
   return "normal";
 }
 
-function signals(state: AdaptiveState, input: AdaptiveInput, config: AdaptiveConfig, limitBytes: number): Signal[] {
+function signals(
+  state: AdaptiveState,
+  input: AdaptiveInput,
+  config: AdaptiveConfig,
+  limitBytes: number,
+): Signal[] {
   const p = config.pressure;
   const out: Signal[] = [];
   const ws = input.workingSetBytes;
   if (ws !== null && limitBytes > 0) {
     const ratio = ws / limitBytes;
-    const level = graded(ratio, state.level, [["critical", p.criticalRatio], ["high", p.highRatio], ["elevated", p.elevatedRatio]], (t) => t - p.hysteresisRatio);
+    const level = graded(
+      ratio,
+      state.level,
+      [
+        ["critical", p.criticalRatio],
+        ["high", p.highRatio],
+        ["elevated", p.elevatedRatio],
+      ],
+      (t) => t - p.hysteresisRatio,
+    );
     out.push({ level, reason: `working set ${mib(ws)} of ${mib(limitBytes)} (${pct(ratio)})` });
   }
   if (input.psi) {
     const { someAvg10, fullAvg10, scope } = input.psi;
     const half = (t: number): number => t / 2;
     const some = graded(someAvg10, state.level, [["elevated", p.psiSomeElevated]], half);
-    const full = fullAvg10 === null || scope === "host" ? "normal" : graded(fullAvg10, state.level, [["critical", p.psiFullCritical], ["high", p.psiFullHigh]], half);
+    const full =
+      fullAvg10 === null || scope === "host"
+        ? "normal"
+        : graded(
+            fullAvg10,
+            state.level,
+            [
+              ["critical", p.psiFullCritical],
+              ["high", p.psiFullHigh],
+            ],
+            half,
+          );
     const level = levelRank(full) > levelRank(some) ? full : some;
     out.push({ level, reason: `${scope} PSI memory some ${someAvg10} % full ${fullAvg10 ?? "?"} % (avg10)` });
   }
   if (input.swapUsageBytes !== null && state.previousSwapBytes !== null) {
     const grown = input.swapUsageBytes - state.previousSwapBytes;
-    if (grown >= p.swapGrowthBytes) out.push({ level: "elevated", reason: `swap grew ${mib(grown)} in one tick` });
+    if (grown >= p.swapGrowthBytes)
+      out.push({ level: "elevated", reason: `swap grew ${mib(grown)} in one tick` });
   }
-  if (input.maxEvents !== null && state.previousMaxEvents !== null && input.maxEvents > state.previousMaxEvents) {
-    out.push({ level: "high", reason: `memory.events max +${input.maxEvents - state.previousMaxEvents} (the group hit its limit)` });
+  if (
+    input.maxEvents !== null &&
+    state.previousMaxEvents !== null &&
+    input.maxEvents > state.previousMaxEvents
+  ) {
+    out.push({
+      level: "high",
+      reason: `memory.events max +${input.maxEvents - state.previousMaxEvents} (the group hit its limit)`,
+    });
   }
-  if (input.highEvents !== null && state.previousHighEvents !== null && input.highEvents > state.previousHighEvents) {
-    out.push({ level: "elevated", reason: `memory.events high +${input.highEvents - state.previousHighEvents} (throttled above memory.high)` });
+  if (
+    input.highEvents !== null &&
+    state.previousHighEvents !== null &&
+    input.highEvents > state.previousHighEvents
+  ) {
+    out.push({
+      level: "elevated",
+      reason: `memory.events high +${input.highEvents - state.previousHighEvents} (throttled above memory.high)`,
+    });
   }
   return out;
 }
 
 /** Reads the pressure level of one tick; returns the reading and the state with its pressure fields advanced. */
-export function readPressure(state: AdaptiveState, input: AdaptiveInput, config: AdaptiveConfig): { reading: PressureReading; state: AdaptiveState } {
+export function readPressure(
+  state: AdaptiveState,
+  input: AdaptiveInput,
+  config: AdaptiveConfig,
+): { reading: PressureReading; state: AdaptiveState } {
   const limitBytes = input.limitBytes ?? config.limitBytes;
   const found = signals(state, input, config, limitBytes);
-  const worst = found.reduce<Signal>((a, b) => (levelRank(b.level) > levelRank(a.level) ? b : a), { level: "normal", reason: "" });
+  const worst = found.reduce<Signal>((a, b) => (levelRank(b.level) > levelRank(a.level) ? b : a), {
+    level: "normal",
+    reason: "",
+  });
   let level = state.level;
   let lowerSinceMs = state.lowerSinceMs;
   if (levelRank(worst.level) >= levelRank(level)) {

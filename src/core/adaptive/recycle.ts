@@ -55,14 +55,22 @@ export function largestAbove(workers: readonly WorkerView[], bytes: number): Wor
 }
 
 /** The worker over the memory budget to recycle now, or null. */
-export function overBudget(state: AdaptiveState, input: AdaptiveInput, config: AdaptiveConfig): { worker: WorkerView; budget: number } | null {
+export function overBudget(
+  state: AdaptiveState,
+  input: AdaptiveInput,
+  config: AdaptiveConfig,
+): { worker: WorkerView; budget: number } | null {
   const budget = recycleBudget(state, config);
   const worker = largestAbove(input.workers, budget);
   return worker === null ? null : { worker, budget };
 }
 
 /** Under pressure: the largest worker grown past a fresh one's size plus its growth floor, or null. */
-export function bloated(state: AdaptiveState, input: AdaptiveInput, config: AdaptiveConfig): { worker: WorkerView; threshold: number } | null {
+export function bloated(
+  state: AdaptiveState,
+  input: AdaptiveInput,
+  config: AdaptiveConfig,
+): { worker: WorkerView; threshold: number } | null {
   const threshold = bloatThreshold(state, config);
   if (threshold === null) return null;
   const worker = largestAbove(input.workers, threshold);

@@ -165,9 +165,7 @@ export interface AdaptiveState {
 
 /** A signal for the adapter to send. */
 export type AdaptiveAction =
-  | { kind: "ttin" }
-  | { kind: "ttou" }
-  | { kind: "recycle"; pid: number; reason: RecycleReason };
+  { kind: "ttin" } | { kind: "ttou" } | { kind: "recycle"; pid: number; reason: RecycleReason };
 
 /** Events the step records (the supervisor adds `source` and `time`). */
 export type AdaptiveEvent =

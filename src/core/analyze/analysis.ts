@@ -120,8 +120,12 @@ function report(
   const replayed = replay(kept);
   const version = replayed.version ?? meta.version;
   const notes: string[] = [];
-  if (meta.order === "newest-first") notes.push("The log is newest-first (timestamps decrease); it was put back in order.");
-  if (meta.dropped > 0) notes.push(`${meta.dropped} events from the middle of the log were left out of the timeline; counts include them.`);
+  if (meta.order === "newest-first")
+    notes.push("The log is newest-first (timestamps decrease); it was put back in order.");
+  if (meta.dropped > 0)
+    notes.push(
+      `${meta.dropped} events from the middle of the log were left out of the timeline; counts include them.`,
+    );
   if (replayed.events.length === 0) notes.push("No gunicorn lifecycle lines were found.");
   return {
     gunicornVersion: version ?? null,

@@ -28,7 +28,8 @@ export function deathFindings(input: FindingInput): Finding[] {
     oom.push(i);
     const booted = e.pid === undefined ? undefined : boots.get(e.pid);
     const at = msOf(e.time);
-    if (booted !== undefined && at !== undefined && (at - booted) / 1000 <= BOOT_DEATH_SECONDS) oomInBoot.push(i);
+    if (booted !== undefined && at !== undefined && (at - booted) / 1000 <= BOOT_DEATH_SECONDS)
+      oomInBoot.push(i);
   });
   const confirmed = oom.some((i) => {
     const e = events[i];
@@ -52,7 +53,10 @@ export function deathFindings(input: FindingInput): Finding[] {
     });
   }
 
-  const escalations = indexesWhere(events, (e) => e.kind === "worker_signal" && e.cause === "timeout-escalation");
+  const escalations = indexesWhere(
+    events,
+    (e) => e.kind === "worker_signal" && e.cause === "timeout-escalation",
+  );
   if (escalations.length > 0) {
     findings.push({
       code: "timeout-escalation",
@@ -71,14 +75,19 @@ export function deathFindings(input: FindingInput): Finding[] {
       severity: "warning",
       message:
         `${input.hardDeaths.length} worker(s) were replaced without any exit line` +
-        (afterTimeout > 0 ? ` (${afterTimeout} right after a WORKER TIMEOUT: a silent SIGKILL escalation)` : "") +
+        (afterTimeout > 0
+          ? ` (${afterTimeout} right after a WORKER TIMEOUT: a silent SIGKILL escalation)`
+          : "") +
         ": gunicorn ≤20.0 logs nothing for SIGKILL, OOM or segfault deaths.",
       evidence: evidence(events, idx),
       fix: "Check `dmesg` for OOM kills; upgrade gunicorn (20.1+ logs signal deaths), or run under `gwarden run`, which watches the master's children and the cgroup OOM counter.",
     });
   }
 
-  const shutdownKills = indexesWhere(events, (e) => e.kind === "worker_signal" && e.cause === "shutdown" && e.signal === "SIGKILL");
+  const shutdownKills = indexesWhere(
+    events,
+    (e) => e.kind === "worker_signal" && e.cause === "shutdown" && e.signal === "SIGKILL",
+  );
   if (shutdownKills.length > 0) {
     findings.push({
       code: "shutdown-kill",
@@ -102,7 +111,10 @@ export function deathFindings(input: FindingInput): Finding[] {
 
   const crashes = indexesWhere(
     events,
-    (e) => e.kind === "worker_signal" && e.cause === "unknown" && !["SIGTERM", "SIGQUIT", "SIGINT", "SIGHUP"].includes(e.signal),
+    (e) =>
+      e.kind === "worker_signal" &&
+      e.cause === "unknown" &&
+      !["SIGTERM", "SIGQUIT", "SIGINT", "SIGHUP"].includes(e.signal),
   );
   if (crashes.length > 0) {
     findings.push({

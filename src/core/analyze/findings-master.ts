@@ -38,7 +38,9 @@ export function masterFindings(input: FindingInput): Finding[] {
   const boot = where(events, "worker_boot_error");
   if (boot.length > 0) {
     const text = messages(events, boot);
-    const halted = events.some((e) => (e.kind === "halt" && e.exitCode === 3) || (e.kind === "worker_exit_code" && e.code === 3));
+    const halted = events.some(
+      (e) => (e.kind === "halt" && e.exitCode === 3) || (e.kind === "worker_exit_code" && e.code === 3),
+    );
     const crashed = events.some((e) => e.kind === "worker_exit_code" && e.code === 255);
     findings.push({
       code: "worker-boot-error",
@@ -55,7 +57,9 @@ export function masterFindings(input: FindingInput): Finding[] {
 
   const bind = where(events, "bind_error");
   if (bind.length > 0) {
-    const addresses = new Set(bind.map((i) => events[i]).flatMap((e) => (e?.kind === "bind_error" && e.address ? [e.address] : [])));
+    const addresses = new Set(
+      bind.map((i) => events[i]).flatMap((e) => (e?.kind === "bind_error" && e.address ? [e.address] : [])),
+    );
     findings.push({
       code: "bind-error",
       severity: "critical",
@@ -72,7 +76,11 @@ export function masterFindings(input: FindingInput): Finding[] {
     findings.push({
       code: "master-crash",
       severity: "critical",
-      message: `The master crashed: ${text.join("; ")}.` + (halt ? " A second worker exited while the master was halting (HaltServer race), so it exited with code 1 instead of 3/4." : ""),
+      message:
+        `The master crashed: ${text.join("; ")}.` +
+        (halt
+          ? " A second worker exited while the master was halting (HaltServer race), so it exited with code 1 instead of 3/4."
+          : ""),
       evidence: evidence(events, crash),
       fix: halt
         ? "Fix the underlying boot/load error; do not rely on the master's exit code, scan its stderr for HaltServer."

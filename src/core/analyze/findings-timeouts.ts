@@ -10,7 +10,11 @@ interface Timeout {
   delay?: number;
 }
 
-function timeouts(events: readonly GunicornEvent[]): { list: Timeout[]; served: Set<number>; alive: number[] } {
+function timeouts(events: readonly GunicornEvent[]): {
+  list: Timeout[];
+  served: Set<number>;
+  alive: number[];
+} {
   const boots = new Map<number, number | undefined>();
   const served = new Set<number>();
   const live = new Set<number>();
@@ -24,12 +28,18 @@ function timeouts(events: readonly GunicornEvent[]): { list: Timeout[]; served: 
       live.add(e.pid);
     }
     if (e.kind === "request_error" || e.kind === "worker_ready") served.add(e.pid);
-    if (e.kind === "worker_exit" || e.kind === "worker_exit_code" || e.kind === "worker_signal") live.delete(e.pid);
+    if (e.kind === "worker_exit" || e.kind === "worker_exit_code" || e.kind === "worker_signal")
+      live.delete(e.pid);
     if (e.kind === "worker_timeout") {
       const at = msOf(e.time);
       const booted = boots.get(e.pid);
       const delay = at !== undefined && booted !== undefined ? (at - booted) / 1000 : undefined;
-      list.push({ index, pid: e.pid, ...(at === undefined ? {} : { at }), ...(delay === undefined ? {} : { delay }) });
+      list.push({
+        index,
+        pid: e.pid,
+        ...(at === undefined ? {} : { at }),
+        ...(delay === undefined ? {} : { delay }),
+      });
       alive.push(Math.max(live.size, 1));
     }
   });
@@ -62,9 +72,14 @@ export function timeoutFindings(input: FindingInput): { findings: Finding[]; exp
         message:
           `${loop.length} workers timed out about ${m.toFixed(0)} s after booting, each replacement again: the app's import ` +
           `takes longer than \`timeout\` (gunicorn ≤21 applies it to the boot), or the heartbeat stalls` +
-          (newer ? " (on 22+ a booting worker cannot time out, so the heartbeat or the worker loop is stuck)" : "") +
+          (newer
+            ? " (on 22+ a booting worker cannot time out, so the heartbeat or the worker loop is stuck)"
+            : "") +
           ". The workers never serve.",
-        evidence: evidence(events, loop.map((t) => t.index)),
+        evidence: evidence(
+          events,
+          loop.map((t) => t.index),
+        ),
         fix:
           "Use `--preload` (the import runs once in the master, outside `timeout`), or raise `--timeout` above the measured " +
           "import time (`gwarden profile`), or let `gwarden run` enforce a boot deadline; put the heartbeat on tmpfs with " +
@@ -76,7 +91,7 @@ export function timeoutFindings(input: FindingInput): { findings: Finding[]; exp
   const aliveAt = new Map(list.map((t, i) => [t.index, alive[i] ?? 1]));
   const timed = list.filter((t) => t.at !== undefined && !explained.has(t.index));
   const storms: Timeout[][] = [];
-  for (let i = 0; i < timed.length; ) {
+  for (let i = 0; i < timed.length;) {
     let j = i + 1;
     while (j < timed.length && timed[j]!.at! - timed[i]!.at! <= 2000) j++;
     const group = timed.slice(i, j);
@@ -92,12 +107,17 @@ export function timeoutFindings(input: FindingInput): { findings: Finding[]; exp
       code: "timeout-storm",
       severity: "critical",
       message: `${storms.length} time(s) several workers (up to ${Math.max(...storms.map((g) => g.length))}) timed out within 2 s of each other: a shared dependency (database, DNS, an upstream API, the disk holding the heartbeat) stalled, or the box swapped.`,
-      evidence: evidence(events, all.map((t) => t.index)),
+      evidence: evidence(
+        events,
+        all.map((t) => t.index),
+      ),
       fix: "Find the shared dependency that hangs (set client timeouts below gunicorn's `timeout`); put the heartbeat on tmpfs (`--worker-tmp-dir /dev/shm`); check memory pressure and swap.",
     });
   }
 
-  const idle = events.flatMap((e, i) => (e.kind === "request_error" && e.message === "no URI read" ? [i] : []));
+  const idle = events.flatMap((e, i) =>
+    e.kind === "request_error" && e.message === "no URI read" ? [i] : [],
+  );
   if (idle.length > 0) {
     findings.push({
       code: "idle-connection-timeouts",
@@ -115,7 +135,10 @@ export function timeoutFindings(input: FindingInput): { findings: Finding[]; exp
       code: "worker-timeout",
       severity: "warning",
       message: `${rest.length} worker timeout(s): a request (or the worker's loop) ran longer than \`timeout\`; sync workers count the whole request, including reading it from a slow client.`,
-      evidence: evidence(events, rest.map((t) => t.index)),
+      evidence: evidence(
+        events,
+        rest.map((t) => t.index),
+      ),
       fix: "Find the slow endpoint (access log with `%(M)s`), move long work to a background job, or use `-k gthread` where requests may legitimately exceed `timeout`; raise `--timeout` only with a reason.",
     });
   }

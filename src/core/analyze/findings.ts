@@ -9,5 +9,8 @@ const RANK = { critical: 0, warning: 1, info: 2 } as const;
 /** Runs every rule over classified, ordered events. */
 export function findFindings(input: FindingInput): Finding[] {
   const all = [...masterFindings(input), ...timeoutFindings(input).findings, ...deathFindings(input)];
-  return all.map((f, i) => ({ f, i })).sort((a, b) => RANK[a.f.severity] - RANK[b.f.severity] || a.i - b.i).map(({ f }) => f);
+  return all
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => RANK[a.f.severity] - RANK[b.f.severity] || a.i - b.i)
+    .map(({ f }) => f);
 }

@@ -11,7 +11,11 @@ function cell(text: string): string {
 /** Renders a report as markdown. */
 export function renderMarkdown(report: AnalysisReport): string {
   const out: string[] = [];
-  out.push(`# gunicorn log analysis`, "", `Version: **${report.gunicornVersion ?? "unknown"}**, ${report.events.length} events.`);
+  out.push(
+    `# gunicorn log analysis`,
+    "",
+    `Version: **${report.gunicornVersion ?? "unknown"}**, ${report.events.length} events.`,
+  );
   for (const note of report.notes) out.push("", `> ${note}`);
   out.push("", "## Findings", "");
   if (report.findings.length === 0) out.push("None.");

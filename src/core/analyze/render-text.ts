@@ -8,7 +8,9 @@ const TIMELINE_LIMIT = 200;
 export function renderText(report: AnalysisReport): string {
   const out: string[] = [];
   const { events, findings, aggregates } = report;
-  out.push(`gunicorn ${report.gunicornVersion ?? "(version unknown)"}: ${events.length} events, ${findings.length} findings`);
+  out.push(
+    `gunicorn ${report.gunicornVersion ?? "(version unknown)"}: ${events.length} events, ${findings.length} findings`,
+  );
   for (const note of report.notes) out.push(`note: ${note}`);
   out.push("", "Findings");
   if (findings.length === 0) out.push("  none");
@@ -24,7 +26,9 @@ export function renderText(report: AnalysisReport): string {
     if (skipped > 0 && n === TIMELINE_LIMIT / 2) out.push(`  … ${skipped} events …`);
     const e = events[i]!;
     const who = e.pid === undefined ? "       " : `[${e.pid}]`.padEnd(8);
-    out.push(`  ${String(i).padStart(4)}  ${clock(e.time)}  ${who} ${e.service ? `${e.service}: ` : ""}${describeEvent(e)}`);
+    out.push(
+      `  ${String(i).padStart(4)}  ${clock(e.time)}  ${who} ${e.service ? `${e.service}: ` : ""}${describeEvent(e)}`,
+    );
   });
   out.push("", "Aggregates");
   const counts = Object.entries(aggregates.counts).map(([k, v]) => `${k} ${v}`);
@@ -35,7 +39,9 @@ export function renderText(report: AnalysisReport): string {
   const lives = aggregates.lifetimes.filter((l) => l.seconds !== undefined);
   if (lives.length > 0) {
     const secs = lives.map((l) => l.seconds!);
-    out.push(`  worker lifetimes: ${lives.length} ended, shortest ${Math.min(...secs)} s, longest ${Math.max(...secs)} s`);
+    out.push(
+      `  worker lifetimes: ${lives.length} ended, shortest ${Math.min(...secs)} s, longest ${Math.max(...secs)} s`,
+    );
   }
   out.push(`  master at the end: ${report.final.master.phase}, ${report.final.workers.length} live workers`);
   return `${out.join("\n")}\n`;

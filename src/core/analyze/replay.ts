@@ -44,7 +44,8 @@ export function replay(kept: readonly ParsedEvent[]): Replay {
   const anchors = new Set<string>();
   for (const { event } of kept) if (event.kind === "start") anchors.add(event.service ?? "");
   const split = anchors.size >= 2;
-  const laneKey = (e: GunicornEvent): string => (split && anchors.has(e.service ?? "") ? (e.service ?? "") : "");
+  const laneKey = (e: GunicornEvent): string =>
+    split && anchors.has(e.service ?? "") ? (e.service ?? "") : "";
   const lanes = new Map<string, Lane>();
   const laneOf = (key: string): Lane => {
     let lane = lanes.get(key);
@@ -70,14 +71,23 @@ export function replay(kept: readonly ParsedEvent[]): Replay {
     const before = lane.state;
     lane.state = foldEvent(lane.state, classified);
     if (classified.kind === "start" && classified.version) version = lane.version = classified.version;
-    if (lane.state.hardDeaths > before.hardDeaths && lane.state.lastHardDeath && lane.hardDeaths.length < 1000) {
+    if (
+      lane.state.hardDeaths > before.hardDeaths &&
+      lane.state.lastHardDeath &&
+      lane.hardDeaths.length < 1000
+    ) {
       lane.hardDeaths.push({ index: lane.indexes.length - 1, death: lane.state.lastHardDeath });
     }
     if (classified.kind === "master_signal" && classified.signal === "hup" && lane.hups.length < 1000) {
-      lane.hups.push({ index: lane.indexes.length - 1, before: before.workers.size, peak: lane.state.workers.size });
+      lane.hups.push({
+        index: lane.indexes.length - 1,
+        before: before.workers.size,
+        peak: lane.state.workers.size,
+      });
     }
     const hup = lane.hups[lane.hups.length - 1];
-    if (hup && lane.state.master.phase === "reloading") hup.peak = Math.max(hup.peak, lane.state.workers.size);
+    if (hup && lane.state.master.phase === "reloading")
+      hup.peak = Math.max(hup.peak, lane.state.workers.size);
     last = lane;
   }
 
@@ -86,10 +96,24 @@ export function replay(kept: readonly ParsedEvent[]): Replay {
   const findings: Finding[] = [];
   for (const lane of lanes.values()) {
     const sub = lane.indexes.map((i) => events[i]!);
-    const input: FindingInput = { events: sub, hardDeaths: lane.hardDeaths, hups: lane.hups, ...(lane.version ? { version: lane.version } : {}) };
+    const input: FindingInput = {
+      events: sub,
+      hardDeaths: lane.hardDeaths,
+      hups: lane.hups,
+      ...(lane.version ? { version: lane.version } : {}),
+    };
     for (const f of findFindings(input)) {
-      findings.push({ ...f, evidence: { ...f.evidence, events: f.evidence.events.map((i) => lane.indexes[i] ?? i) } });
+      findings.push({
+        ...f,
+        evidence: { ...f.evidence, events: f.evidence.events.map((i) => lane.indexes[i] ?? i) },
+      });
     }
   }
-  return { events, findings, aggregates: aggregates.result(), final: last.state, ...(version ? { version } : {}) };
+  return {
+    events,
+    findings,
+    aggregates: aggregates.result(),
+    final: last.state,
+    ...(version ? { version } : {}),
+  };
 }

@@ -22,7 +22,10 @@ export function markKillsBeforeHalt(events: GunicornEvent[], indexes: readonly n
       halt = undefined;
     } else if (halt && e.kind === "worker_signal" && e.cause === "oom-suspected") {
       const at = msOf(e.time);
-      const close = halt.at !== undefined && at !== undefined ? halt.at - at <= WINDOW_MS : halt.position - n <= WINDOW_EVENTS;
+      const close =
+        halt.at !== undefined && at !== undefined
+          ? halt.at - at <= WINDOW_MS
+          : halt.position - n <= WINDOW_EVENTS;
       if (close) events[i] = { ...e, cause: "shutdown", detail: "killed as the master shut down" };
     }
   }

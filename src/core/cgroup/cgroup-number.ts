@@ -6,9 +6,7 @@
 
 /** A parsed number file: a byte/count value, unlimited, or malformed with the reason. */
 export type CgroupNumber =
-  | { kind: "value"; value: number }
-  | { kind: "unlimited" }
-  | { kind: "malformed"; reason: string };
+  { kind: "value"; value: number } | { kind: "unlimited" } | { kind: "malformed"; reason: string };
 
 const UNLIMITED_FROM = 0x7fffffff00000000n;
 

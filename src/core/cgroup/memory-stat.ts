@@ -14,7 +14,10 @@ export function inactiveFile(text: string, version: "v1" | "v2"): number | null 
 }
 
 /** A v1 hierarchical limit key (`hierarchical_memory_limit`), with the unlimited spellings applied. */
-export function hierarchicalLimit(text: string, key: "hierarchical_memory_limit" | "hierarchical_memsw_limit"): CgroupNumber | null {
+export function hierarchicalLimit(
+  text: string,
+  key: "hierarchical_memory_limit" | "hierarchical_memsw_limit",
+): CgroupNumber | null {
   for (const line of text.split("\n")) {
     const [name, value] = line.trim().split(/\s+/);
     if (name === key && value !== undefined) return parseCgroupNumber(value);

@@ -35,7 +35,8 @@ export function pickMount(
   path: string,
 ): { mount: MountEntry; dir: string; note?: string } | null {
   const visible = mounts.filter((m) => !m.root.startsWith("/.."));
-  const rank = (m: MountEntry): number => (resolveInMount(m, path) !== null ? 2 : 0) + (underSysFsCgroup(m) ? 1 : 0);
+  const rank = (m: MountEntry): number =>
+    (resolveInMount(m, path) !== null ? 2 : 0) + (underSysFsCgroup(m) ? 1 : 0);
   const ordered = [...visible].sort((a, b) => rank(b) - rank(a));
   for (const mount of ordered) {
     const dir = resolveInMount(mount, path);
@@ -44,7 +45,12 @@ export function pickMount(
   // A path outside our namespace (`/../..`): JDK falls back to the mount root and warns.
   if (components(path).includes("..")) {
     const mount = ordered[0];
-    if (mount) return { mount, dir: mount.mountPoint, note: `cgroup path ${path} lies outside the namespace; using the mount root` };
+    if (mount)
+      return {
+        mount,
+        dir: mount.mountPoint,
+        note: `cgroup path ${path} lies outside the namespace; using the mount root`,
+      };
   }
   return null;
 }
@@ -67,16 +73,34 @@ export function locateController(
     const entry = v1Entry(cgroups, controller);
     if (!entry) {
       const why = malformedMentions(cgroups, controller) ? "its line is malformed" : "it has no line";
-      return { kind: "unresolved", version: "v1", reason: `v1 ${controller} is mounted but in /proc/self/cgroup ${why}` };
+      return {
+        kind: "unresolved",
+        version: "v1",
+        reason: `v1 ${controller} is mounted but in /proc/self/cgroup ${why}`,
+      };
     }
     const picked = pickMount(v1, entry.path);
     if (!picked) {
-      return { kind: "unresolved", version: "v1", reason: `cgroup path ${entry.path} is not below the root of any ${controller} mount` };
+      return {
+        kind: "unresolved",
+        version: "v1",
+        reason: `cgroup path ${entry.path} is not below the root of any ${controller} mount`,
+      };
     }
-    return { kind: "found", version: "v1", dir: picked.dir, mountPoint: picked.mount.mountPoint, ...(picked.note ? { note: picked.note } : {}) };
+    return {
+      kind: "found",
+      version: "v1",
+      dir: picked.dir,
+      mountPoint: picked.mount.mountPoint,
+      ...(picked.note ? { note: picked.note } : {}),
+    };
   }
   if (v1Entry(cgroups, controller)) {
-    return { kind: "unresolved", version: "v1", reason: `${controller} is a v1 hierarchy in /proc/self/cgroup but is not mounted` };
+    return {
+      kind: "unresolved",
+      version: "v1",
+      reason: `${controller} is a v1 hierarchy in /proc/self/cgroup but is not mounted`,
+    };
   }
   const unified = unifiedMounts(mounts);
   if (unified.length === 0) return { kind: "absent", reason: `no cgroup mount carries ${controller}` };
@@ -85,7 +109,17 @@ export function locateController(
   }
   const picked = pickMount(unified, cgroups.unified.path);
   if (!picked) {
-    return { kind: "unresolved", version: "v2", reason: `cgroup path ${cgroups.unified.path} is not below the root of any cgroup2 mount` };
+    return {
+      kind: "unresolved",
+      version: "v2",
+      reason: `cgroup path ${cgroups.unified.path} is not below the root of any cgroup2 mount`,
+    };
   }
-  return { kind: "found", version: "v2", dir: picked.dir, mountPoint: picked.mount.mountPoint, ...(picked.note ? { note: picked.note } : {}) };
+  return {
+    kind: "found",
+    version: "v2",
+    dir: picked.dir,
+    mountPoint: picked.mount.mountPoint,
+    ...(picked.note ? { note: picked.note } : {}),
+  };
 }

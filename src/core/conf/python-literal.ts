@@ -33,7 +33,10 @@ export function pyLiteral(value: unknown): string {
   if (value === false) return "False";
   if (typeof value === "number") return pyNumber(value);
   if (typeof value === "string") return pyString(value);
-  if (Array.isArray(value)) return "[" + value.map((item: unknown) => (item === undefined ? "None" : pyLiteral(item))).join(", ") + "]";
+  if (Array.isArray(value))
+    return (
+      "[" + value.map((item: unknown) => (item === undefined ? "None" : pyLiteral(item))).join(", ") + "]"
+    );
   if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
     return "{" + entries.map(([k, v]) => `${pyString(k)}: ${pyLiteral(v)}`).join(", ") + "}";

@@ -17,8 +17,11 @@ const HEADER = [
 /** One comment line per input line; control characters become `\xNN` so the comment cannot end early. */
 function commentLines(text: string): string[] {
   return text.split(/\r\n|\r|\n/).map((line) => {
-    // eslint-disable-next-line no-control-regex
-    const clean = line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0"));
+    const clean = line.replace(
+      // eslint-disable-next-line no-control-regex
+      /[\u0000-\u0008\u000b-\u001f\u007f]/g,
+      (c) => "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0"),
+    );
     return clean === "" ? "#" : `# ${clean}`;
   });
 }
@@ -42,7 +45,9 @@ export function renderGunicornConf(options: ConfOptions): string {
   if (options.comments.length > 0) out.push("#", ...options.comments.flatMap(commentLines));
   out.push(CHANNEL_RUNTIME.trim(), "", "", HOOKS_RUNTIME.trim(), "");
   if (options.gcFreeze) {
-    out.push("# gc.freeze with preload: no collection in the master, freeze before each fork, enable in the child.");
+    out.push(
+      "# gc.freeze with preload: no collection in the master, freeze before each fork, enable in the child.",
+    );
     out.push("_gw_gc.disable()", "");
   }
   out.push("# The user's own config, executed as gunicorn would execute it for -c.");

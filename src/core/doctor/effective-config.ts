@@ -29,12 +29,15 @@ export function envArgsSettings(value: string | undefined): Record<string, { tex
 }
 
 /** Every watched setting with its effective value and where it came from. */
-export function effectiveConfig(input: Pick<DoctorInput, "configFile" | "env" | "argv">): Record<string, EffectiveSetting> {
+export function effectiveConfig(
+  input: Pick<DoctorInput, "configFile" | "env" | "argv">,
+): Record<string, EffectiveSetting> {
   const out: Record<string, EffectiveSetting> = {};
   for (const [name, value] of Object.entries(GUNICORN_DEFAULTS)) out[name] = { value, source: "default" };
   if (input.env.TMPDIR) out.worker_tmp_dir = { value: input.env.TMPDIR, source: "default" };
   const wc = input.env.WEB_CONCURRENCY;
-  if (wc !== undefined && /^\d+$/.test(wc.trim())) out.workers = { value: String(Number(wc)), source: "WEB_CONCURRENCY" };
+  if (wc !== undefined && /^\d+$/.test(wc.trim()))
+    out.workers = { value: String(Number(wc)), source: "WEB_CONCURRENCY" };
   const file = input.configFile ? parseConfAssignments(input.configFile.text) : {};
   for (const name of Object.keys(GUNICORN_DEFAULTS)) {
     const v = file[name];
@@ -48,6 +51,7 @@ export function effectiveConfig(input: Pick<DoctorInput, "configFile" | "env" | 
   }
   // threads > 1 with the sync class means gthread (config.py).
   const threads = Number(out.threads?.value);
-  if (out.worker_class?.value === "sync" && threads > 1) out.worker_class = { value: "gthread", source: out.threads!.source };
+  if (out.worker_class?.value === "sync" && threads > 1)
+    out.worker_class = { value: "gthread", source: out.threads!.source };
   return out;
 }

@@ -4,7 +4,11 @@ import { effectiveConfig, envArgsSettings } from "./effective-config.js";
 import { mountOf, isMemoryFs } from "./fs-type.js";
 import { bootCountsInTimeout } from "../plan/timeouts.js";
 import { commandLineSettings } from "../plan/conflicts.js";
-import { DEFAULT_MASTER_BYTES, DEFAULT_SHARED_BYTES, DEFAULT_WORKER_PRIVATE_BYTES } from "../plan/defaults.js";
+import {
+  DEFAULT_MASTER_BYTES,
+  DEFAULT_SHARED_BYTES,
+  DEFAULT_WORKER_PRIVATE_BYTES,
+} from "../plan/defaults.js";
 import { mib } from "../plan/mib.js";
 
 const GiB = 1024 * 1024 * 1024;
@@ -30,7 +34,11 @@ function timeoutFindings(input: DoctorInput, eff: Record<string, EffectiveSettin
         code: "timeout-shorter-than-boot",
         severity: "error",
         message: `timeout ${timeout} s is not longer than the boot (${boot.toFixed(1)} s: ${input.profile.importSeconds.toFixed(1)} s import × ${workers} workers on ${cpus} CPUs); gunicorn ${version ?? "≤ 21"} counts the import inside timeout, so workers loop on WORKER TIMEOUT`,
-        evidence: [`timeout = ${timeout} (${eff.timeout?.source})`, `profile importSeconds = ${input.profile.importSeconds}`, `gunicorn ${version ?? "unknown"}`],
+        evidence: [
+          `timeout = ${timeout} (${eff.timeout?.source})`,
+          `profile importSeconds = ${input.profile.importSeconds}`,
+          `gunicorn ${version ?? "unknown"}`,
+        ],
         fix: `raise timeout above ${Math.ceil(boot * 3)} s, use --preload if the profile proves it safe, or upgrade to gunicorn ≥ 22 and run under gwarden run (boot deadline)`,
       });
     }
@@ -53,9 +61,12 @@ function memoryFinding(input: DoctorInput, eff: Record<string, EffectiveSetting>
   if (limit === null) return [];
   const workers = Math.max(1, num(eff.workers, 1));
   const p = input.profile;
-  const preload = eff.preload_app?.value === "true" && p?.preload.master != null && p.preload.workerPrivateBytes !== null;
+  const preload =
+    eff.preload_app?.value === "true" && p?.preload.master != null && p.preload.workerPrivateBytes !== null;
   const master = preload ? p!.preload.master!.rss : (p?.master.rss ?? DEFAULT_MASTER_BYTES);
-  const perWorker = preload ? p!.preload.workerPrivateBytes! : (p?.worker.uss ?? DEFAULT_WORKER_PRIVATE_BYTES);
+  const perWorker = preload
+    ? p!.preload.workerPrivateBytes!
+    : (p?.worker.uss ?? DEFAULT_WORKER_PRIVATE_BYTES);
   const shared = preload ? 0 : p ? Math.max(0, p.worker.rss - p.worker.uss) : DEFAULT_SHARED_BYTES;
   const need = master + shared + workers * perWorker;
   if (need <= limit * NEAR_LIMIT) return [];
@@ -84,13 +95,20 @@ function boxFindings(input: DoctorInput, eff: Record<string, EffectiveSetting>):
       code: "heartbeat-on-disk",
       severity: "warning",
       message: `worker_tmp_dir ${dir} is on ${mount.fsType} (${mount.mountPoint}): every worker heartbeat is a metadata write there, and a slow or hung disk turns into WORKER TIMEOUT`,
-      evidence: [`worker_tmp_dir = ${dir} (${eff.worker_tmp_dir?.source})`, `mount ${mount.mountPoint} type ${mount.fsType} source ${mount.source}`],
+      evidence: [
+        `worker_tmp_dir = ${dir} (${eff.worker_tmp_dir?.source})`,
+        `mount ${mount.mountPoint} type ${mount.fsType} source ${mount.source}`,
+      ],
       fix: "--worker-tmp-dir /dev/shm (or mount a tmpfs for it)",
     });
   }
   const memory = r.memory.limitBytes ?? r.memory.hostTotalBytes;
   const swap = r.swap.limitBytes ?? r.swap.hostTotalBytes;
-  if (memory !== null && memory < GiB && (swap === 0 || (r.swap.hostTotalBytes === 0 && r.swap.limitBytes === null))) {
+  if (
+    memory !== null &&
+    memory < GiB &&
+    (swap === 0 || (r.swap.hostTotalBytes === 0 && r.swap.limitBytes === null))
+  ) {
     out.push({
       code: "no-swap-small-box",
       severity: "warning",
@@ -105,7 +123,10 @@ function boxFindings(input: DoctorInput, eff: Record<string, EffectiveSetting>):
       code: "host-figures-in-container",
       severity: "warning",
       message: `inside a container but no ${r.memory.limitBytes === null ? "memory limit" : "CPU quota"} is visible: sizing from the host's figures over-subscribes the container`,
-      evidence: hostWarnings.length > 0 ? hostWarnings : [`memory.limitBytes = ${r.memory.limitBytes}`, `cpu.quota = ${r.cpu.quota}`],
+      evidence:
+        hostWarnings.length > 0
+          ? hostWarnings
+          : [`memory.limitBytes = ${r.memory.limitBytes}`, `cpu.quota = ${r.cpu.quota}`],
       fix: "set the container's memory/CPU limits (docker --memory/--cpus, Kubernetes resources.limits), or plan with `--memory` and `--cpus`",
     });
   }
@@ -128,17 +149,26 @@ function configFindings(input: DoctorInput, eff: Record<string, EffectiveSetting
   const overridden: string[] = [];
   for (const [name, s] of Object.entries(envArgsSettings(input.env.GUNICORN_CMD_ARGS))) {
     const c = cli[name];
-    if (c !== undefined && c.value !== s.value) overridden.push(`GUNICORN_CMD_ARGS ${s.text} is overridden by \`${c.text}\` on the command line`);
+    if (c !== undefined && c.value !== s.value)
+      overridden.push(`GUNICORN_CMD_ARGS ${s.text} is overridden by \`${c.text}\` on the command line`);
   }
   const wc = input.env.WEB_CONCURRENCY;
-  if (wc !== undefined && eff.workers !== undefined && eff.workers.source !== "WEB_CONCURRENCY" && eff.workers.source !== "default") {
-    overridden.push(`WEB_CONCURRENCY=${wc} is overridden by workers = ${eff.workers.value} from the ${eff.workers.source}`);
+  if (
+    wc !== undefined &&
+    eff.workers !== undefined &&
+    eff.workers.source !== "WEB_CONCURRENCY" &&
+    eff.workers.source !== "default"
+  ) {
+    overridden.push(
+      `WEB_CONCURRENCY=${wc} is overridden by workers = ${eff.workers.value} from the ${eff.workers.source}`,
+    );
   }
   if (overridden.length > 0) {
     out.push({
       code: "env-overridden-by-cli",
       severity: "warning",
-      message: "settings given in the environment are silently ignored: command-line flags (and for WEB_CONCURRENCY any explicit workers) win",
+      message:
+        "settings given in the environment are silently ignored: command-line flags (and for WEB_CONCURRENCY any explicit workers) win",
       evidence: overridden,
       fix: "remove the flag from the command line (e.g. SimpleLogin's `-w 2 --timeout 15`) so GUNICORN_CMD_ARGS / WEB_CONCURRENCY take effect",
     });
@@ -159,7 +189,12 @@ export function diagnose(input: DoctorInput): DoctorReport {
       fix: "install it (Debian: apt-get install gunicorn) or give its path after `--`",
     });
   }
-  findings.push(...timeoutFindings(input, eff), ...memoryFinding(input, eff), ...boxFindings(input, eff), ...configFindings(input, eff));
+  findings.push(
+    ...timeoutFindings(input, eff),
+    ...memoryFinding(input, eff),
+    ...boxFindings(input, eff),
+    ...configFindings(input, eff),
+  );
   const rank = { error: 0, warning: 1, info: 2 } as const;
   findings.sort((a, b) => rank[a.severity] - rank[b.severity]);
   const dir = eff.worker_tmp_dir?.value ?? "/tmp";
@@ -180,7 +215,10 @@ export function diagnose(input: DoctorInput): DoctorReport {
       webConcurrency: input.env.WEB_CONCURRENCY ?? null,
       argv: input.argv,
       effective: eff,
-      heartbeat: { dir, fsType: input.mountinfo === null ? null : (mountOf(input.mountinfo, dir)?.fsType ?? null) },
+      heartbeat: {
+        dir,
+        fsType: input.mountinfo === null ? null : (mountOf(input.mountinfo, dir)?.fsType ?? null),
+      },
     },
     findings,
   };

@@ -12,7 +12,8 @@ export function mountOf(mountinfo: string, dir: string): MountEntry | null {
     const point = m.mountPoint.replace(/\/+$/, "") || "/";
     const inside = point === "/" || path === point || path.startsWith(`${point}/`);
     // Later mounts over the same point shadow earlier ones, so >= keeps the last.
-    if (inside && (best === null || point.length >= (best.mountPoint.replace(/\/+$/, "") || "/").length)) best = m;
+    if (inside && (best === null || point.length >= (best.mountPoint.replace(/\/+$/, "") || "/").length))
+      best = m;
   }
   return best;
 }

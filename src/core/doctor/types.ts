@@ -27,7 +27,8 @@ export interface Finding {
 }
 
 /** Where an effective setting came from, lowest to highest precedence (gunicorn.md §6.1). */
-export type SettingSource = "default" | "WEB_CONCURRENCY" | "config-file" | "GUNICORN_CMD_ARGS" | "command-line";
+export type SettingSource =
+  "default" | "WEB_CONCURRENCY" | "config-file" | "GUNICORN_CMD_ARGS" | "command-line";
 
 export interface EffectiveSetting {
   value: string;
@@ -39,7 +40,11 @@ export interface DoctorInput {
   gunicorn: { path: string | null; version: string | null };
   /** The config file gunicorn would read (./gunicorn.conf.py or -c), as text, or null. */
   configFile: { path: string; text: string } | null;
-  env: { GUNICORN_CMD_ARGS?: string | undefined; WEB_CONCURRENCY?: string | undefined; TMPDIR?: string | undefined };
+  env: {
+    GUNICORN_CMD_ARGS?: string | undefined;
+    WEB_CONCURRENCY?: string | undefined;
+    TMPDIR?: string | undefined;
+  };
   /** The gunicorn command line given after `--` (may be empty). */
   argv: string[];
   profile: Profile | null;

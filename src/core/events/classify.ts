@@ -32,7 +32,8 @@ export interface Classifier {
 function within(mark: Mark | undefined, now: Mark, ms: number, events: number): boolean {
   if (!mark) return false;
   // Keys from different clocks (a year-less syslog stamp beside gunicorn's own) are not comparable.
-  if (mark.key !== undefined && now.key !== undefined && Math.abs(now.key - mark.key) < COMPARABLE_MS) return Math.abs(now.key - mark.key) <= ms;
+  if (mark.key !== undefined && now.key !== undefined && Math.abs(now.key - mark.key) < COMPARABLE_MS)
+    return Math.abs(now.key - mark.key) <= ms;
   return now.seq - mark.seq <= events;
 }
 
@@ -45,7 +46,14 @@ function remember<V>(map: Map<number, V>, pid: number, value: V): void {
 /** The pure decision, given what the classifier remembers about the context. */
 export function decideCause(
   signal: string,
-  ctx: { afterTimeout: boolean; stopping: boolean; halting: boolean; retiring: boolean; oomEvidence: boolean; exitedCleanly: boolean },
+  ctx: {
+    afterTimeout: boolean;
+    stopping: boolean;
+    halting: boolean;
+    retiring: boolean;
+    oomEvidence: boolean;
+    exitedCleanly: boolean;
+  },
 ): WorkerSignalCause {
   const sig = signal.toUpperCase();
   if (ctx.afterTimeout && (sig === "SIGKILL" || sig === "SIGABRT")) return "timeout-escalation";
@@ -121,12 +129,14 @@ export function createClassifier(): Classifier {
           }
           const pid = event.pid;
           const cause = decideCause(event.signal, {
-            afterTimeout: pid !== undefined && within(timeouts.get(pid), now, ESCALATION_MS, ESCALATION_EVENTS),
+            afterTimeout:
+              pid !== undefined && within(timeouts.get(pid), now, ESCALATION_MS, ESCALATION_EVENTS),
             stopping,
             halting,
             retiring: within(retire, now, RETIRE_MS, RETIRE_EVENTS),
             oomEvidence:
-              (pid !== undefined && within(oomByPid.get(pid), now, OOM_MS, OOM_EVENTS)) || within(oomAny, now, OOM_MS, OOM_EVENTS),
+              (pid !== undefined && within(oomByPid.get(pid), now, OOM_MS, OOM_EVENTS)) ||
+              within(oomAny, now, OOM_MS, OOM_EVENTS),
             exitedCleanly: pid !== undefined && exited.has(pid),
           });
           if (pid !== undefined) timeouts.delete(pid);

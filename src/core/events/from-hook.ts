@@ -18,7 +18,13 @@ export function eventFromHook(record: HookRecord): GunicornEvent | null {
   const worker = record.worker ?? record.pid;
   switch (record.hook) {
     case "on_starting":
-      return { ...base, kind: "start", pid: record.pid, masterPid: record.pid, ...(record.version ? { version: record.version } : {}) };
+      return {
+        ...base,
+        kind: "start",
+        pid: record.pid,
+        masterPid: record.pid,
+        ...(record.version ? { version: record.version } : {}),
+      };
     case "when_ready":
       return { ...base, kind: "listening", pid: record.pid, address: (record.addresses ?? []).join(",") };
     case "post_fork":
@@ -26,22 +32,45 @@ export function eventFromHook(record: HookRecord): GunicornEvent | null {
     case "post_worker_init":
       // The user's own post_worker_init raised: gunicorn will stop this worker, it never serves.
       if (record.userHookError !== undefined) {
-        return { ...base, kind: "worker_boot_error", pid: record.pid, message: `post_worker_init hook raised ${record.userHookError}` };
+        return {
+          ...base,
+          kind: "worker_boot_error",
+          pid: record.pid,
+          message: `post_worker_init hook raised ${record.userHookError}`,
+        };
       }
       return { ...base, kind: "worker_ready", pid: record.pid };
     case "worker_abort":
       return { ...base, kind: "worker_timeout", pid: record.pid };
     case "child_exit": {
       if (record.signal !== undefined && record.signal !== null && record.signal > 0) {
-        return { ...base, kind: "worker_signal", pid: worker, signal: signalFromNumber(record.signal), cause: "unknown" };
+        return {
+          ...base,
+          kind: "worker_signal",
+          pid: worker,
+          signal: signalFromNumber(record.signal),
+          cause: "unknown",
+        };
       }
       const code = record.exitcode;
-      if (code === undefined || code === null || code === 0) return { ...base, kind: "worker_exit", pid: worker };
+      if (code === undefined || code === null || code === 0)
+        return { ...base, kind: "worker_exit", pid: worker };
       return { ...base, kind: "worker_exit_code", pid: worker, code };
     }
     case "nworkers_changed": {
-      if (record.old === undefined || record.old === null || record.new === undefined || record.new === record.old) return null;
-      return { ...base, kind: "master_signal", pid: record.pid, signal: record.new > record.old ? "ttin" : "ttou" };
+      if (
+        record.old === undefined ||
+        record.old === null ||
+        record.new === undefined ||
+        record.new === record.old
+      )
+        return null;
+      return {
+        ...base,
+        kind: "master_signal",
+        pid: record.pid,
+        signal: record.new > record.old ? "ttin" : "ttou",
+      };
     }
     case "on_reload":
       return { ...base, kind: "master_signal", pid: record.pid, signal: "hup" };

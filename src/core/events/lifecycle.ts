@@ -7,7 +7,15 @@
 import { msOf } from "../log/timestamp.js";
 import type { GunicornEvent, MasterSignal, WorkerSignalCause } from "./types.js";
 
-export type DeathCause = WorkerSignalCause | "exit" | "timeout" | "max-requests" | "exit-code" | "boot-error" | "app-load-error" | "hard-death";
+export type DeathCause =
+  | WorkerSignalCause
+  | "exit"
+  | "timeout"
+  | "max-requests"
+  | "exit-code"
+  | "boot-error"
+  | "app-load-error"
+  | "hard-death";
 export type ExitReason = "timeout" | "max-requests" | "shutdown" | "retire" | "boot-error" | "app-load-error";
 
 export type WorkerState =
@@ -55,14 +63,21 @@ export interface LifecycleState {
 /** Boots later than this after `Listening at` are replacements, not the initial spawn. */
 const INITIAL_BURST_MS = 3000;
 
-
 const DEAD_RING = 64;
 /** Live workers kept at most: pids whose death was never logged (truncated logs) must not pile up. */
 const MAX_LIVE = 256;
 
 /** The state before any event. */
 export function initialLifecycle(): LifecycleState {
-  return { master: { phase: "starting" }, started: false, workers: new Map(), dead: [], owed: 0, retiring: new Set(), hardDeaths: 0 };
+  return {
+    master: { phase: "starting" },
+    started: false,
+    workers: new Map(),
+    dead: [],
+    owed: 0,
+    retiring: new Set(),
+    hardDeaths: 0,
+  };
 }
 
 function at(event: GunicornEvent): { since?: string } {
@@ -92,10 +107,20 @@ function causeOfExit(state: LifecycleState, w: WorkerState | undefined): DeathCa
 }
 
 /** Moves a worker to `dead` (once); later lines about the same death only refine it. */
-function kill(state: LifecycleState, event: GunicornEvent, pid: number, cause: DeathCause, extra: { code?: number; signal?: string } = {}): LifecycleState {
+function kill(
+  state: LifecycleState,
+  event: GunicornEvent,
+  pid: number,
+  cause: DeathCause,
+  extra: { code?: number; signal?: string } = {},
+): LifecycleState {
   const previous = isDead(state, pid);
   if (previous && previous.phase === "dead") {
-    const refined: WorkerState = { ...previous, ...extra, cause: previous.cause === "exit" || previous.cause === "exit-code" ? cause : previous.cause };
+    const refined: WorkerState = {
+      ...previous,
+      ...extra,
+      cause: previous.cause === "exit" || previous.cause === "exit-code" ? cause : previous.cause,
+    };
     return { ...state, dead: state.dead.map((w) => (w === previous ? refined : w)) };
   }
   const live = state.workers.get(pid);
@@ -105,8 +130,12 @@ function kill(state: LifecycleState, event: GunicornEvent, pid: number, cause: D
   const planned = retiring.delete(pid);
   const running = state.master.phase === "running" || state.master.phase === "reloading";
   const owed = state.owed + (live && running && !planned ? 1 : 0);
-  const dead = [...state.dead.slice(-(DEAD_RING - 1)), { phase: "dead", pid, cause, ...extra, ...at(event) } as WorkerState];
-  const master = state.master.phase === "reloading" && retiring.size === 0 ? { phase: "running" as const } : state.master;
+  const dead = [
+    ...state.dead.slice(-(DEAD_RING - 1)),
+    { phase: "dead", pid, cause, ...extra, ...at(event) } as WorkerState,
+  ];
+  const master =
+    state.master.phase === "reloading" && retiring.size === 0 ? { phase: "running" as const } : state.master;
   return { ...state, workers, retiring, owed, dead, master };
 }
 
@@ -118,13 +147,18 @@ function boot(state: LifecycleState, event: GunicornEvent, pid: number): Lifecyc
   if (!state.started) return next;
   // A replacement nobody asked for: some worker died without a word (≤20.0, or a lost line).
   const victim = [...state.workers.values()].find((w) => w.phase === "exiting" && w.reason === "timeout");
-  const hard: HardDeath = { replacedBy: pid, ...(victim ? { pid: victim.pid } : {}), ...(event.time === undefined ? {} : { time: event.time }) };
+  const hard: HardDeath = {
+    replacedBy: pid,
+    ...(victim ? { pid: victim.pid } : {}),
+    ...(event.time === undefined ? {} : { time: event.time }),
+  };
   if (victim) next = kill({ ...next, owed: 0 }, event, victim.pid, "timeout-escalation");
   return { ...next, owed: 0, hardDeaths: next.hardDeaths + 1, lastHardDeath: hard };
 }
 
 function onMasterSignal(state: LifecycleState, signal: MasterSignal): LifecycleState {
-  const base = state.master.phase === "starting" ? { ...state, master: { phase: "running" as const } } : state;
+  const base =
+    state.master.phase === "starting" ? { ...state, master: { phase: "running" as const } } : state;
   switch (signal) {
     case "term":
     case "int":
@@ -132,7 +166,12 @@ function onMasterSignal(state: LifecycleState, signal: MasterSignal): LifecycleS
       return { ...base, master: { phase: "stopping", signal } };
     case "hup": {
       const retiring = new Set([...base.retiring, ...base.workers.keys()]);
-      return { ...base, master: { phase: "reloading" }, retiring, owed: base.owed + base.workers.size - base.retiring.size };
+      return {
+        ...base,
+        master: { phase: "reloading" },
+        retiring,
+        owed: base.owed + base.workers.size - base.retiring.size,
+      };
     }
     case "ttin":
       return { ...base, owed: base.owed + 1 };
@@ -148,7 +187,12 @@ function onMasterSignal(state: LifecycleState, signal: MasterSignal): LifecycleS
   }
 }
 
-function mark(state: LifecycleState, pid: number | undefined, reason: ExitReason, event: GunicornEvent): LifecycleState {
+function mark(
+  state: LifecycleState,
+  pid: number | undefined,
+  reason: ExitReason,
+  event: GunicornEvent,
+): LifecycleState {
   if (pid === undefined) return state;
   const w = state.workers.get(pid);
   return w ? withWorker(state, { phase: "exiting", pid, reason, ...at(event) }) : state;
@@ -157,10 +201,17 @@ function mark(state: LifecycleState, pid: number | undefined, reason: ExitReason
 /** Folds one event into the lifecycle state (pure: returns a new state). */
 export function foldEvent(state: LifecycleState, event: GunicornEvent): LifecycleState {
   const pid = event.pid;
-  const late = event.kind === "worker_boot" && state.startedAtMs !== undefined && (msOf(event.time) ?? 0) - state.startedAtMs > INITIAL_BURST_MS;
+  const late =
+    event.kind === "worker_boot" &&
+    state.startedAtMs !== undefined &&
+    (msOf(event.time) ?? 0) - state.startedAtMs > INITIAL_BURST_MS;
   const running =
     state.master.phase === "starting" &&
-    (late || (event.kind !== "worker_boot" && event.kind !== "listening" && event.kind !== "start" && event.kind !== "bind_error"));
+    (late ||
+      (event.kind !== "worker_boot" &&
+        event.kind !== "listening" &&
+        event.kind !== "start" &&
+        event.kind !== "bind_error"));
   const s = running ? { ...state, master: { phase: "running" as const } } : state;
   switch (event.kind) {
     case "start": {
@@ -182,7 +233,9 @@ export function foldEvent(state: LifecycleState, event: GunicornEvent): Lifecycl
       return pid === undefined ? s : boot(s, event, pid);
     case "worker_ready": {
       const w = pid === undefined ? undefined : s.workers.get(pid);
-      return w && (w.phase === "booting" || w.phase === "busy") ? withWorker(s, { phase: "ready", pid: w.pid, ...at(event) }) : s;
+      return w && (w.phase === "booting" || w.phase === "busy")
+        ? withWorker(s, { phase: "ready", pid: w.pid, ...at(event) })
+        : s;
     }
     case "worker_timeout":
       return mark(s, pid, "timeout", event);
@@ -198,8 +251,18 @@ export function foldEvent(state: LifecycleState, event: GunicornEvent): Lifecycl
       return pid === undefined ? s : kill(s, event, pid, causeOfExit(s, s.workers.get(pid)));
     case "worker_exit_code": {
       if (pid === undefined) return s;
-      const cause: DeathCause = event.code === 3 ? "boot-error" : event.code === 4 ? "app-load-error" : event.signal ? "unknown" : "exit-code";
-      return kill(s, event, pid, cause, { code: event.code, ...(event.signal ? { signal: event.signal } : {}) });
+      const cause: DeathCause =
+        event.code === 3
+          ? "boot-error"
+          : event.code === 4
+            ? "app-load-error"
+            : event.signal
+              ? "unknown"
+              : "exit-code";
+      return kill(s, event, pid, cause, {
+        code: event.code,
+        ...(event.signal ? { signal: event.signal } : {}),
+      });
     }
     case "worker_signal":
       return pid === undefined ? s : kill(s, event, pid, event.cause, { signal: event.signal });
@@ -210,13 +273,19 @@ export function foldEvent(state: LifecycleState, event: GunicornEvent): Lifecycl
     case "master_signal":
       return onMasterSignal(s, event.signal);
     case "halt": {
-      const master: MasterState = { phase: "halted", reason: event.reason, ...(event.exitCode === undefined ? {} : { exitCode: event.exitCode }) };
+      const master: MasterState = {
+        phase: "halted",
+        reason: event.reason,
+        ...(event.exitCode === undefined ? {} : { exitCode: event.exitCode }),
+      };
       return { ...s, master, workers: new Map(), retiring: new Set(), owed: 0 };
     }
     case "master_crash":
       return { ...s, master: { phase: "crashed", message: event.message }, workers: new Map(), owed: 0 };
     case "bind_error":
-      return /can't connect/i.test(event.message) ? { ...s, master: { phase: "halted", reason: event.message, exitCode: 1 } } : s;
+      return /can't connect/i.test(event.message)
+        ? { ...s, master: { phase: "halted", reason: event.message, exitCode: 1 } }
+        : s;
     case "scale_up":
       return { ...s, owed: s.owed + Math.max(0, event.to - event.from) };
     case "scale_down":
@@ -228,7 +297,10 @@ export function foldEvent(state: LifecycleState, event: GunicornEvent): Lifecycl
 }
 
 /** Folds a whole sequence (tests, small inputs). */
-export function foldEvents(events: Iterable<GunicornEvent>, from: LifecycleState = initialLifecycle()): LifecycleState {
+export function foldEvents(
+  events: Iterable<GunicornEvent>,
+  from: LifecycleState = initialLifecycle(),
+): LifecycleState {
   let state = from;
   for (const event of events) state = foldEvent(state, event);
   return state;

@@ -6,12 +6,7 @@
 export type EventSource = "hook" | "log" | "proc" | "cgroup" | "supervisor";
 
 export type WorkerSignalCause =
-  | "timeout-escalation"
-  | "oom-suspected"
-  | "oom-confirmed"
-  | "shutdown"
-  | "scale-down"
-  | "unknown";
+  "timeout-escalation" | "oom-suspected" | "oom-confirmed" | "shutdown" | "scale-down" | "unknown";
 
 export type MasterSignal = "hup" | "ttin" | "ttou" | "term" | "int" | "quit" | "usr1" | "usr2" | "winch";
 
@@ -60,4 +55,8 @@ export type EventKind = GunicornEvent["kind"];
 export type EventOf<K extends EventKind> = Extract<GunicornEvent, { kind: K }>;
 
 /** An event without its `source`, for code that builds events (distributes over the union). */
-export type EventDraft = GunicornEvent extends infer E ? (E extends GunicornEvent ? Omit<E, "source"> : never) : never;
+export type EventDraft = GunicornEvent extends infer E
+  ? E extends GunicornEvent
+    ? Omit<E, "source">
+    : never
+  : never;

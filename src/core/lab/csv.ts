@@ -21,7 +21,16 @@ export const CSV_COLUMNS = [
 ] as const;
 
 /** Extra columns, after the contract's. */
-export const CSV_EXTRA_COLUMNS = ["cpus", "config_label", "expected_workers", "concurrency", "worker_deaths", "passed", "skipped", "note"] as const;
+export const CSV_EXTRA_COLUMNS = [
+  "cpus",
+  "config_label",
+  "expected_workers",
+  "concurrency",
+  "worker_deaths",
+  "passed",
+  "skipped",
+  "note",
+] as const;
 
 /** One CSV field: quoted when it holds a comma, a quote or a line break; null/undefined are empty. */
 export function csvField(value: string | number | boolean | null | undefined): string {

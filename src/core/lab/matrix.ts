@@ -9,7 +9,14 @@ import { shellSplit } from "../doctor/shell-split.js";
 import { managedValue, parseGunicornArgv } from "../profile/gunicorn-argv.js";
 import type { Plan } from "../plan/types.js";
 import { parseSize, MiB } from "../size.js";
-import { SCENARIOS, type AppSizes, type ConfigKind, type LabConfig, type LabInstanceSpec, type ScenarioName } from "./types.js";
+import {
+  SCENARIOS,
+  type AppSizes,
+  type ConfigKind,
+  type LabConfig,
+  type LabInstanceSpec,
+  type ScenarioName,
+} from "./types.js";
 
 export const DEFAULT_TIERS = ["256M", "512M", "768M", "1G", "2G", "4G"];
 export const QUICK_TIERS = ["256M", "512M"];
@@ -50,17 +57,28 @@ export function commonDefaultArgs(cpus: number): { workers: number; args: string
 
 /** `256M,512M,1G` → bytes, ascending, without duplicates. */
 export function parseTiers(text: string): number[] {
-  const tiers = text.split(",").map((t) => t.trim()).filter((t) => t !== "").map((t) => parseSize(t, "a tier"));
-  if (tiers.length === 0) throw new GwardenError("E_USAGE", "Expected at least one tier in --tiers (e.g. 256M,512M)");
+  const tiers = text
+    .split(",")
+    .map((t) => t.trim())
+    .filter((t) => t !== "")
+    .map((t) => parseSize(t, "a tier"));
+  if (tiers.length === 0)
+    throw new GwardenError("E_USAGE", "Expected at least one tier in --tiers (e.g. 256M,512M)");
   return [...new Set(tiers)].sort((a, b) => a - b);
 }
 
 /** A comma list checked against the allowed words, in the allowed order. */
 export function parseChoices<T extends string>(text: string, allowed: readonly T[], flag: string): T[] {
-  const words = text.split(",").map((w) => w.trim()).filter((w) => w !== "");
+  const words = text
+    .split(",")
+    .map((w) => w.trim())
+    .filter((w) => w !== "");
   const bad = words.find((w) => !(allowed as readonly string[]).includes(w));
   if (bad !== undefined || words.length === 0) {
-    throw new GwardenError("E_USAGE", `Expected ${flag} to be a comma list of ${allowed.join(", ")}, got \`${text}\``);
+    throw new GwardenError(
+      "E_USAGE",
+      `Expected ${flag} to be a comma list of ${allowed.join(", ")}, got \`${text}\``,
+    );
   }
   return allowed.filter((a) => words.includes(a));
 }
@@ -79,7 +97,10 @@ export function parseScenarios(text: string): ScenarioName[] {
 export function parseIntList(text: string, flag: string): number[] {
   const values = text.split(",").map((v) => Number(v.trim()));
   if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v < 1)) {
-    throw new GwardenError("E_USAGE", `Expected ${flag} to be a comma list of positive integers, got \`${text}\``);
+    throw new GwardenError(
+      "E_USAGE",
+      `Expected ${flag} to be a comma list of positive integers, got \`${text}\``,
+    );
   }
   return [...new Set(values)].sort((a, b) => a - b);
 }
@@ -93,7 +114,11 @@ export function customConfig(flags: string): LabConfig {
   const words = shellSplit(flags);
   const command = parseGunicornArgv(["gunicorn", ...words]);
   if (command.spec !== null) {
-    throw new GwardenError("E_USAGE", `--custom takes gunicorn flags only, not the app (\`${command.spec}\`)`, { hint: 'e.g. --custom "-w 2 --timeout 15"' });
+    throw new GwardenError(
+      "E_USAGE",
+      `--custom takes gunicorn flags only, not the app (\`${command.spec}\`)`,
+      { hint: 'e.g. --custom "-w 2 --timeout 15"' },
+    );
   }
   const workers = Number(managedValue(command, "workers") ?? "1");
   const threads = Number(managedValue(command, "threads") ?? "1");
@@ -101,25 +126,51 @@ export function customConfig(flags: string): LabConfig {
     throw new GwardenError("E_USAGE", `Cannot read the workers and threads of --custom \`${flags}\``);
   }
   const preload = managedValue(command, "preload_app") !== undefined;
-  return { name: "custom", kind: "custom", workers, threads, preload, flags: words, label: describe(workers, threads, preload) };
+  return {
+    name: "custom",
+    kind: "custom",
+    workers,
+    threads,
+    preload,
+    flags: words,
+    label: describe(workers, threads, preload),
+  };
 }
 
 /** The planned config at one tier (sized by its conf, no flags). */
 export function plannedConfig(plan: Plan): LabConfig {
-  return { name: "planned", kind: "planned", workers: plan.workers, threads: plan.threads, preload: plan.preload, flags: [], label: describe(plan.workers, plan.threads, plan.preload) };
+  return {
+    name: "planned",
+    kind: "planned",
+    workers: plan.workers,
+    threads: plan.threads,
+    preload: plan.preload,
+    flags: [],
+    label: describe(plan.workers, plan.threads, plan.preload),
+  };
 }
 
 /** gunicorn's common default as a config. */
 export function defaultConfig(cpus: number): LabConfig {
   const common = commonDefaultArgs(cpus);
-  return { name: "default", kind: "default", workers: common.workers, threads: 1, preload: false, flags: common.args, label: describe(common.workers, 1, false) };
+  return {
+    name: "default",
+    kind: "default",
+    workers: common.workers,
+    threads: 1,
+    preload: false,
+    flags: common.args,
+    label: describe(common.workers, 1, false),
+  };
 }
 
 /** Estimated resident bytes of a layout (master + workers' private memory), or null without sizes. */
 export function estimateBytes(sizes: AppSizes | null, workers: number, preload: boolean): number | null {
   if (sizes === null) return null;
   const master = preload ? (sizes.preloadMasterBytes ?? sizes.masterBytes) : sizes.masterBytes;
-  const worker = preload ? (sizes.preloadWorkerPrivateBytes ?? sizes.workerPrivateBytes) : sizes.workerPrivateBytes;
+  const worker = preload
+    ? (sizes.preloadWorkerPrivateBytes ?? sizes.workerPrivateBytes)
+    : sizes.workerPrivateBytes;
   return master + workers * worker;
 }
 
@@ -132,9 +183,25 @@ export function gridConfigs(grid: GridSpec, tierBytes: number, sizes: AppSizes |
         const estimate = estimateBytes(sizes, workers, preload);
         // Borderline layouts are tried: the estimate counts shared pages in the master twice.
         if (estimate !== null && estimate > 1.1 * tierBytes) continue;
-        const flags = ["-w", String(workers), "--threads", String(threads), "--timeout", "30", ...(preload ? ["--preload"] : [])];
+        const flags = [
+          "-w",
+          String(workers),
+          "--threads",
+          String(threads),
+          "--timeout",
+          "30",
+          ...(preload ? ["--preload"] : []),
+        ];
         const name = `grid-w${workers}-t${threads}${preload ? "-preload" : ""}`;
-        configs.push({ name, kind: "grid", workers, threads, preload, flags, label: describe(workers, threads, preload) });
+        configs.push({
+          name,
+          kind: "grid",
+          workers,
+          threads,
+          preload,
+          flags,
+          label: describe(workers, threads, preload),
+        });
       }
     }
   }
@@ -153,7 +220,10 @@ export function expandMatrix(input: MatrixInput): LabInstanceSpec[] {
       else if (kind === "grid") configs.push(...gridConfigs(input.grid, tierBytes, input.sizes));
     }
     for (const config of configs) {
-      const scenarios = config.kind === "grid" ? input.scenarios.filter((s) => GRID_SCENARIOS.includes(s)) : [...input.scenarios];
+      const scenarios =
+        config.kind === "grid"
+          ? input.scenarios.filter((s) => GRID_SCENARIOS.includes(s))
+          : [...input.scenarios];
       if (scenarios.length > 0) specs.push({ tierBytes, cpus: input.cpus, config, scenarios });
     }
   }

@@ -12,9 +12,16 @@ export function instanceLine(spec: LabInstanceSpec, index: number, total: number
 export function cellLine(cell: CellResult): string {
   if (cell.skipped) return `  ${cell.scenario}: ${cell.note}`;
   const parts = [`${cell.scenario}: ${cell.passed ? "pass" : "FAIL"}`];
-  if (cell.scenario === "startup") parts.push(cell.startupSeconds === null ? "not all ready" : `ready in ${cell.startupSeconds.toFixed(2)} s`);
+  if (cell.scenario === "startup")
+    parts.push(
+      cell.startupSeconds === null ? "not all ready" : `ready in ${cell.startupSeconds.toFixed(2)} s`,
+    );
   if (cell.rps !== null) parts.push(`${Math.round(cell.rps)} rps`, `p99 ${cell.p99Ms ?? "—"} ms`);
-  parts.push(`${cell.workerTimeouts} timeouts`, `${cell.oomKills} OOM`, `${cell.failedRequests} failed of ${cell.requests}`);
+  parts.push(
+    `${cell.workerTimeouts} timeouts`,
+    `${cell.oomKills} OOM`,
+    `${cell.failedRequests} failed of ${cell.requests}`,
+  );
   if (cell.peakMemoryBytes !== null) parts.push(`peak ${mibText(cell.peakMemoryBytes)}`);
   if (cell.note !== "" && !cell.passed) parts.push(cell.note);
   return `  ${parts.join(" · ")}`;

@@ -25,17 +25,26 @@ function thin<T>(points: readonly T[]): T[] {
   return Array.from({ length: MAX_POINTS }, (_, i) => points[Math.floor(i * step)]!);
 }
 
-const num = (v: number | null | undefined, digits = 0): string => (v === null || v === undefined ? "—" : v.toFixed(digits));
+const num = (v: number | null | undefined, digits = 0): string =>
+  v === null || v === undefined ? "—" : v.toFixed(digits);
 
 function htmlTable(header: string[], rows: string[][], rowClass: (i: number) => string = () => ""): string {
   const head = `<tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr>`;
-  const body = rows.map((r, i) => `<tr class="${rowClass(i)}">${r.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`).join("\n");
+  const body = rows
+    .map((r, i) => `<tr class="${rowClass(i)}">${r.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`)
+    .join("\n");
   return `<table>${head}\n${body}</table>`;
 }
 
 /** The chart data: per config (grid reduced to its best), rps and p99 of heavy load per tier. */
-function tierSeries(data: LabRunData, tiers: number[]): Array<{ label: string; rps: Array<number | null>; p99: Array<number | null> }> {
-  const heavy = (tier: number, config: string): CellResult | undefined => data.cells.find((c) => c.tierBytes === tier && c.config === config && c.scenario === "heavy" && !c.skipped);
+function tierSeries(
+  data: LabRunData,
+  tiers: number[],
+): Array<{ label: string; rps: Array<number | null>; p99: Array<number | null> }> {
+  const heavy = (tier: number, config: string): CellResult | undefined =>
+    data.cells.find(
+      (c) => c.tierBytes === tier && c.config === config && c.scenario === "heavy" && !c.skipped,
+    );
   const names = [...new Set(data.instances.map((i) => i.config.name).filter((n) => !n.startsWith("grid-")))];
   const series = names.map((name) => ({
     label: name,
@@ -66,11 +75,15 @@ export function renderReport(data: LabRunData, assets: ReportAssets): string {
   const failureRows = tiers.map((t) => {
     const cols = ["default", "planned", "custom"].map((c) => {
       const f = failureTotals(data.cells, t, c);
-      return f === null ? "—" : `${f.workerTimeouts} / ${f.oomKills} / ${f.failedRequests} of ${f.requests}; ${f.failedCells} of ${f.cells} scenarios fail`;
+      return f === null
+        ? "—"
+        : `${f.workerTimeouts} / ${f.oomKills} / ${f.failedRequests} of ${f.requests}; ${f.failedCells} of ${f.cells} scenarios fail`;
     });
     return [tierLabel(t), ...cols];
   });
-  const causes = rootCauseLines(data).map((l) => `<li>${escapeHtml(l.replace(/^- /, "").replace(/\*\*/g, ""))}</li>`);
+  const causes = rootCauseLines(data).map(
+    (l) => `<li>${escapeHtml(l.replace(/^- /, "").replace(/\*\*/g, ""))}</li>`,
+  );
   const cellRows = data.cells.map((c) => [
     tierLabel(c.tierBytes),
     `${c.config} (${c.configLabel})`,
@@ -84,10 +97,16 @@ export function renderReport(data: LabRunData, assets: ReportAssets): string {
     c.note,
   ]);
   const memoryBlocks = traces.map((t, i) => {
-    const events = data.traces[i]!.events.slice(0, MAX_EVENTS_SHOWN).map((e) => [e[0].toFixed(1), e[1], e[2] === null ? "" : String(e[2])]);
+    const events = data.traces[i]!.events.slice(0, MAX_EVENTS_SHOWN).map((e) => [
+      e[0].toFixed(1),
+      e[1],
+      e[2] === null ? "" : String(e[2]),
+    ]);
     const marks = data.traces[i]!.marks.map((m) => `${m[1]} at ${m[0].toFixed(1)} s`).join(", ");
     const chart = `<div class="chart" id="mem-${i}"></div><p class="marks">${escapeHtml(marks)}</p><details><summary>${escapeHtml(`${events.length} events`)}</summary>${htmlTable(["s", "event", "pid"], events)}</details>`;
-    return data.traces[i]!.config.startsWith("grid-") ? `<details><summary>${escapeHtml(t.title)}</summary>${chart}</details>` : `<section>${chart}</section>`;
+    return data.traces[i]!.config.startsWith("grid-")
+      ? `<details><summary>${escapeHtml(t.title)}</summary>${chart}</details>`
+      : `<section>${chart}</section>`;
   });
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>gwarden lab report</title>

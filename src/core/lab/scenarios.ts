@@ -37,10 +37,31 @@ export function readySeconds(settings: ScenarioSettings, importSeconds: number |
 }
 
 /** Durations and sizes of the scenarios (quick: a minutes-long smoke matrix). */
-export function timings(quick: boolean): { lightSeconds: number; heavySeconds: number; sustainedSeconds: number; healthSeconds: number; recoverySeconds: number; readySeconds: number } {
+export function timings(quick: boolean): {
+  lightSeconds: number;
+  heavySeconds: number;
+  sustainedSeconds: number;
+  healthSeconds: number;
+  recoverySeconds: number;
+  readySeconds: number;
+} {
   return quick
-    ? { lightSeconds: 4, heavySeconds: 5, sustainedSeconds: 10, healthSeconds: 3, recoverySeconds: 30, readySeconds: 20 }
-    : { lightSeconds: 6, heavySeconds: 8, sustainedSeconds: 20, healthSeconds: 5, recoverySeconds: 30, readySeconds: 30 };
+    ? {
+        lightSeconds: 4,
+        heavySeconds: 5,
+        sustainedSeconds: 10,
+        healthSeconds: 3,
+        recoverySeconds: 30,
+        readySeconds: 20,
+      }
+    : {
+        lightSeconds: 6,
+        heavySeconds: 8,
+        sustainedSeconds: 20,
+        healthSeconds: 5,
+        recoverySeconds: 30,
+        readySeconds: 30,
+      };
 }
 
 /** Connections for heavy load: above what the config can serve at once (workers × threads). */
@@ -54,7 +75,11 @@ export function hogPath(template: string, tierBytes: number): string {
 }
 
 /** The load a scenario sends (the background load for lifecycle and OOM), or null for none. */
-export function scenarioLoad(scenario: ScenarioName, config: LabConfig, settings: ScenarioSettings): LoadShape | null {
+export function scenarioLoad(
+  scenario: ScenarioName,
+  config: LabConfig,
+  settings: ScenarioSettings,
+): LoadShape | null {
   const t = timings(settings.quick);
   switch (scenario) {
     case "startup":
@@ -64,20 +89,39 @@ export function scenarioLoad(scenario: ScenarioName, config: LabConfig, settings
     case "light":
       return { paths: settings.urls, connections: 1, seconds: t.lightSeconds, timeoutSeconds: 30 };
     case "heavy":
-      return { paths: settings.urls, connections: heavyConnections(config), seconds: t.heavySeconds, timeoutSeconds: 30 };
+      return {
+        paths: settings.urls,
+        connections: heavyConnections(config),
+        seconds: t.heavySeconds,
+        timeoutSeconds: 30,
+      };
     case "lifecycle":
     case "oom":
       // Background load while signals or the hog run; the runner stops it when the scenario is done.
-      return { paths: [settings.healthUrl], connections: 1, seconds: t.recoverySeconds * 3, timeoutSeconds: 30 };
+      return {
+        paths: [settings.healthUrl],
+        connections: 1,
+        seconds: t.recoverySeconds * 3,
+        timeoutSeconds: 30,
+      };
     case "sustained":
-      return settings.leakUrl === null ? null : { paths: [...settings.urls, settings.leakUrl], connections: 2, seconds: t.sustainedSeconds, timeoutSeconds: 30 };
+      return settings.leakUrl === null
+        ? null
+        : {
+            paths: [...settings.urls, settings.leakUrl],
+            connections: 2,
+            seconds: t.sustainedSeconds,
+            timeoutSeconds: 30,
+          };
   }
 }
 
 /** Why a scenario cannot run for this app, or null when it can. */
 export function skipReason(scenario: ScenarioName, settings: ScenarioSettings): string | null {
-  if (scenario === "oom" && settings.hogUrl === null) return "skipped: no --hog-url (a request that allocates memory) for this app";
-  if (scenario === "sustained" && settings.leakUrl === null) return "skipped: no --leak-url (a request that leaks memory) for this app";
+  if (scenario === "oom" && settings.hogUrl === null)
+    return "skipped: no --hog-url (a request that allocates memory) for this app";
+  if (scenario === "sustained" && settings.leakUrl === null)
+    return "skipped: no --leak-url (a request that leaks memory) for this app";
   return null;
 }
 

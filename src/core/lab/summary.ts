@@ -20,14 +20,22 @@ export function mdText(text: string): string {
 }
 
 function table(header: string[], rows: string[][]): string[] {
-  return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(mdCell).join(" | ")} |`)];
+  return [
+    `| ${header.join(" | ")} |`,
+    `|${header.map(() => "---").join("|")}|`,
+    ...rows.map((r) => `| ${r.map(mdCell).join(" | ")} |`),
+  ];
 }
 
-const num = (v: number | null | undefined, digits = 0): string => (v === null || v === undefined ? "—" : v.toFixed(digits));
+const num = (v: number | null | undefined, digits = 0): string =>
+  v === null || v === undefined ? "—" : v.toFixed(digits);
 
 function totalsText(t: FailureTotals | null): string {
   if (t === null) return "—";
-  const rate = t.requests === 0 ? "—" : `${((100 * t.failedRequests) / t.requests).toFixed(t.failedRequests === 0 ? 0 : 1)} %`;
+  const rate =
+    t.requests === 0
+      ? "—"
+      : `${((100 * t.failedRequests) / t.requests).toFixed(t.failedRequests === 0 ? 0 : 1)} %`;
   return `${t.workerTimeouts} / ${t.oomKills} / ${t.failedRequests} of ${t.requests} (${rate})`;
 }
 
@@ -60,26 +68,61 @@ export function rootCauseLines(data: LabRunData): string[] {
 export function renderSummary(data: LabRunData): string {
   const tiers = tiersOf(data);
   const out: string[] = ["# gwarden lab — summary", ""];
-  out.push("Command:", "", "```sh", data.command.replace(/```/g, "` ` `"), "```", "", `Started ${data.startedAt}; ${data.cpus} CPU(s) per sandbox; gunicorn ${data.gunicornVersion ?? "unknown"}${data.quick ? "; quick matrix" : ""}.`);
+  out.push(
+    "Command:",
+    "",
+    "```sh",
+    data.command.replace(/```/g, "` ` `"),
+    "```",
+    "",
+    `Started ${data.startedAt}; ${data.cpus} CPU(s) per sandbox; gunicorn ${data.gunicornVersion ?? "unknown"}${data.quick ? "; quick matrix" : ""}.`,
+  );
   if (data.sizes) {
     const s = data.sizes;
-    out.push(`App (measured by \`gwarden profile\`): import ${s.importSeconds.toFixed(2)} s, ${mibText(s.workerPrivateBytes)} private per worker, master ${mibText(s.masterBytes)}${s.preloadMasterBytes === null ? "" : `; with preload: master ${mibText(s.preloadMasterBytes)}, ${s.preloadWorkerPrivateBytes === null ? "?" : mibText(s.preloadWorkerPrivateBytes)} private per worker`}.`);
+    out.push(
+      `App (measured by \`gwarden profile\`): import ${s.importSeconds.toFixed(2)} s, ${mibText(s.workerPrivateBytes)} private per worker, master ${mibText(s.masterBytes)}${s.preloadMasterBytes === null ? "" : `; with preload: master ${mibText(s.preloadMasterBytes)}, ${s.preloadWorkerPrivateBytes === null ? "?" : mibText(s.preloadWorkerPrivateBytes)} private per worker`}.`,
+    );
   }
-  if (!data.complete) out.push("", "**Partial results**: the run was interrupted or is still running; cells not listed did not run.");
+  if (!data.complete)
+    out.push(
+      "",
+      "**Partial results**: the run was interrupted or is still running; cells not listed did not run.",
+    );
   for (const note of data.notes) out.push("", `Note: ${mdText(note)}`);
 
-  out.push("", "## Failures per tier: default vs planned", "", "Worker timeouts / OOM kills / failed requests of all requests, summed over the scenarios (the OOM scenario's provoked kills left out).", "");
+  out.push(
+    "",
+    "## Failures per tier: default vs planned",
+    "",
+    "Worker timeouts / OOM kills / failed requests of all requests, summed over the scenarios (the OOM scenario's provoked kills left out).",
+    "",
+  );
   out.push(
     ...table(
       ["Tier", "default", "default status", "planned", "planned status"],
-      tiers.map((t) => [tierLabel(t), totalsText(failureTotals(data.cells, t, "default")), statusOf(data.cells, t, "default"), totalsText(failureTotals(data.cells, t, "planned")), statusOf(data.cells, t, "planned")]),
+      tiers.map((t) => [
+        tierLabel(t),
+        totalsText(failureTotals(data.cells, t, "default")),
+        statusOf(data.cells, t, "default"),
+        totalsText(failureTotals(data.cells, t, "planned")),
+        statusOf(data.cells, t, "planned"),
+      ]),
     ),
   );
 
   out.push("", "## Startup, response time and concurrent users (planned config)", "");
   out.push(
     ...table(
-      ["Tier", "planned", "startup (s)", "light p50 / p99 (ms)", "heavy rps", "heavy p99 (ms)", "concurrent users served", "default startup (s)"],
+      [
+        "Tier",
+        "planned",
+        "startup (s)",
+        "light p50 / p99 (ms)",
+        "heavy rps",
+        "heavy p99 (ms)",
+        "concurrent users served",
+        "default startup (s)",
+      ],
       tiers.map((t) => {
         const startup = cellOf(data.cells, t, "planned", "startup");
         const light = cellOf(data.cells, t, "planned", "light");
@@ -92,14 +135,24 @@ export function renderSummary(data: LabRunData): string {
           light ? `${num(light.p50Ms)} / ${num(light.p99Ms)}` : "—",
           num(heavy?.rps),
           num(heavy?.p99Ms),
-          heavy ? (heavy.passed ? `${heavy.concurrency} (no failures)` : `fails at ${heavy.concurrency}`) : "—",
-          defaultStartup ? (defaultStartup.startupSeconds === null ? "never ready" : num(defaultStartup.startupSeconds, 2)) : "—",
+          heavy
+            ? heavy.passed
+              ? `${heavy.concurrency} (no failures)`
+              : `fails at ${heavy.concurrency}`
+            : "—",
+          defaultStartup
+            ? defaultStartup.startupSeconds === null
+              ? "never ready"
+              : num(defaultStartup.startupSeconds, 2)
+            : "—",
         ];
       }),
     ),
   );
 
-  const comparison = compareThroughput(data.cells, tiers).filter((c) => c.best !== null || c.plannedRps !== null);
+  const comparison = compareThroughput(data.cells, tiers).filter(
+    (c) => c.best !== null || c.plannedRps !== null,
+  );
   if (data.cells.some((c) => c.config.startsWith("grid-"))) {
     out.push("", "## Planned vs the grid's best passing cell (heavy load, requests/s)", "");
     out.push(
@@ -118,12 +171,31 @@ export function renderSummary(data: LabRunData): string {
   }
 
   const causes = rootCauseLines(data);
-  out.push("", "## Root causes of failing cells", "", ...(causes.length === 0 ? ["No cell failed."] : causes));
+  out.push(
+    "",
+    "## Root causes of failing cells",
+    "",
+    ...(causes.length === 0 ? ["No cell failed."] : causes),
+  );
 
   out.push("", "## All cells", "");
   out.push(
     ...table(
-      ["Tier", "Config", "Scenario", "Result", "Timeouts", "OOM kills", "Failed / requests", "Startup (s)", "rps", "p50 (ms)", "p99 (ms)", "Peak memory", "Note"],
+      [
+        "Tier",
+        "Config",
+        "Scenario",
+        "Result",
+        "Timeouts",
+        "OOM kills",
+        "Failed / requests",
+        "Startup (s)",
+        "rps",
+        "p50 (ms)",
+        "p99 (ms)",
+        "Peak memory",
+        "Note",
+      ],
       data.cells.map((c) => [
         tierLabel(c.tierBytes),
         `${c.config} (${c.configLabel})`,

@@ -41,8 +41,10 @@ const MAX_WAIT = 400;
 
 function needsFor(event: GunicornEvent): Pending["needs"] | undefined {
   if (event.kind === "halt") return "reason";
-  if (event.kind === "worker_boot_error" || event.kind === "logging_error" || event.kind === "master_crash") return "exception";
-  if (event.kind === "app_load_error" && event.message === "Error while loading the application") return "exception";
+  if (event.kind === "worker_boot_error" || event.kind === "logging_error" || event.kind === "master_crash")
+    return "exception";
+  if (event.kind === "app_load_error" && event.message === "Error while loading the application")
+    return "exception";
   if (event.kind === "app_load_error" && event.pid === undefined) return "pid";
   return undefined;
 }
@@ -94,7 +96,11 @@ export function createLogParser(): LogParser {
         flush(s, out);
       } else {
         if (s.pending) flush(s, out);
-        s.orphanReason = { reason: m.reason, at: lineNo, ...(m.exitCode === undefined ? {} : { exitCode: m.exitCode }) };
+        s.orphanReason = {
+          reason: m.reason,
+          at: lineNo,
+          ...(m.exitCode === undefined ? {} : { exitCode: m.exitCode }),
+        };
       }
       return;
     }
@@ -135,7 +141,8 @@ export function createLogParser(): LogParser {
       s.exitLines.clear();
     }
     const waiting = s.pending;
-    if (waiting?.needs === "pid" && event.kind === "worker_exit" && event.pid !== undefined) waiting.item.event.pid = event.pid;
+    if (waiting?.needs === "pid" && event.kind === "worker_exit" && event.pid !== undefined)
+      waiting.item.event.pid = event.pid;
     flush(s, out);
     const item = decorate(event, record, raw);
     if (event.kind === "halt" && s.orphanReason && lineNo - s.orphanReason.at <= 3) {

@@ -23,7 +23,17 @@ export interface MessageContext {
 
 type Build = (m: RegExpExecArray, ctx: MessageContext) => MessageMatch | undefined;
 
-const MASTER_SIGNALS = new Set<string>(["hup", "ttin", "ttou", "term", "int", "quit", "usr1", "usr2", "winch"]);
+const MASTER_SIGNALS = new Set<string>([
+  "hup",
+  "ttin",
+  "ttou",
+  "term",
+  "int",
+  "quit",
+  "usr1",
+  "usr2",
+  "winch",
+]);
 
 function ev(event: EventDraft, ctx: MessageContext, pid?: number): MessageMatch {
   const built = event as GunicornEvent;
@@ -37,13 +47,20 @@ const num = (text: string | undefined): number => Number(text);
 
 /** Exit codes above 128 from a raw wait status are a signal plus the core-dump bit. */
 export function decodeExitCode(code: number): { signal?: string; coreDump?: boolean } {
-  if (code > 128 && code < 128 + 65 && code !== 255) return { signal: signalFromNumber(code - 128), coreDump: true };
+  if (code > 128 && code < 128 + 65 && code !== 255)
+    return { signal: signalFromNumber(code - 128), coreDump: true };
   return {};
 }
 
 const TABLE: Array<[RegExp, Build]> = [
-  [/Starting gunicorn (\S+)/, (m, c) => ev({ kind: "start", version: m[1]!, ...(c.pid === undefined ? {} : { masterPid: c.pid }) }, c)],
-  [/Listening at: (\S+)(?: \((\d+)\))?/, (m, c) => ev({ kind: "listening", address: m[1]! }, c, m[2] ? num(m[2]) : undefined)],
+  [
+    /Starting gunicorn (\S+)/,
+    (m, c) => ev({ kind: "start", version: m[1]!, ...(c.pid === undefined ? {} : { masterPid: c.pid }) }, c),
+  ],
+  [
+    /Listening at: (\S+)(?: \((\d+)\))?/,
+    (m, c) => ev({ kind: "listening", address: m[1]! }, c, m[2] ? num(m[2]) : undefined),
+  ],
   [/Booting worker with pid: ?(\d+)/, (m, c) => ev({ kind: "worker_boot" }, c, num(m[1]))],
   [/Worker exiting \(pid: ?(\d+)\)/, (m, c) => ev({ kind: "worker_exit" }, c, num(m[1]))],
   [/WORKER TIMEOUT \(pid: ?(\d+)\)/, (m, c) => ev({ kind: "worker_timeout" }, c, num(m[1]))],
@@ -51,7 +68,8 @@ const TABLE: Array<[RegExp, Build]> = [
   [/Worker graceful timeout \(pid: ?(\d+)\)/, (m, c) => ev({ kind: "worker_timeout" }, c, num(m[1]))],
   [
     /Worker with pid (\d+) was terminated due to signal (\d+)/,
-    (m, c) => ev({ kind: "worker_signal", signal: signalFromNumber(num(m[2])), cause: "unknown" }, c, num(m[1])),
+    (m, c) =>
+      ev({ kind: "worker_signal", signal: signalFromNumber(num(m[2])), cause: "unknown" }, c, num(m[1])),
   ],
   [
     /Worker \(pid: ?(\d+)\) exited with code (-?\d+)(\.?)/,
@@ -79,7 +97,9 @@ const TABLE: Array<[RegExp, Build]> = [
     /Handling signal: (\w+)/,
     (m, c) => {
       const name = m[1]!.toLowerCase().replace(/^sig/, "");
-      return MASTER_SIGNALS.has(name) ? ev({ kind: "master_signal", signal: name as MasterSignal }, c) : undefined;
+      return MASTER_SIGNALS.has(name)
+        ? ev({ kind: "master_signal", signal: name as MasterSignal }, c)
+        : undefined;
     },
   ],
   [/Autorestarting worker after current request/, (_m, c) => ev({ kind: "max_requests_restart" }, c)],
@@ -88,15 +108,24 @@ const TABLE: Array<[RegExp, Build]> = [
     /(Failed to find attribute .*|Failed to find application object.*|Failed to find application: .*|Application object must be callable\.?|Failed to parse .* as an attribute name or function call\.?|No application module specified\.?)$/,
     (m, c) => ev({ kind: "app_load_error", message: m[1]!.trim() }, c),
   ],
-  [/Error while loading the application/, (_m, c) => ev({ kind: "app_load_error", message: "Error while loading the application" }, c)],
+  [
+    /Error while loading the application/,
+    (_m, c) => ev({ kind: "app_load_error", message: "Error while loading the application" }, c),
+  ],
   [/^Reason: (.*)$/, (m) => reasonMatch(m[1]!)],
   [/Shutting down: (.+)$/, (m, c) => ev({ kind: "halt", reason: `Shutting down: ${m[1]!.trim()}` }, c)],
   [
     /(Connection in use|Invalid address|Can't connect to)[: ]+(.*)$/,
     (m, c) => ev({ kind: "bind_error", address: m[2]!.trim(), message: m[0]!.trim() }, c),
   ],
-  [/connection to (.+?) failed: (.*)$/, (m, c) => ev({ kind: "bind_error", address: m[1]!.trim(), message: m[0]!.trim() }, c)],
-  [/Unhandled exception in main loop/, (_m, c) => ev({ kind: "master_crash", message: "Unhandled exception in main loop" }, c)],
+  [
+    /connection to (.+?) failed: (.*)$/,
+    (m, c) => ev({ kind: "bind_error", address: m[1]!.trim(), message: m[0]!.trim() }, c),
+  ],
+  [
+    /Unhandled exception in main loop/,
+    (_m, c) => ev({ kind: "master_crash", message: "Unhandled exception in main loop" }, c),
+  ],
   [
     /HaltServer: <HaltServer '([^']*)' (\d+)>/,
     (m) => ({ type: "halt-server", reason: m[1]!, exitCode: num(m[2]) }),
@@ -106,14 +135,20 @@ const TABLE: Array<[RegExp, Build]> = [
     /Error handling request ?(.*)$/,
     (m, c) => {
       const rest = m[1]!.trim();
-      if (rest === "(no URI read)" || rest === "") return ev({ kind: "request_error", message: "no URI read" }, c);
+      if (rest === "(no URI read)" || rest === "")
+        return ev({ kind: "request_error", message: "no URI read" }, c);
       const path = rest.replace(/^[A-Z]+ (?=\S)/, "");
       return ev({ kind: "request_error", path }, c);
     },
   ],
   [
     /(?:Memory cgroup out of memory|Out of memory): Kill(?:ed)? process (\d+)/,
-    (m, c) => ev({ kind: "worker_signal", signal: "SIGKILL", cause: "oom-confirmed", detail: "kernel OOM killer" }, c, num(m[1])),
+    (m, c) =>
+      ev(
+        { kind: "worker_signal", signal: "SIGKILL", cause: "oom-confirmed", detail: "kernel OOM killer" },
+        c,
+        num(m[1]),
+      ),
   ],
   [/Application startup complete\./, (_m, c) => ev({ kind: "worker_ready" }, c)],
   [

@@ -23,14 +23,21 @@ const LEVELS = "DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL";
 /** `[2024-01-01 12:00:00 +0000] [123] [INFO] ` and the legacy `2024-01-01 12:00:00 [123] [INFO] `. */
 const HEADER_SOURCE = `\\[?\\d{4}-\\d\\d-\\d\\d[ T]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?: ?(?:[+-]\\d{4}|Z|UTC|GMT))?\\]? \\[(\\d+)\\] \\[(${LEVELS})\\] ?`;
 const HEADER_RE = new RegExp(`^${HEADER_SOURCE}`);
-const GLUED_RE = new RegExp(HEADER_SOURCE.replace("(\\d+)", "\\d+").replace(`(${LEVELS})`, `(?:${LEVELS})`), "g");
+const GLUED_RE = new RegExp(
+  HEADER_SOURCE.replace("(\\d+)", "\\d+").replace(`(${LEVELS})`, `(?:${LEVELS})`),
+  "g",
+);
 /** Custom formats that still carry `[pid] [LEVEL]` (or `[LEVEL]` alone) somewhere before the message. */
 const LOOSE_RE = new RegExp(`(?:^|\\s)\\[(\\d+)\\] \\[(${LEVELS})\\] ?`);
 const LEVEL_ONLY_RE = new RegExp(`^(?:\\S+ ){0,3}\\[(${LEVELS})\\] ?`);
 
 function splitGlued(text: string): string[] {
   const first = text.indexOf("] [");
-  if (first === -1 || (HEADER_RE.test(text) && text.indexOf("] [", text.indexOf("] [", first + 3) + 3) === -1)) return [text];
+  if (
+    first === -1 ||
+    (HEADER_RE.test(text) && text.indexOf("] [", text.indexOf("] [", first + 3) + 3) === -1)
+  )
+    return [text];
   const starts: number[] = [];
   GLUED_RE.lastIndex = 0;
   for (let m = GLUED_RE.exec(text); m; m = GLUED_RE.exec(text)) {

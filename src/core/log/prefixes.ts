@@ -39,12 +39,22 @@ function fromJson(text: string): Stripped | undefined {
     if (typeof value !== "object" || value === null) return undefined;
     const record = value as Record<string, unknown>;
     // Kubernetes/docker JSON lines carry `log`; JSON formatters (python-json-logger) `message` or `msg`.
-    const log = [record["log"], record["message"], record["msg"]].find((v): v is string => typeof v === "string");
+    const log = [record["log"], record["message"], record["msg"]].find(
+      (v): v is string => typeof v === "string",
+    );
     if (log === undefined) return undefined;
-    const time = [record["time"], record["timestamp"], record["asctime"], record["@timestamp"]].find((v): v is string => typeof v === "string");
+    const time = [record["time"], record["timestamp"], record["asctime"], record["@timestamp"]].find(
+      (v): v is string => typeof v === "string",
+    );
     const stamp = time === undefined ? undefined : (parseIsoStamp(time) ?? parseGunicornStamp(time));
-    const pid = [record["process"], record["pid"]].find((v): v is number => typeof v === "number" && Number.isInteger(v) && v > 0);
-    return { text: log.replace(/\r?\n$/, ""), ...(stamp ? { stamp } : {}), ...(pid === undefined ? {} : { pid }) };
+    const pid = [record["process"], record["pid"]].find(
+      (v): v is number => typeof v === "number" && Number.isInteger(v) && v > 0,
+    );
+    return {
+      text: log.replace(/\r?\n$/, ""),
+      ...(stamp ? { stamp } : {}),
+      ...(pid === undefined ? {} : { pid }),
+    };
   } catch {
     return undefined;
   }
@@ -63,11 +73,21 @@ function stripOne(text: string): Stripped | undefined {
   m = HEROKU_RE.exec(text);
   if (m) return { text: text.slice(m[0].length), service: m[2]!, ...stampPart(parseIsoStamp(m[1]!)) };
   m = RFC5424_RE.exec(text);
-  if (m) return { text: text.slice(m[0].length), service: m[2]!, ...pidPart(pidOf(m[3])), ...stampPart(parseIsoStamp(m[1]!)) };
+  if (m)
+    return {
+      text: text.slice(m[0].length),
+      service: m[2]!,
+      ...pidPart(pidOf(m[3])),
+      ...stampPart(parseIsoStamp(m[1]!)),
+    };
   m = SYSLOG_RE.exec(text);
   if (m) {
     const when = m[1]!.replace(/^[A-Z][a-z]{2} (?=\d{4}|[A-Z])/, "");
-    const stamp = /^\d{4}/.test(when) ? parseIsoStamp(when) : /^\d/.test(when) ? undefined : parseSyslogStamp(when);
+    const stamp = /^\d{4}/.test(when)
+      ? parseIsoStamp(when)
+      : /^\d/.test(when)
+        ? undefined
+        : parseSyslogStamp(when);
     return { text: text.slice(m[0].length), service: m[3]!, ...pidPart(pidOf(m[4])), ...stampPart(stamp) };
   }
   m = KUBECTL_RE.exec(text);

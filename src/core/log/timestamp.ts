@@ -13,7 +13,16 @@ export interface Stamp {
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-function keyOf(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, offsetMin: number): number {
+function keyOf(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  ms: number,
+  offsetMin: number,
+): number {
   return Date.UTC(y, mo - 1, d, h, mi, s, ms) - offsetMin * 60_000;
 }
 
@@ -63,9 +72,12 @@ export function parseSyslogStamp(text: string): Stamp | undefined {
 
 /** Gunicorn's own stamp, `[2024-01-01 12:00:00 +0000]` (19.2+) or `2024-01-01 12:00:00` (≤19.1). */
 export function parseGunicornStamp(text: string): Stamp | undefined {
-  const m = /^\[?(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:[.,](\d+))?(?: ([+-]\d{4}|Z|[A-Z]{3,4}))?\]?/.exec(text);
+  const m = /^\[?(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:[.,](\d+))?(?: ([+-]\d{4}|Z|[A-Z]{3,4}))?\]?/.exec(
+    text,
+  );
   if (!m) return undefined;
-  const zone = m[4] && /^[+-]\d{4}$|^Z$/.test(m[4]) ? m[4] : m[4] === "UTC" || m[4] === "GMT" ? "Z" : undefined;
+  const zone =
+    m[4] && /^[+-]\d{4}$|^Z$/.test(m[4]) ? m[4] : m[4] === "UTC" || m[4] === "GMT" ? "Z" : undefined;
   return makeStamp(m[1]!, m[2]!, m[3], zone);
 }
 

@@ -27,5 +27,6 @@ export const EVENT_KINDS = [
 ] as const satisfies readonly EventKind[];
 
 // Fails to compile when a kind is added to the vocabulary but not to the list above.
-const everyKindListed: [Exclude<EventKind, (typeof EVENT_KINDS)[number]>] extends [never] ? true : false = true;
+const everyKindListed: [Exclude<EventKind, (typeof EVENT_KINDS)[number]>] extends [never] ? true : false =
+  true;
 void everyKindListed;

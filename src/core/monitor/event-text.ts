@@ -4,5 +4,7 @@ import type { GunicornEvent } from "../events/types.js";
 
 /** What an event says; a death seen only in /proc has no signal to name. */
 export function eventText(e: GunicornEvent): string {
-  return e.kind === "worker_signal" && e.signal === "unknown" ? `worker died${e.detail ? ` (${e.detail})` : ""}` : describeEvent(e);
+  return e.kind === "worker_signal" && e.signal === "unknown"
+    ? `worker died${e.detail ? ` (${e.detail})` : ""}`
+    : describeEvent(e);
 }

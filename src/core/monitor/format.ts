@@ -49,4 +49,3 @@ export function right(text: string, width: number): string {
   const length = [...text].length;
   return length >= width ? fit(text, width) : " ".repeat(width - length) + text;
 }
-

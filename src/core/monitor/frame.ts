@@ -32,17 +32,29 @@ export function renderFrame(view: MonitorView, options: FrameOptions): string {
   const columns = Math.max(20, Math.floor(options.columns));
   const rows = Math.max(8, Math.floor(options.rows));
   const paint: Painter = options.color ?? ((_style, text) => text);
-  const line = (text: string, style?: Style): string => (style ? paint(style, fit(text, columns).trimEnd()) : fit(text, columns).trimEnd());
+  const line = (text: string, style?: Style): string =>
+    style ? paint(style, fit(text, columns).trimEnd()) : fit(text, columns).trimEnd();
 
   const header = headerLines(view, columns, paint);
-  const footer = [line(`q quit · ${view.mode === "api" ? "gwarden run API" : "attached to the master by pid (/proc)"}${view.error ? ` · ${view.error}` : ""}`, view.error ? "red" : "dim")];
+  const footer = [
+    line(
+      `q quit · ${view.mode === "api" ? "gwarden run API" : "attached to the master by pid (/proc)"}${view.error ? ` · ${view.error}` : ""}`,
+      view.error ? "red" : "dim",
+    ),
+  ];
   const verdict = verdictLines(view, columns, paint);
   const budget = rows - header.length - footer.length;
-  const verdictShown = shortenVerdict(verdict, view.verdict.reasons.length, Math.max(1, Math.floor(budget / 3)));
+  const verdictShown = shortenVerdict(
+    verdict,
+    view.verdict.reasons.length,
+    Math.max(1, Math.floor(budget / 3)),
+  );
   const left = budget - verdictShown.length;
   const workerRows = workerLines(view.snapshot, view.now, columns, paint);
   const eventsMin = Math.min(1 + view.events.length, 4);
-  const workersShown = clip(workerRows, Math.max(2, left - eventsMin), (hidden) => line(`  … ${hidden} more worker${hidden > 1 ? "s" : ""}`, "dim"));
+  const workersShown = clip(workerRows, Math.max(2, left - eventsMin), (hidden) =>
+    line(`  … ${hidden} more worker${hidden > 1 ? "s" : ""}`, "dim"),
+  );
   const eventRows = eventLines(view.events, columns, paint);
   const eventsShown = clipTail(eventRows, left - workersShown.length);
   return [...header, ...workersShown, ...eventsShown, ...verdictShown, ...footer].slice(0, rows).join("\n");
@@ -56,9 +68,19 @@ function headerLines(view: MonitorView, columns: number, paint: Painter): string
   const titleWidth = Math.max(0, columns - badge.length - 1);
   const first = `${paint("bold", fit(title, titleWidth))} ${paint(LEVEL_STYLE[view.verdict.level], badge)}`;
   const counts = countWorkers(s.workers);
-  const master = s.master.state === "running" ? `master ${s.master.pid} up ${age(s.master.startedAt, view.now)}` : s.master.state === "down" ? `master DOWN: ${scrub(s.master.reason)}` : `master ${s.master.state}`;
-  const plan = s.plan ? ` · plan ${s.plan.workers}×${s.plan.workerClass}${s.plan.threads > 1 ? `×${s.plan.threads}` : ""} timeout ${s.plan.timeout}s` : "";
-  const second = fit(`${master} · workers ${s.workers.length} (${counts.ready} ready, ${counts.busy} busy, ${counts.booting} booting)${plan}`, columns).trimEnd();
+  const master =
+    s.master.state === "running"
+      ? `master ${s.master.pid} up ${age(s.master.startedAt, view.now)}`
+      : s.master.state === "down"
+        ? `master DOWN: ${scrub(s.master.reason)}`
+        : `master ${s.master.state}`;
+  const plan = s.plan
+    ? ` · plan ${s.plan.workers}×${s.plan.workerClass}${s.plan.threads > 1 ? `×${s.plan.threads}` : ""} timeout ${s.plan.timeout}s`
+    : "";
+  const second = fit(
+    `${master} · workers ${s.workers.length} (${counts.ready} ready, ${counts.busy} busy, ${counts.booting} booting)${plan}`,
+    columns,
+  ).trimEnd();
   const [memory, pressure] = boxParts(view);
   const box = columns >= 140 ? [`${memory} · ${pressure}`] : [memory, pressure];
   return [first, second, memoryBar(s, columns, paint), ...box.map((text) => fit(text, columns).trimEnd())];
@@ -67,12 +89,22 @@ function headerLines(view: MonitorView, columns: number, paint: Painter): string
 function boxParts(view: MonitorView): [string, string] {
   const c = view.snapshot.cgroup;
   const p = c?.memoryPressure;
-  const psi = p ? `PSI mem some ${p.some.avg10.toFixed(1)}% full ${(p.full?.avg10 ?? 0).toFixed(1)}%` : "PSI —";
-  const cpu = view.cpu === null ? "CPU —" : view.cpu.quota === null ? `CPU no quota (${num(view.cpu.effective, 1)} usable)` : `CPU quota ${num(view.cpu.quota, 2)}`;
+  const psi = p
+    ? `PSI mem some ${p.some.avg10.toFixed(1)}% full ${(p.full?.avg10 ?? 0).toFixed(1)}%`
+    : "PSI —";
+  const cpu =
+    view.cpu === null
+      ? "CPU —"
+      : view.cpu.quota === null
+        ? `CPU no quota (${num(view.cpu.effective, 1)} usable)`
+        : `CPU quota ${num(view.cpu.quota, 2)}`;
   const b = view.snapshot.backlog;
   const backlog = b && b.queued !== null ? ` · backlog ${b.queued}/${b.max ?? "?"}` : "";
   const oom = c?.oomKills ? ` · OOM kills ${c.oomKills}` : "";
-  return [`limit ${c?.limitBytes === null || c === null ? "none" : bytes(c.limitBytes)} · usage ${bytes(c?.usageBytes)} · working set ${bytes(c?.workingSetBytes)} · swap ${bytes(c?.swapUsageBytes)}`, `${psi} · ${cpu}${backlog}${oom}`];
+  return [
+    `limit ${c?.limitBytes === null || c === null ? "none" : bytes(c.limitBytes)} · usage ${bytes(c?.usageBytes)} · working set ${bytes(c?.workingSetBytes)} · swap ${bytes(c?.swapUsageBytes)}`,
+    `${psi} · ${cpu}${backlog}${oom}`,
+  ];
 }
 
 /** `memory [████████▒▒░░░░░░░░] 150 MiB / 512 MiB 29%`: working set █, rest of usage ▒, free ░. */
@@ -80,14 +112,19 @@ function memoryBar(s: SupervisorSnapshot, columns: number, paint: Painter): stri
   const c = s.cgroup;
   const limit = c?.limitBytes ?? null;
   const ws = c?.workingSetBytes ?? c?.usageBytes ?? null;
-  if (limit === null || ws === null || limit <= 0) return fit(`memory  no cgroup limit · usage ${bytes(c?.usageBytes)}`, columns).trimEnd();
+  if (limit === null || ws === null || limit <= 0)
+    return fit(`memory  no cgroup limit · usage ${bytes(c?.usageBytes)}`, columns).trimEnd();
   const ratio = ws / limit;
   const tail = ` ${bytes(ws)} / ${bytes(limit)} ${Math.round(ratio * 100)}%`;
   const width = Math.max(10, columns - "memory [".length - "]".length - tail.length);
   const full = Math.min(width, Math.round(ratio * width));
-  const cache = Math.min(width - full, Math.max(0, Math.round(((c?.usageBytes ?? ws) / limit) * width) - full));
+  const cache = Math.min(
+    width - full,
+    Math.max(0, Math.round(((c?.usageBytes ?? ws) / limit) * width) - full),
+  );
   const style: Style = ratio >= 0.95 ? "red" : ratio >= 0.85 ? "yellow" : "green";
-  const bar = paint(style, "█".repeat(full)) + paint("dim", "▒".repeat(cache) + "░".repeat(width - full - cache));
+  const bar =
+    paint(style, "█".repeat(full)) + paint("dim", "▒".repeat(cache) + "░".repeat(width - full - cache));
   return `memory [${bar}]${tail}`;
 }
 
@@ -116,30 +153,59 @@ const WIDE_COLUMNS: Column[] = [
 
 function workerLines(s: SupervisorSnapshot, now: string, columns: number, paint: Painter): string[] {
   const cols = columns >= 100 ? [...BASE_COLUMNS, ...WIDE_COLUMNS] : BASE_COLUMNS;
-  const row = (cells: string[]) => cols.map((c, i) => (c.align === "right" ? right(cells[i]!, c.width) : ` ${fit(cells[i]!, c.width - 1)}`)).join("");
+  const row = (cells: string[]) =>
+    cols
+      .map((c, i) => (c.align === "right" ? right(cells[i]!, c.width) : ` ${fit(cells[i]!, c.width - 1)}`))
+      .join("");
   const head = paint("inverse", fit(row(cols.map((c) => c.title)), columns));
   if (s.workers.length === 0) return [head, fit("  no workers", columns).trimEnd()];
-  const stateStyle: Record<WorkerSnapshot["state"], Style | null> = { ready: null, busy: "cyan", booting: "yellow", exiting: "red" };
-  return [head, ...s.workers.map((w) => {
-    const text = fit(row(cols.map((c) => c.cell(w, now))), columns).trimEnd();
-    const style = stateStyle[w.state];
-    return style ? paint(style, text) : text;
-  })];
+  const stateStyle: Record<WorkerSnapshot["state"], Style | null> = {
+    ready: null,
+    busy: "cyan",
+    booting: "yellow",
+    exiting: "red",
+  };
+  return [
+    head,
+    ...s.workers.map((w) => {
+      const text = fit(row(cols.map((c) => c.cell(w, now))), columns).trimEnd();
+      const style = stateStyle[w.state];
+      return style ? paint(style, text) : text;
+    }),
+  ];
 }
 
 function eventLines(events: readonly GunicornEvent[], columns: number, paint: Painter): string[] {
   const title = paint("bold", fit(`events, last 60 s (${events.length})`, columns).trimEnd());
   if (events.length === 0) return [title, fit("  none", columns).trimEnd()];
-  return [title, ...events.map((e) => {
-    const text = fit(`  ${clock(e.time)} ${right(e.pid === undefined ? "" : String(e.pid), 7)} ${fit(e.source, 10)} ${scrub(eventText(e))}`, columns).trimEnd();
-    const bad = e.kind === "worker_signal" || e.kind === "worker_timeout" || e.kind === "boot_deadline_kill" || e.kind === "halt" || e.kind === "master_crash" || e.kind === "app_load_error";
-    return bad ? paint("red", text) : text;
-  })];
+  return [
+    title,
+    ...events.map((e) => {
+      const text = fit(
+        `  ${clock(e.time)} ${right(e.pid === undefined ? "" : String(e.pid), 7)} ${fit(e.source, 10)} ${scrub(eventText(e))}`,
+        columns,
+      ).trimEnd();
+      const bad =
+        e.kind === "worker_signal" ||
+        e.kind === "worker_timeout" ||
+        e.kind === "boot_deadline_kill" ||
+        e.kind === "halt" ||
+        e.kind === "master_crash" ||
+        e.kind === "app_load_error";
+      return bad ? paint("red", text) : text;
+    }),
+  ];
 }
 
 function verdictLines(view: MonitorView, columns: number, paint: Painter): string[] {
   const v = view.verdict;
-  const head = paint(LEVEL_STYLE[v.level], fit(`verdict: ${v.level}${v.reasons.length === 0 ? " (master running, workers up, memory within the limit)" : ""}`, columns).trimEnd());
+  const head = paint(
+    LEVEL_STYLE[v.level],
+    fit(
+      `verdict: ${v.level}${v.reasons.length === 0 ? " (master running, workers up, memory within the limit)" : ""}`,
+      columns,
+    ).trimEnd(),
+  );
   const reasons = v.reasons.map((r) => fit(`  ! ${scrub(r)}`, columns).trimEnd());
   const recs = v.recommendations.map((r) => paint("dim", fit(`  → ${scrub(r)}`, columns).trimEnd()));
   return [head, ...reasons, ...recs];

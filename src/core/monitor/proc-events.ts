@@ -20,9 +20,16 @@ export function procEvents(before: ProcLook | null, after: ProcLook): GunicornEv
   if (before === null) return [];
   const events: GunicornEvent[] = [];
   const time = after.time;
-  const gone = [...before.workers].filter(([pid, start]) => !after.workers.has(pid) || (after.workers.get(pid) !== start && start !== null)).map(([pid]) => pid);
-  const born = [...after.workers].filter(([pid, start]) => !before.workers.has(pid) || (before.workers.get(pid) !== start && start !== null)).map(([pid]) => pid);
-  let ooms = before.oomKills !== null && after.oomKills !== null ? Math.max(0, after.oomKills - before.oomKills) : 0;
+  const gone = [...before.workers]
+    .filter(([pid, start]) => !after.workers.has(pid) || (after.workers.get(pid) !== start && start !== null))
+    .map(([pid]) => pid);
+  const born = [...after.workers]
+    .filter(
+      ([pid, start]) => !before.workers.has(pid) || (before.workers.get(pid) !== start && start !== null),
+    )
+    .map(([pid]) => pid);
+  let ooms =
+    before.oomKills !== null && after.oomKills !== null ? Math.max(0, after.oomKills - before.oomKills) : 0;
   if (before.masterAlive && !after.masterAlive) {
     events.push({ kind: "halt", reason: "the master process is gone", source: "proc", time });
   }
@@ -31,9 +38,26 @@ export function procEvents(before: ProcLook | null, after: ProcLook): GunicornEv
       events.push({ kind: "worker_exit", pid, source: "proc", time });
     } else if (ooms > 0) {
       ooms--;
-      events.push({ kind: "worker_signal", pid, signal: "SIGKILL", cause: "oom-confirmed", detail: "the cgroup's OOM-kill counter rose", source: "cgroup", time });
+      events.push({
+        kind: "worker_signal",
+        pid,
+        signal: "SIGKILL",
+        cause: "oom-confirmed",
+        detail: "the cgroup's OOM-kill counter rose",
+        source: "cgroup",
+        time,
+      });
     } else {
-      events.push({ kind: "worker_signal", pid, signal: "unknown", cause: "unknown", detail: born.length > 0 ? "gone from the master's children; replaced" : "gone from the master's children", source: "proc", time });
+      events.push({
+        kind: "worker_signal",
+        pid,
+        signal: "unknown",
+        cause: "unknown",
+        detail:
+          born.length > 0 ? "gone from the master's children; replaced" : "gone from the master's children",
+        source: "proc",
+        time,
+      });
     }
   }
   for (const pid of born) events.push({ kind: "worker_boot", pid, source: "proc", time });

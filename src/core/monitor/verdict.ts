@@ -39,11 +39,17 @@ export function judge(snapshot: SupervisorSnapshot, recent: readonly GunicornEve
   const up = health(snapshot);
   if (!up.ok) {
     failing.push(up.reason);
-    recs.push(snapshot.master.state === "down" ? "read the app's last error above the halt (gwarden analyze <log>)" : "wait for the boot, or raise the boot deadline if the import is slow (gwarden profile)");
+    recs.push(
+      snapshot.master.state === "down"
+        ? "read the app's last error above the halt (gwarden analyze <log>)"
+        : "wait for the boot, or raise the boot deadline if the import is slow (gwarden profile)",
+    );
   }
   memoryRules(snapshot, failing, degraded, recs);
   // a death seen only as a pid gone from /proc says nothing the log rules could read (no signal, no line)
-  const silent = recent.filter((e) => e.source === "proc" && e.kind === "worker_signal" && e.cause === "unknown");
+  const silent = recent.filter(
+    (e) => e.source === "proc" && e.kind === "worker_signal" && e.cause === "unknown",
+  );
   // without `start` the log rules do not infer unlogged deaths from replacement boots: live, the
   // supervisor sees deaths itself, and hook events interleaved with log lines would look like replacements
   const told = recent.filter((e) => !silent.includes(e) && e.kind !== "start");
@@ -67,7 +73,8 @@ function memoryRules(s: SupervisorSnapshot, failing: string[], degraded: string[
     const text = `memory at ${Math.round(ratio * 100)}% of the ${Math.round(c.limitBytes / MiB)} MiB limit`;
     if (ratio >= MEMORY_FAILING_RATIO) failing.push(`${text}: the OOM killer is next`);
     else if (ratio >= MEMORY_DEGRADED_RATIO) degraded.push(text);
-    if (ratio >= MEMORY_DEGRADED_RATIO) recs.push("run fewer workers or raise the memory limit (gwarden plan --memory <limit> shows the fit)");
+    if (ratio >= MEMORY_DEGRADED_RATIO)
+      recs.push("run fewer workers or raise the memory limit (gwarden plan --memory <limit> shows the fit)");
   }
   const some = c?.memoryPressure?.some.avg10 ?? 0;
   if (some >= PRESSURE_DEGRADED_PERCENT) {
@@ -77,29 +84,45 @@ function memoryRules(s: SupervisorSnapshot, failing: string[], degraded: string[
   const b = s.backlog;
   if (b && b.queued !== null && b.max !== null && b.max > 0 && b.queued / b.max >= BACKLOG_DEGRADED_RATIO) {
     degraded.push(`${b.queued} of ${b.max} connections wait in the accept queue`);
-    recs.push("requests wait for a free worker: add threads or workers if memory allows (gwarden plan), or find the slow requests");
+    recs.push(
+      "requests wait for a free worker: add threads or workers if memory allows (gwarden plan), or find the slow requests",
+    );
   }
 }
 
 /** Worker counts against the plan, and (when no finding explains them) deaths and timeouts. */
-function workerRules(s: SupervisorSnapshot, recent: readonly GunicornEvent[], degraded: string[], recs: string[]): void {
+function workerRules(
+  s: SupervisorSnapshot,
+  recent: readonly GunicornEvent[],
+  degraded: string[],
+  recs: string[],
+): void {
   const counts = countWorkers(s.workers);
   const up = counts.ready + counts.busy;
   const planned = s.plan?.workers;
-  if (s.master.state === "running" && planned !== undefined && up > 0 && up < planned) degraded.push(`${up} of ${planned} planned workers up`);
+  if (s.master.state === "running" && planned !== undefined && up > 0 && up < planned)
+    degraded.push(`${up} of ${planned} planned workers up`);
   if (up > 0 && counts.busy === up) {
     degraded.push(`all ${up} workers busy`);
-    recs.push("every worker is busy: add threads (gthread) or workers if memory allows, or find the slow requests");
+    recs.push(
+      "every worker is busy: add threads (gthread) or workers if memory allows, or find the slow requests",
+    );
   }
-  const deaths = recent.filter((e) => e.kind === "worker_signal" || (e.kind === "worker_exit_code" && e.code !== 0));
-  const ooms = recent.filter((e) => e.kind === "worker_signal" && (e.cause === "oom-confirmed" || e.cause === "oom-suspected"));
+  const deaths = recent.filter(
+    (e) => e.kind === "worker_signal" || (e.kind === "worker_exit_code" && e.code !== 0),
+  );
+  const ooms = recent.filter(
+    (e) => e.kind === "worker_signal" && (e.cause === "oom-confirmed" || e.cause === "oom-suspected"),
+  );
   const timeouts = recent.filter((e) => e.kind === "worker_timeout");
   if (ooms.length > 0) {
     degraded.push(`${ooms.length} worker${ooms.length > 1 ? "s" : ""} OOM-killed in the last minute`);
     recs.push("set a lower recycle size or max_requests, or fewer workers (gwarden plan)");
   } else if (deaths.length > 0) {
     degraded.push(`${deaths.length} worker${deaths.length > 1 ? "s" : ""} died in the last minute`);
-    recs.push("if nobody killed it, look for the OOM killer (dmesg, the cgroup's memory.events) or a crash in the app's log (gwarden analyze <log>)");
+    recs.push(
+      "if nobody killed it, look for the OOM killer (dmesg, the cgroup's memory.events) or a crash in the app's log (gwarden analyze <log>)",
+    );
   }
   if (timeouts.length > 0) {
     degraded.push(`${timeouts.length} worker timeout${timeouts.length > 1 ? "s" : ""} in the last minute`);

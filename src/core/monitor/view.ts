@@ -24,7 +24,11 @@ export interface MonitorView {
 }
 
 /** Events whose time is within `windowMs` before `nowIso` (events without a time are kept). */
-export function recentEvents<E extends { time?: string }>(events: readonly E[], nowIso: string, windowMs = 60_000): E[] {
+export function recentEvents<E extends { time?: string }>(
+  events: readonly E[],
+  nowIso: string,
+  windowMs = 60_000,
+): E[] {
   const now = Date.parse(nowIso);
   return events.filter((e) => {
     const at = e.time === undefined ? NaN : Date.parse(e.time);

@@ -72,8 +72,16 @@ export function appCosts(profile: Profile | null): AppCosts {
   };
   const p = profile.preload;
   if (!p.safe || p.master === null || p.workerPrivateBytes === null) {
-    const why = !p.safe ? `the profile found preload unsafe (${p.reason})` : "the profile has no preload measurements";
-    return { source: "measured", importSeconds: profile.importSeconds, plain, preload: null, preloadNote: why };
+    const why = !p.safe
+      ? `the profile found preload unsafe (${p.reason})`
+      : "the profile has no preload measurements";
+    return {
+      source: "measured",
+      importSeconds: profile.importSeconds,
+      plain,
+      preload: null,
+      preloadNote: why,
+    };
   }
   const spike = Math.min(
     Math.max(PRELOAD_EXIT_SPIKE_BYTES, PRELOAD_EXIT_SPIKE_FACTOR * p.workerPrivateBytes),

@@ -28,15 +28,19 @@ export function workerClassFlag(command: GunicornCommand): { text: string; value
   const args = command.args;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if ((arg === "-k" || arg === "--worker-class") && args[i + 1] !== undefined) found = { text: `${arg} ${args[i + 1]!}`, value: args[++i]! };
-    else if (arg.startsWith("--worker-class=")) found = { text: arg, value: arg.slice("--worker-class=".length) };
+    if ((arg === "-k" || arg === "--worker-class") && args[i + 1] !== undefined)
+      found = { text: `${arg} ${args[i + 1]!}`, value: args[++i]! };
+    else if (arg.startsWith("--worker-class="))
+      found = { text: arg, value: arg.slice("--worker-class=".length) };
     else if (/^-k[^-]/.test(arg)) found = { text: arg, value: arg.slice(2) };
   }
   return found;
 }
 
 /** Every sizing setting a command line fixes, with the flag as written: `{ workers: { text: "-w 2", value: "2" } }`. */
-export function commandLineSettings(argv: readonly string[]): Record<string, { text: string; value: string }> {
+export function commandLineSettings(
+  argv: readonly string[],
+): Record<string, { text: string; value: string }> {
   const command = parseGunicornArgv(argv);
   const out: Record<string, { text: string; value: string }> = {};
   for (const flag of command.managed) {
@@ -50,7 +54,13 @@ export function commandLineSettings(argv: readonly string[]): Record<string, { t
 }
 
 function same(setting: string, given: string, planned: string): boolean {
-  if (setting === "worker_class") return given.replace(/^gunicorn\.workers\.\w+\./, "").toLowerCase().replace(/worker$/, "") === planned;
+  if (setting === "worker_class")
+    return (
+      given
+        .replace(/^gunicorn\.workers\.\w+\./, "")
+        .toLowerCase()
+        .replace(/worker$/, "") === planned
+    );
   const a = Number(given);
   const b = Number(planned);
   if (Number.isFinite(a) && Number.isFinite(b)) return a === b;

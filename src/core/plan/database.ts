@@ -24,7 +24,12 @@ export function connectionWorkerCap(maxConnections: number, reserved: number): n
  * Pool per worker: one connection per thread (a thread holds at most one), overflow for bursts
  * (half the pool, at least 1), both cut so that workers × (pool + overflow) ≤ max_connections − reserved.
  */
-export function planPool(workers: number, threads: number, maxConnections: number, reserved: number): PoolPlan {
+export function planPool(
+  workers: number,
+  threads: number,
+  maxConnections: number,
+  reserved: number,
+): PoolPlan {
   const budget = Math.max(0, maxConnections - reserved);
   const perWorker = Math.floor(budget / Math.max(1, workers));
   // SQLAlchemy reads pool_size=0 as "no limit": never plan 0, even when the budget is exhausted.

@@ -4,16 +4,26 @@ import type { Plan } from "./types.js";
 /** The plan's gunicorn flags, in a stable order (gc.freeze has no flag: it needs the conf file). */
 export function planArgs(plan: Plan): string[] {
   const args = [
-    "--workers", String(plan.workers),
-    "--worker-class", plan.workerClass,
-    "--threads", String(plan.threads),
-    "--timeout", String(plan.timeout),
-    "--graceful-timeout", String(plan.gracefulTimeout),
-    "--max-requests", String(plan.maxRequests),
-    "--max-requests-jitter", String(plan.maxRequestsJitter),
-    "--worker-tmp-dir", plan.workerTmpDir,
-    "--backlog", String(plan.backlog),
-    "--keep-alive", String(plan.keepalive),
+    "--workers",
+    String(plan.workers),
+    "--worker-class",
+    plan.workerClass,
+    "--threads",
+    String(plan.threads),
+    "--timeout",
+    String(plan.timeout),
+    "--graceful-timeout",
+    String(plan.gracefulTimeout),
+    "--max-requests",
+    String(plan.maxRequests),
+    "--max-requests-jitter",
+    String(plan.maxRequestsJitter),
+    "--worker-tmp-dir",
+    plan.workerTmpDir,
+    "--backlog",
+    String(plan.backlog),
+    "--keep-alive",
+    String(plan.keepalive),
   ];
   if (plan.preload) args.push("--preload");
   return args;

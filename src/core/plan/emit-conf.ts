@@ -5,7 +5,11 @@ import { settingsFromPlan } from "../conf/from-plan.js";
 import { reasonLines } from "./explain.js";
 
 /** gunicorn.conf.py text for `plan --format conf`; `userConfig` is the user's own config to chain, or null. */
-export function emitConf(plan: Plan, userConfig: string | null = null, options: { requestHooks?: boolean } = {}): string {
+export function emitConf(
+  plan: Plan,
+  userConfig: string | null = null,
+  options: { requestHooks?: boolean } = {},
+): string {
   const comments = [
     `gwarden plan for ${Math.round(plan.inputs.memoryBytes / 1048576)} MiB, ${plan.inputs.cpus} CPU(s), profile: ${plan.inputs.profile}`,
     "",
@@ -15,5 +19,11 @@ export function emitConf(plan: Plan, userConfig: string | null = null, options: 
     "",
     `Database pool for the app: pool_size=${plan.database.poolSize}, max_overflow=${plan.database.maxOverflow} (env GWARDEN_DB_POOL_SIZE / GWARDEN_DB_MAX_OVERFLOW)`,
   ];
-  return renderGunicornConf({ settings: settingsFromPlan(plan), gcFreeze: plan.gcFreeze, userConfig, comments, requestHooks: options.requestHooks === true });
+  return renderGunicornConf({
+    settings: settingsFromPlan(plan),
+    gcFreeze: plan.gcFreeze,
+    userConfig,
+    comments,
+    requestHooks: options.requestHooks === true,
+  });
 }

@@ -37,10 +37,14 @@ export function emitK8s(plan: Plan, appArgv: readonly string[] = []): string {
     "name: web",
   ];
   if (appArgv.length > 0) {
-    lines.push("# Sizing flags (-w, --timeout, ...) are left out: on the command line they would beat GUNICORN_CMD_ARGS.");
+    lines.push(
+      "# Sizing flags (-w, --timeout, ...) are left out: on the command line they would beat GUNICORN_CMD_ARGS.",
+    );
     lines.push(`command: [${commandWithoutSizing(appArgv).map(q).join(", ")}]`);
   } else {
-    lines.push('# command: ["gunicorn", "<module>:<app>", "--bind", "0.0.0.0:8000"]  (no -w/--timeout: they would beat GUNICORN_CMD_ARGS)');
+    lines.push(
+      '# command: ["gunicorn", "<module>:<app>", "--bind", "0.0.0.0:8000"]  (no -w/--timeout: they would beat GUNICORN_CMD_ARGS)',
+    );
   }
   lines.push(
     "resources:",

@@ -4,12 +4,29 @@ import { mibText } from "./mib.js";
 
 /** Reason keys in reading order; any others follow alphabetically. */
 const ORDER = [
-  "profile", "workers", "threads", "workerClass", "preload", "gcFreeze", "timeout", "gracefulTimeout", "bootDeadline",
-  "maxRequests", "maxRequestsJitter", "recycleBytes", "minWorkers", "maxWorkers", "workerTmpDir", "backlog", "keepalive",
+  "profile",
+  "workers",
+  "threads",
+  "workerClass",
+  "preload",
+  "gcFreeze",
+  "timeout",
+  "gracefulTimeout",
+  "bootDeadline",
+  "maxRequests",
+  "maxRequestsJitter",
+  "recycleBytes",
+  "minWorkers",
+  "maxWorkers",
+  "workerTmpDir",
+  "backlog",
+  "keepalive",
 ];
 
 function orderedKeys(plan: Plan): string[] {
-  const rest = Object.keys(plan.reasons).filter((k) => !ORDER.includes(k)).sort();
+  const rest = Object.keys(plan.reasons)
+    .filter((k) => !ORDER.includes(k))
+    .sort();
   return [...ORDER.filter((k) => k in plan.reasons), ...rest];
 }
 
@@ -46,7 +63,10 @@ export function renderSummary(plan: Plan): string {
     );
   }
   if (plan.warnings.length > 0) lines.push("", "Warnings:", ...plan.warnings.map((w) => `  - ${w}`));
-  lines.push("", "`--explain` gives every value's reason; `--format conf|args|env|json|k8s` prints a config.");
+  lines.push(
+    "",
+    "`--explain` gives every value's reason; `--format conf|args|env|json|k8s` prints a config.",
+  );
   return `${lines.join("\n")}\n`;
 }
 

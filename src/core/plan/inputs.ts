@@ -1,7 +1,11 @@
 /** Building a PlanInput: detected Resources (or what-if figures) into PlanResources, and the default policy. */
 import type { Resources } from "../resources/types.js";
 import type { PlanPolicy, PlanResources } from "./types.js";
-import { POSTGRES_DEFAULT_MAX_CONNECTIONS, POSTGRES_RESERVED_CONNECTIONS, SUPERVISOR_BYTES } from "./defaults.js";
+import {
+  POSTGRES_DEFAULT_MAX_CONNECTIONS,
+  POSTGRES_RESERVED_CONNECTIONS,
+  SUPERVISOR_BYTES,
+} from "./defaults.js";
 import { MiB } from "../size.js";
 
 /** When neither a limit nor the host total is known, size for a small box. */
@@ -17,7 +21,9 @@ export interface WhatIf {
 export function planResources(resources: Resources, whatIf: WhatIf = {}, devShm = true): PlanResources {
   // A what-if figure replaces detection: its warnings no longer apply.
   const warnings = resources.warnings.filter(
-    (w) => !(whatIf.memoryBytes !== undefined && /^(host )?memory/i.test(w)) && !(whatIf.cpus !== undefined && /^cpu/i.test(w)),
+    (w) =>
+      !(whatIf.memoryBytes !== undefined && /^(host )?memory/i.test(w)) &&
+      !(whatIf.cpus !== undefined && /^cpu/i.test(w)),
   );
   let memoryBytes: number;
   let memorySource: string;
@@ -26,7 +32,8 @@ export function planResources(resources: Resources, whatIf: WhatIf = {}, devShm 
     memorySource = "what-if (--memory)";
   } else if (resources.memory.sizingLimitBytes !== null) {
     memoryBytes = resources.memory.sizingLimitBytes;
-    const high = resources.memory.highBytes !== null && resources.memory.highBytes === resources.memory.sizingLimitBytes;
+    const high =
+      resources.memory.highBytes !== null && resources.memory.highBytes === resources.memory.sizingLimitBytes;
     memorySource = `${high ? "memory.high" : "limit"} (${resources.sources["memory.limitBytes"]?.source ?? "detected"})`;
   } else if (resources.memory.hostTotalBytes !== null) {
     memoryBytes = resources.memory.hostTotalBytes;
@@ -34,11 +41,17 @@ export function planResources(resources: Resources, whatIf: WhatIf = {}, devShm 
   } else {
     memoryBytes = UNKNOWN_MEMORY_BYTES;
     memorySource = "unknown (assumed 512 MiB)";
-    warnings.push("Neither a memory limit nor the host's total could be read: planned for 512 MiB. Pass --memory.");
+    warnings.push(
+      "Neither a memory limit nor the host's total could be read: planned for 512 MiB. Pass --memory.",
+    );
   }
   const cpus = whatIf.cpus ?? resources.cpu.effective;
   const cpuSource =
-    whatIf.cpus !== undefined ? "what-if (--cpus)" : resources.cpu.quota !== null && resources.cpu.quota <= resources.cpu.affinity ? "cgroup quota" : "affinity";
+    whatIf.cpus !== undefined
+      ? "what-if (--cpus)"
+      : resources.cpu.quota !== null && resources.cpu.quota <= resources.cpu.affinity
+        ? "cgroup quota"
+        : "affinity";
   return {
     memoryBytes,
     memorySource,

@@ -53,7 +53,14 @@ export function perWorkerBytes(mode: ModeCosts, threads: number): number {
 export function budgetFor(mode: ModeCosts, workers: number, threads: number, ctx: BudgetContext): Budget {
   const pool = planPool(workers, threads, ctx.postgresMaxConnections, ctx.postgresReservedConnections);
   const postgres = ctx.dbOnBox
-    ? postgresPlan(ctx.limitBytes, ctx.lowMemory, pool, workers, ctx.postgresReservedConnections, ctx.postgresMaxConnections)
+    ? postgresPlan(
+        ctx.limitBytes,
+        ctx.lowMemory,
+        pool,
+        workers,
+        ctx.postgresReservedConnections,
+        ctx.postgresMaxConnections,
+      )
     : null;
   const perWorker = perWorkerBytes(mode, threads);
   const databaseBytes = postgres?.estimatedBytes ?? 0;

@@ -20,7 +20,11 @@ export function planGunicorn(input: PlanInput): Plan {
   const { resources, profile, policy } = input;
   const limitBytes = resources.memoryBytes;
   const costs = appCosts(profile);
-  const workerPolicy: WorkerPolicy = { cpus: resources.cpus, lowMemory: policy.lowMemory, ...threadsPolicy(input) };
+  const workerPolicy: WorkerPolicy = {
+    cpus: resources.cpus,
+    lowMemory: policy.lowMemory,
+    ...threadsPolicy(input),
+  };
   const ctx: BudgetContext = {
     limitBytes,
     lowMemory: policy.lowMemory,
@@ -78,7 +82,10 @@ export function planGunicorn(input: PlanInput): Plan {
             reason:
               "close after each response: a gthread worker that retires (reload, max_requests, recycling by memory) drops requests already sent on its idle keep-alive connections; a reverse proxy in front keeps client connections alive",
           }
-        : { value: `${KEEPALIVE_SECONDS} s`, reason: "gunicorn's default; sync workers close after each response anyway" },
+        : {
+            value: `${KEEPALIVE_SECONDS} s`,
+            reason: "gunicorn's default; sync workers close after each response anyway",
+          },
   };
 
   const warnings = [...resources.warnings, ...planWarnings(input, layout, costs.source, limitBytes)];
@@ -141,7 +148,11 @@ export function planGunicorn(input: PlanInput): Plan {
  * state opened at import (one DB connection, SimpleLogin's app/db.py) that threads would share as well.
  */
 function threadsPolicy({ policy, profile }: PlanInput): { allowThreads: boolean; noThreadsReason: string } {
-  if (!policy.allowThreads) return { allowThreads: false, noThreadsReason: "threads disabled (--no-threads): the app is not known to be thread-safe" };
+  if (!policy.allowThreads)
+    return {
+      allowThreads: false,
+      noThreadsReason: "threads disabled (--no-threads): the app is not known to be thread-safe",
+    };
   if (profile !== null && !profile.preload.safe) {
     return {
       allowThreads: false,
@@ -151,11 +162,18 @@ function threadsPolicy({ policy, profile }: PlanInput): { allowThreads: boolean;
   return { allowThreads: true, noThreadsReason: "" };
 }
 
-function planWarnings(input: PlanInput, layout: ReturnType<typeof chooseLayout>, source: "measured" | "default", limitBytes: number): string[] {
+function planWarnings(
+  input: PlanInput,
+  layout: ReturnType<typeof chooseLayout>,
+  source: "measured" | "default",
+  limitBytes: number,
+): string[] {
   const { resources, policy } = input;
   const w: string[] = [];
   if (source === "default") {
-    w.push("No profile: sized for a SimpleLogin-sized app (115 MiB private per worker, 4 s import, 30 MiB master). Run `gwarden profile -- <app>` to plan on measurements.");
+    w.push(
+      "No profile: sized for a SimpleLogin-sized app (115 MiB private per worker, 4 s import, 30 MiB master). Run `gwarden profile -- <app>` to plan on measurements.",
+    );
   }
   if (layout.overLimit) {
     const one = layout.budget.plannedBytes;
@@ -163,7 +181,9 @@ function planWarnings(input: PlanInput, layout: ReturnType<typeof chooseLayout>,
       `raise the memory limit to at least ${Math.ceil(one / (1024 * 1024))} MiB`,
       policy.supervisorInGroup ? "run gwarden outside the app's cgroup (--supervisor-outside)" : null,
       policy.dbOnBox ? "move PostgreSQL off this box" : null,
-      layout.mode.preload ? null : "profile the app and make preload safe (create DB connections after fork) so workers share the app",
+      layout.mode.preload
+        ? null
+        : "profile the app and make preload safe (create DB connections after fork) so workers share the app",
       "reduce the app's import-time memory",
     ].filter((x): x is string => x !== null);
     w.push(
@@ -171,15 +191,27 @@ function planWarnings(input: PlanInput, layout: ReturnType<typeof chooseLayout>,
     );
   }
   if (layout.mode.preload) {
-    w.push("Preload: the master holds the whole app and is the largest process in the group, so the OOM killer picks it first and the service dies with it; gwarden run lowers the master's oom_score_adj and raises the workers'. Under plain gunicorn, set that yourself. Workers are recycled one at a time (each exit briefly needs extra memory).");
+    w.push(
+      "Preload: the master holds the whole app and is the largest process in the group, so the OOM killer picks it first and the service dies with it; gwarden run lowers the master's oom_score_adj and raises the workers'. Under plain gunicorn, set that yourself. Workers are recycled one at a time (each exit briefly needs extra memory).",
+    );
   }
   if (layout.threads > 1) {
-    w.push(`gthread with ${layout.threads} threads assumes the app is thread-safe: a DB connection or session opened at import and shared by all threads (SimpleLogin's app/db.py) breaks it. Plan with --no-threads if so.`);
+    w.push(
+      `gthread with ${layout.threads} threads assumes the app is thread-safe: a DB connection or session opened at import and shared by all threads (SimpleLogin's app/db.py) breaks it. Plan with --no-threads if so.`,
+    );
   }
-  if (!resources.devShm) w.push("No tmpfs at /dev/shm: the heartbeat file stays on /tmp; on a disk-backed /tmp a slow disk causes WORKER TIMEOUT.");
+  if (!resources.devShm)
+    w.push(
+      "No tmpfs at /dev/shm: the heartbeat file stays on /tmp; on a disk-backed /tmp a slow disk causes WORKER TIMEOUT.",
+    );
   if (resources.swapBytes === 0 && limitBytes < 1024 * 1024 * 1024) {
-    w.push("No swap on a box under 1 GiB: any spike past the limit is an OOM kill. Keep the margin, or add a small swap file.");
+    w.push(
+      "No swap on a box under 1 GiB: any spike past the limit is an OOM kill. Keep the margin, or add a small swap file.",
+    );
   }
-  if (policy.lowMemory) w.push("Low-memory mode: survival over throughput (bigger margin, fewer processes, threads, shorter recycling).");
+  if (policy.lowMemory)
+    w.push(
+      "Low-memory mode: survival over throughput (bigger margin, fewer processes, threads, shorter recycling).",
+    );
   return w;
 }

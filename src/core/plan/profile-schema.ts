@@ -46,9 +46,13 @@ export function parseProfile(text: string, where: string): Profile {
   if (!result.success) {
     const issue = result.issues[0];
     const path = issue ? v.getDotPath(issue) : null;
-    throw new GwardenError("E_PROFILE", `The profile ${where} is malformed: ${path ?? "(root)"}: ${issue?.message ?? "invalid"}`, {
-      hint: "re-create it with `gwarden profile -- <app>`",
-    });
+    throw new GwardenError(
+      "E_PROFILE",
+      `The profile ${where} is malformed: ${path ?? "(root)"}: ${issue?.message ?? "invalid"}`,
+      {
+        hint: "re-create it with `gwarden profile -- <app>`",
+      },
+    );
   }
   return result.output as unknown as Profile;
 }

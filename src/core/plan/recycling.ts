@@ -38,7 +38,16 @@ export function planRecycling(args: {
   plannedBytes: number;
   marginBytes: number;
 }): RecyclePlan {
-  const { importSeconds, preload, lowMemory, workers, perWorkerBytes, limitBytes, plannedBytes, marginBytes } = args;
+  const {
+    importSeconds,
+    preload,
+    lowMemory,
+    workers,
+    perWorkerBytes,
+    limitBytes,
+    plannedBytes,
+    marginBytes,
+  } = args;
   // With preload the replacement is only a fork, but the exiting worker needs ~70 MiB more for a moment
   // (baseline-lessons 9): recycle no more often than without preload.
   const restartSeconds = Math.max(importSeconds, MIN_RESTART_SECONDS);
@@ -65,14 +74,17 @@ export function planRecycling(args: {
         value: String(maxRequests),
         reason:
           "a safety net against leaks, sized so a recycle (which " +
-          (preload ? "with preload forks a cold worker while the old one briefly needs extra memory to exit" : "re-imports the app without preload") +
+          (preload
+            ? "with preload forks a cold worker while the old one briefly needs extra memory to exit"
+            : "re-imports the app without preload") +
           ") costs under 1 % of a worker's time at a high request rate; gwarden run recycles by memory first, so this can stay large" +
           (lowMemory ? "; halved in low-memory mode" : ""),
         arithmetic: `${PEAK_REQUESTS_PER_WORKER_SECOND} req/s × ${RECYCLE_OVERHEAD_FACTOR} × ${restartSeconds} s restart × ${headroomFactor.toFixed(2)} headroom${lowMemory ? " × 0.5 low-memory" : ""} = ${Math.round(raw)} → clamp [${MAX_REQUESTS_MIN}, ${MAX_REQUESTS_MAX}], round to 1000 = ${maxRequests}`,
       },
       maxRequestsJitter: {
         value: String(maxRequestsJitter),
-        reason: "spreads restarts so workers recycle one at a time (never all at once; with preload each exit briefly needs extra memory)",
+        reason:
+          "spreads restarts so workers recycle one at a time (never all at once; with preload each exit briefly needs extra memory)",
         arithmetic: `${maxRequests} × ${MAX_REQUESTS_JITTER_FRACTION} = ${maxRequestsJitter}`,
       },
       recycleBytes: {

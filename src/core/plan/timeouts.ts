@@ -53,7 +53,8 @@ export function planTimeouts(args: {
   };
 
   const inTimeout = bootCountsInTimeout(gunicornVersion);
-  const versionText = gunicornVersion === null ? "unknown gunicorn version (treated as ≤ 21)" : `gunicorn ${gunicornVersion}`;
+  const versionText =
+    gunicornVersion === null ? "unknown gunicorn version (treated as ≤ 21)" : `gunicorn ${gunicornVersion}`;
   let timeout = DEFAULT_TIMEOUT_SECONDS;
   let timeoutReason: string;
   let timeoutArithmetic: string | undefined;
@@ -76,7 +77,11 @@ export function planTimeouts(args: {
     bootDeadline,
     bootSeconds,
     reasons: {
-      timeout: { value: `${timeout} s`, reason: timeoutReason, ...(timeoutArithmetic ? { arithmetic: timeoutArithmetic } : {}) },
+      timeout: {
+        value: `${timeout} s`,
+        reason: timeoutReason,
+        ...(timeoutArithmetic ? { arithmetic: timeoutArithmetic } : {}),
+      },
       gracefulTimeout: {
         value: `${gracefulTimeout} s`,
         reason:

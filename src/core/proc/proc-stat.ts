@@ -38,7 +38,10 @@ export function parseProcStat(text: string): ProcStat | null {
   const close = text.lastIndexOf(")");
   if (open <= 0 || close < open) return null;
   const pid = toInt(text.slice(0, open));
-  const rest = text.slice(close + 1).trim().split(/\s+/);
+  const rest = text
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
   const state = rest[STATE];
   if (pid === null || state === undefined || !/^[A-Za-z]$/.test(state)) return null;
   const ppid = toInt(rest[PPID]);
@@ -48,7 +51,15 @@ export function parseProcStat(text: string): ProcStat | null {
   const start = toInt(rest[STARTTIME]);
   const vsize = toInt(rest[VSIZE]);
   const rss = toInt(rest[RSS]);
-  if (ppid === null || utime === null || stime === null || threads === null || start === null || vsize === null || rss === null) {
+  if (
+    ppid === null ||
+    utime === null ||
+    stime === null ||
+    threads === null ||
+    start === null ||
+    vsize === null ||
+    rss === null
+  ) {
     return null;
   }
   return {

@@ -30,7 +30,9 @@ export function tailLines(text: string, lines: number): string {
 
 /** The most telling line of a traceback: the last `SomethingError: message` line, if any. */
 export function errorLine(text: string): string | null {
-  const found = text.split("\n").filter((line) => /^\s*[\w.]+(Error|Exception|Exit)\b.*:/.test(line) || /^\s*Error: /.test(line));
+  const found = text
+    .split("\n")
+    .filter((line) => /^\s*[\w.]+(Error|Exception|Exit)\b.*:/.test(line) || /^\s*Error: /.test(line));
   return found.length > 0 ? found[found.length - 1]!.trim() : null;
 }
 
@@ -44,22 +46,34 @@ export function bootFailure(exit: BootExit, stderrTail: string, what: string): G
   const line = errorLine(stderrTail);
   const details = { exit, stderrTail: tail };
   if (IMPORT_MARKERS.some((marker) => marker.test(stderrTail))) {
-    return new GwardenError("E_APP_IMPORT", `The app did not import (${what}): ${line ?? `gunicorn ${describeExit(exit)}`}\n${tail}`, {
-      hint: "run the same gunicorn command by hand to see the whole traceback; check --chdir, the module:callable and the environment",
-      details,
-    });
+    return new GwardenError(
+      "E_APP_IMPORT",
+      `The app did not import (${what}): ${line ?? `gunicorn ${describeExit(exit)}`}\n${tail}`,
+      {
+        hint: "run the same gunicorn command by hand to see the whole traceback; check --chdir, the module:callable and the environment",
+        details,
+      },
+    );
   }
-  return new GwardenError("E_BOOT", `gunicorn ${describeExit(exit)} before it was ready (${what})${tail === "" ? "" : `:\n${tail}`}`, {
-    hint: "check the gunicorn arguments and the user config (-c)",
-    details,
-  });
+  return new GwardenError(
+    "E_BOOT",
+    `gunicorn ${describeExit(exit)} before it was ready (${what})${tail === "" ? "" : `:\n${tail}`}`,
+    {
+      hint: "check the gunicorn arguments and the user config (-c)",
+      details,
+    },
+  );
 }
 
 /** The GwardenError for a gunicorn still not ready at its deadline (a hanging import, a stuck worker). */
 export function bootTimeout(seconds: number, stderrTail: string, what: string): GwardenError {
   const tail = tailLines(stderrTail, 10);
-  return new GwardenError("E_BOOT", `gunicorn was not ready within ${seconds} s (${what})${tail === "" ? "" : `; last output:\n${tail}`}`, {
-    hint: "the app's import may hang (a DB connect at import, a deadlock); raise --boot-timeout if it is only slow",
-    details: { stderrTail: tail },
-  });
+  return new GwardenError(
+    "E_BOOT",
+    `gunicorn was not ready within ${seconds} s (${what})${tail === "" ? "" : `; last output:\n${tail}`}`,
+    {
+      hint: "the app's import may hang (a DB connect at import, a deadlock); raise --boot-timeout if it is only slow",
+      details: { stderrTail: tail },
+    },
+  );
 }

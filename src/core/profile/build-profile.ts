@@ -53,21 +53,30 @@ function failedUrls(run: ProfileRunResult): string {
 }
 
 /** Whether preload is safe, and why, from the two preload runs. */
-export function preloadVerdict(preload: ProfileRunResult | undefined, shared: ProfileRunResult | undefined): { safe: boolean; reason: string } {
+export function preloadVerdict(
+  preload: ProfileRunResult | undefined,
+  shared: ProfileRunResult | undefined,
+): { safe: boolean; reason: string } {
   if (!preload || !shared) return { safe: false, reason: "preload was not tried" };
   for (const run of [preload, shared]) {
     const what = `with --preload and ${run.workers} worker${run.workers === 1 ? "" : "s"}`;
-    if (run.error !== undefined && run.urls.length === 0) return { safe: false, reason: `the app did not boot ${what}: ${run.error}` };
-    if (!run.ok) return { safe: false, reason: `requests failed ${what}: ${failedUrls(run) || run.error || "unknown"}` };
+    if (run.error !== undefined && run.urls.length === 0)
+      return { safe: false, reason: `the app did not boot ${what}: ${run.error}` };
+    if (!run.ok)
+      return { safe: false, reason: `requests failed ${what}: ${failedUrls(run) || run.error || "unknown"}` };
   }
   const answering = shared.workersAnswering;
-  const by = answering === null || answering === undefined ? `${shared.workers} workers` : `${answering} of ${shared.workers} workers`;
+  const by =
+    answering === null || answering === undefined
+      ? `${shared.workers} workers`
+      : `${answering} of ${shared.workers} workers`;
   return { safe: true, reason: `booted with --preload, and every warm-up URL answered 2xx from ${by}` };
 }
 
 /** Builds the Profile; the `single` run must be present and ok (profile stops earlier otherwise). */
 export function buildProfile(inputs: ProfileInputs): Profile {
-  const byMode = (mode: ProfileRunResult["mode"]): ProfileRunResult | undefined => inputs.runs.find((r) => r.mode === mode);
+  const byMode = (mode: ProfileRunResult["mode"]): ProfileRunResult | undefined =>
+    inputs.runs.find((r) => r.mode === mode);
   const single = byMode("single");
   if (!single || !single.master || single.workerMemory.length === 0) {
     throw new Error("buildProfile: the plain run is missing or has no measurements");
@@ -85,7 +94,12 @@ export function buildProfile(inputs: ProfileInputs): Profile {
   return {
     schema: 1,
     createdAt: inputs.createdAt,
-    app: { argv: inputs.argv, spec: inputs.identity.spec, chdir: inputs.chdir, fingerprint: inputs.identity.fingerprint },
+    app: {
+      argv: inputs.argv,
+      spec: inputs.identity.spec,
+      chdir: inputs.chdir,
+      fingerprint: inputs.identity.fingerprint,
+    },
     gunicorn: inputs.gunicorn,
     importSeconds: round(median(single.bootSeconds)),
     master: single.master,
@@ -94,7 +108,8 @@ export function buildProfile(inputs: ProfileInputs): Profile {
       ...verdict,
       masterImportSeconds: runs.find((r) => r.mode === "preload")?.masterImportSeconds ?? null,
       master: shared?.master ?? preload?.master ?? null,
-      workerPrivateBytes: sharedUss.length === 0 ? null : Math.round(sharedUss.reduce((a, b) => a + b, 0) / sharedUss.length),
+      workerPrivateBytes:
+        sharedUss.length === 0 ? null : Math.round(sharedUss.reduce((a, b) => a + b, 0) / sharedUss.length),
     },
     urls: inputs.urls,
     runs,

@@ -16,7 +16,9 @@ function seconds(value: number | null): string {
 export function renderProfileSummary(profile: Profile, path: string | null): string {
   const { gunicorn, preload } = profile;
   const single = profile.runs.find((r) => r.mode === "single");
-  const urls = (single?.urls ?? []).map((u) => `${u.path} ${u.status ?? "-"}${u.ms === null ? "" : ` (${Math.round(u.ms)} ms)`}`);
+  const urls = (single?.urls ?? []).map(
+    (u) => `${u.path} ${u.status ?? "-"}${u.ms === null ? "" : ` (${Math.round(u.ms)} ms)`}`,
+  );
   const lines = [
     `Profile of ${profile.app.spec} in ${profile.app.chdir ?? "."} (gunicorn ${gunicorn.version}, ${gunicorn.workerClass}, ${gunicorn.python})`,
     `  import time      ${seconds(profile.importSeconds)} per worker`,
@@ -25,11 +27,14 @@ export function renderProfileSummary(profile: Profile, path: string | null): str
     `  warm-up URLs     ${urls.join(", ") || "none"}`,
     `  preload          ${preload.safe ? "safe" : "NOT safe"}: ${preload.reason}`,
   ];
-  if (preload.masterImportSeconds !== null) lines.push(`    master import  ${seconds(preload.masterImportSeconds)}`);
+  if (preload.masterImportSeconds !== null)
+    lines.push(`    master import  ${seconds(preload.masterImportSeconds)}`);
   if (preload.master) lines.push(`    master         ${memory(preload.master)}`);
   if (preload.workerPrivateBytes !== null) {
     const shared = profile.runs.find((r) => r.mode === "preload-shared");
-    lines.push(`    worker private ${formatBytes(preload.workerPrivateBytes)} each (${shared?.workers ?? "?"} workers, --preload + gc.freeze())`);
+    lines.push(
+      `    worker private ${formatBytes(preload.workerPrivateBytes)} each (${shared?.workers ?? "?"} workers, --preload + gc.freeze())`,
+    );
   }
   if (path !== null) lines.push(`Written to ${path}`);
   return lines.join("\n") + "\n";

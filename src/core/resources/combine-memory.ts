@@ -32,34 +32,88 @@ export function combineMemory(
   const hostProv: Provenance = { source: "host", path: "/proc/meminfo" };
   let limit = report?.limit.value ?? null;
   if (report === null) {
-    notes.set("memory.limitBytes", unresolved ? { source: "unknown", reason: `cgroup memory controller unreadable: ${why}` } : { source: "host", path: "/proc/meminfo", reason: `no usable cgroup memory controller: ${why}` });
-    notes.warn(`memory: no usable cgroup memory controller (${why}); host figures used, which in a container describe the host`);
+    notes.set(
+      "memory.limitBytes",
+      unresolved
+        ? { source: "unknown", reason: `cgroup memory controller unreadable: ${why}` }
+        : { source: "host", path: "/proc/meminfo", reason: `no usable cgroup memory controller: ${why}` },
+    );
+    notes.warn(
+      `memory: no usable cgroup memory controller (${why}); host figures used, which in a container describe the host`,
+    );
   } else if (limit === null) {
     const unknown = report.limit.value === null && "unknown" in report.limit && report.limit.unknown === true;
-    notes.set("memory.limitBytes", unknown ? { source: "unknown", reason: report.limit.reason } : { source: "host", path: "/proc/meminfo", reason: `no cgroup limit (${report.limit.reason}); the host's MemTotal is the ceiling` });
-    notes.warn(unknown ? `memory limit unknown: ${report.limit.reason}` : "memory: no cgroup limit; falling back to host MemTotal/MemAvailable (the real ceiling may be lower and invisible)");
+    notes.set(
+      "memory.limitBytes",
+      unknown
+        ? { source: "unknown", reason: report.limit.reason }
+        : {
+            source: "host",
+            path: "/proc/meminfo",
+            reason: `no cgroup limit (${report.limit.reason}); the host's MemTotal is the ceiling`,
+          },
+    );
+    notes.warn(
+      unknown
+        ? `memory limit unknown: ${report.limit.reason}`
+        : "memory: no cgroup limit; falling back to host MemTotal/MemAvailable (the real ceiling may be lower and invisible)",
+    );
   } else if (host.totalBytes !== null && limit > host.totalBytes) {
-    notes.set("memory.limitBytes", { source, path: report.limit.path!, reason: `cgroup limit ${limit} capped at MemTotal ${host.totalBytes}` });
+    notes.set("memory.limitBytes", {
+      source,
+      path: report.limit.path!,
+      reason: `cgroup limit ${limit} capped at MemTotal ${host.totalBytes}`,
+    });
     limit = host.totalBytes;
   } else {
     notes.set("memory.limitBytes", provenance(report.limit, source));
   }
   const high = report?.high.value ?? null;
-  if (report) notes.set("memory.highBytes", report.high.value === null ? { source, reason: report.high.reason } : provenance(report.high, source));
-  notes.set("memory.hostTotalBytes", host.totalBytes === null ? { source: "unknown", reason: "no MemTotal in /proc/meminfo" } : hostProv);
-  notes.set("memory.hostAvailableBytes", host.availableBytes === null ? { source: "unknown", reason: "no MemAvailable in /proc/meminfo" } : { ...hostProv, ...(host.availableEstimated ? { reason: "MemFree + Buffers + Cached (no MemAvailable)" } : {}) });
+  if (report)
+    notes.set(
+      "memory.highBytes",
+      report.high.value === null ? { source, reason: report.high.reason } : provenance(report.high, source),
+    );
+  notes.set(
+    "memory.hostTotalBytes",
+    host.totalBytes === null ? { source: "unknown", reason: "no MemTotal in /proc/meminfo" } : hostProv,
+  );
+  notes.set(
+    "memory.hostAvailableBytes",
+    host.availableBytes === null
+      ? { source: "unknown", reason: "no MemAvailable in /proc/meminfo" }
+      : {
+          ...hostProv,
+          ...(host.availableEstimated ? { reason: "MemFree + Buffers + Cached (no MemAvailable)" } : {}),
+        },
+  );
   const headroom = report !== null && limit !== null ? report.headroom : null;
   let available: number | null;
   if (headroom !== null) {
     available = Math.max(0, minOf(headroom, host.availableBytes)!);
-    notes.set("memory.availableBytes", { source, reason: "min over limited levels of (limit − working set), then min with MemAvailable" });
+    notes.set("memory.availableBytes", {
+      source,
+      reason: "min over limited levels of (limit − working set), then min with MemAvailable",
+    });
   } else {
     available = host.availableBytes;
-    notes.set("memory.availableBytes", host.availableBytes === null ? { source: "unknown", reason: "no cgroup headroom and no MemAvailable" } : { ...hostProv, reason: "host MemAvailable (no cgroup headroom)" });
+    notes.set(
+      "memory.availableBytes",
+      host.availableBytes === null
+        ? { source: "unknown", reason: "no cgroup headroom and no MemAvailable" }
+        : { ...hostProv, reason: "host MemAvailable (no cgroup headroom)" },
+    );
   }
   for (const key of ["usageBytes", "workingSetBytes", "peakBytes"] as const) {
-    const figure = report ? { usageBytes: report.usage, workingSetBytes: report.workingSet, peakBytes: report.peak }[key] : null;
-    notes.set(`memory.${key}`, figure ? provenance(figure, source) : { source: "unknown", reason: `no usable cgroup memory controller: ${why}` });
+    const figure = report
+      ? { usageBytes: report.usage, workingSetBytes: report.workingSet, peakBytes: report.peak }[key]
+      : null;
+    notes.set(
+      `memory.${key}`,
+      figure
+        ? provenance(figure, source)
+        : { source: "unknown", reason: `no usable cgroup memory controller: ${why}` },
+    );
   }
   return {
     memory: {
@@ -80,13 +134,24 @@ export function combineMemory(
 
 function combineSwap(report: MemoryReport | null, source: FigureSource, host: MemInfo, notes: Notes): Swap {
   const hostProv: Provenance = { source: "host", path: "/proc/meminfo" };
-  notes.set("swap.hostTotalBytes", host.swapTotalBytes === null ? { source: "unknown", reason: "no SwapTotal in /proc/meminfo" } : hostProv);
-  notes.set("swap.hostFreeBytes", host.swapFreeBytes === null ? { source: "unknown", reason: "no SwapFree in /proc/meminfo" } : hostProv);
+  notes.set(
+    "swap.hostTotalBytes",
+    host.swapTotalBytes === null ? { source: "unknown", reason: "no SwapTotal in /proc/meminfo" } : hostProv,
+  );
+  notes.set(
+    "swap.hostFreeBytes",
+    host.swapFreeBytes === null ? { source: "unknown", reason: "no SwapFree in /proc/meminfo" } : hostProv,
+  );
   let limit: number | null = null;
   const cg = report?.swapLimit;
   if (cg && cg.value !== null) {
     limit = minOf(cg.value, host.swapTotalBytes);
-    notes.set("swap.limitBytes", { ...provenance(cg, source), ...(host.swapTotalBytes !== null && cg.value > host.swapTotalBytes ? { reason: "capped at SwapTotal" } : {}) });
+    notes.set("swap.limitBytes", {
+      ...provenance(cg, source),
+      ...(host.swapTotalBytes !== null && cg.value > host.swapTotalBytes
+        ? { reason: "capped at SwapTotal" }
+        : {}),
+    });
   } else if (report === null || (cg && "unlimited" in cg && cg.unlimited === true)) {
     limit = host.swapTotalBytes;
     notes.set("swap.limitBytes", { ...hostProv, reason: "no cgroup swap limit: host SwapTotal" });
@@ -94,17 +159,35 @@ function combineSwap(report: MemoryReport | null, source: FigureSource, host: Me
     notes.set("swap.limitBytes", { source: "unknown", reason: cg?.reason ?? "unknown" });
   }
   if (report) notes.set("swap.usageBytes", provenance(report.swapUsage, source));
-  return { limitBytes: limit, usageBytes: report?.swapUsage.value ?? null, hostTotalBytes: host.swapTotalBytes, hostFreeBytes: host.swapFreeBytes };
+  return {
+    limitBytes: limit,
+    usageBytes: report?.swapUsage.value ?? null,
+    hostTotalBytes: host.swapTotalBytes,
+    hostFreeBytes: host.swapFreeBytes,
+  };
 }
 
 function combineOom(report: MemoryReport | null, source: FigureSource, notes: Notes, why: string): Oom {
   if (report === null) {
-    for (const key of ["kills", "ooms", "maxEvents", "highEvents", "underOom", "failcnt"]) notes.set(`oom.${key}`, { source: "unknown", reason: `no usable cgroup memory controller: ${why}` });
+    for (const key of ["kills", "ooms", "maxEvents", "highEvents", "underOom", "failcnt"])
+      notes.set(`oom.${key}`, { source: "unknown", reason: `no usable cgroup memory controller: ${why}` });
     return { kills: null, ooms: null, maxEvents: null, highEvents: null, underOom: null, failcnt: null };
   }
   const { kills, ooms, maxEvents, highEvents, failcnt, underOom } = report.oom;
   const figures = { kills, ooms, maxEvents, highEvents, failcnt };
   for (const [key, figure] of Object.entries(figures)) notes.set(`oom.${key}`, provenance(figure, source));
-  notes.set("oom.underOom", underOom === null ? { source: "unknown", reason: "no under_oom (cgroup v2 or unreadable memory.oom_control)" } : { source, path: report.oom.kills.path ?? "memory.oom_control" });
-  return { kills: kills.value, ooms: ooms.value, maxEvents: maxEvents.value, highEvents: highEvents.value, underOom, failcnt: failcnt.value };
+  notes.set(
+    "oom.underOom",
+    underOom === null
+      ? { source: "unknown", reason: "no under_oom (cgroup v2 or unreadable memory.oom_control)" }
+      : { source, path: report.oom.kills.path ?? "memory.oom_control" },
+  );
+  return {
+    kills: kills.value,
+    ooms: ooms.value,
+    maxEvents: maxEvents.value,
+    highEvents: highEvents.value,
+    underOom,
+    failcnt: failcnt.value,
+  };
 }

@@ -19,11 +19,15 @@ function levelQuota(read: Reader, dir: string, version: "v1" | "v2"): { quota: C
   const path = version === "v2" ? `${dir}/cpu.max` : `${dir}/cpu.cfs_quota_us`;
   const result = read(path);
   if (!result.ok) {
-    return { path, quota: isMissing(result.reason) ? { kind: "none" } : { kind: "unknown", reason: result.reason } };
+    return {
+      path,
+      quota: isMissing(result.reason) ? { kind: "none" } : { kind: "unknown", reason: result.reason },
+    };
   }
   if (version === "v2") return { path, quota: parseCpuMax(result.text) };
   const period = read(`${dir}/cpu.cfs_period_us`);
-  if (!period.ok && !isMissing(period.reason)) return { path, quota: { kind: "unknown", reason: `cpu.cfs_period_us: ${period.reason}` } };
+  if (!period.ok && !isMissing(period.reason))
+    return { path, quota: { kind: "unknown", reason: `cpu.cfs_period_us: ${period.reason}` } };
   return { path, quota: parseCfsQuota(result.text, period.ok ? period.text : null) };
 }
 

@@ -12,7 +12,9 @@ import { locateController, type ControllerLocation } from "../cgroup/mount-selec
 import { chainUpTo } from "../cgroup/cgroup-path.js";
 
 /** A controller ready to read: its version, directory and the chain up to the mount point. */
-export type Located = { kind: "found"; version: "v1" | "v2"; dir: string; chain: string[] } | Exclude<ControllerLocation, { kind: "found" }>;
+export type Located =
+  | { kind: "found"; version: "v1" | "v2"; dir: string; chain: string[] }
+  | Exclude<ControllerLocation, { kind: "found" }>;
 
 export interface Layout {
   layout: CgroupVersion;
@@ -21,7 +23,9 @@ export interface Layout {
 }
 
 function layoutOf(mounts: readonly MountEntry[]): CgroupVersion {
-  const v1 = mounts.some((m) => m.fsType === "cgroup" && v1Controllers(m).some((c) => !c.startsWith("name=")));
+  const v1 = mounts.some(
+    (m) => m.fsType === "cgroup" && v1Controllers(m).some((c) => !c.startsWith("name=")),
+  );
   const v2 = mounts.some((m) => m.fsType === "cgroup2");
   if (v1 && v2) return "hybrid";
   if (v1) return "v1";
@@ -46,21 +50,38 @@ function dirExists(read: Reader, dir: string, key: string): boolean {
 }
 
 /** On v2 a controller is usable in a group only if its cgroup.controllers lists it (when that file is readable). */
-function checkV2Enabled(read: Reader, location: ControllerLocation, controller: string, layout: CgroupVersion): Located {
+function checkV2Enabled(
+  read: Reader,
+  location: ControllerLocation,
+  controller: string,
+  layout: CgroupVersion,
+): Located {
   if (location.kind !== "found") return location;
   const chain = chainUpTo(location.mountPoint, location.dir);
   const listed = location.version === "v2" ? read(`${location.dir}/cgroup.controllers`) : null;
   const lists = listed !== null && listed.ok && listed.text.split(/\s+/).includes(controller);
   // A cgroup2 tree beside v1 controllers (systemd's /sys/fs/cgroup/unified) carries no controllers: unless it
   // says otherwise, the controller is simply not available there.
-  if (location.version === "v2" && layout === "hybrid" && location.mountPoint !== "/sys/fs/cgroup" && !lists) {
-    return { kind: "absent", reason: `the cgroup2 tree at ${location.mountPoint} sits beside v1 controllers and does not carry ${controller}` };
+  if (
+    location.version === "v2" &&
+    layout === "hybrid" &&
+    location.mountPoint !== "/sys/fs/cgroup" &&
+    !lists
+  ) {
+    return {
+      kind: "absent",
+      reason: `the cgroup2 tree at ${location.mountPoint} sits beside v1 controllers and does not carry ${controller}`,
+    };
   }
   if (!dirExists(read, location.dir, `${location.version} ${controller}`)) {
     return { kind: "absent", reason: `${location.dir} does not exist (is /sys mounted?)` };
   }
   if (listed !== null && listed.ok && !lists) {
-    return { kind: "unresolved", version: "v2", reason: `${location.dir}/cgroup.controllers does not list ${controller}` };
+    return {
+      kind: "unresolved",
+      version: "v2",
+      reason: `${location.dir}/cgroup.controllers does not list ${controller}`,
+    };
   }
   return { kind: "found", version: location.version, dir: location.dir, chain };
 }
@@ -71,21 +92,32 @@ export function locateControllers(read: Reader, notes: Notes): Layout {
   const cgroupText = readText(read, "/proc/self/cgroup", (r) => failures.push(r)) ?? null;
   const mountText = readText(read, "/proc/self/mountinfo", (r) => failures.push(r)) ?? null;
   if (cgroupText === null || mountText === null) {
-    const missing = [cgroupText === null ? "/proc/self/cgroup" : null, mountText === null ? "/proc/self/mountinfo" : null].filter(Boolean).join(" and ");
+    const missing = [
+      cgroupText === null ? "/proc/self/cgroup" : null,
+      mountText === null ? "/proc/self/mountinfo" : null,
+    ]
+      .filter(Boolean)
+      .join(" and ");
     const reason = failures.length > 0 ? failures.join("; ") : `${missing} not found`;
     return { layout: "none", memory: { kind: "absent", reason }, cpu: { kind: "absent", reason } };
   }
   const mountinfo = parseMountInfo(mountText);
   const cgroups = parseProcCgroup(cgroupText);
-  for (const line of cgroups.malformed) notes.warn(`ignored malformed /proc/self/cgroup line: ${line.slice(0, 120)}`);
+  for (const line of cgroups.malformed)
+    notes.warn(`ignored malformed /proc/self/cgroup line: ${line.slice(0, 120)}`);
   const badCgroupMounts = mountinfo.malformed.filter((line) => /(^|\s)cgroup2?(\s|$)/.test(line));
-  for (const line of badCgroupMounts) notes.warn(`ignored malformed /proc/self/mountinfo line: ${line.slice(0, 120)}`);
+  for (const line of badCgroupMounts)
+    notes.warn(`ignored malformed /proc/self/mountinfo line: ${line.slice(0, 120)}`);
   const layout = layoutOf(mountinfo.mounts);
   const locate = (controller: string): Located => {
     const found = locateController(mountinfo.mounts, cgroups, controller);
     if (found.kind === "found" && found.note) notes.warn(found.note);
     if (found.kind === "absent" && badCgroupMounts.length > 0) {
-      return { kind: "unresolved", version: null, reason: `cannot classify cgroup mounts: ${badCgroupMounts.length} malformed mountinfo line(s)` };
+      return {
+        kind: "unresolved",
+        version: null,
+        reason: `cannot classify cgroup mounts: ${badCgroupMounts.length} malformed mountinfo line(s)`,
+      };
     }
     return checkV2Enabled(read, found, controller, layout);
   };
@@ -102,7 +134,11 @@ export function controllerVersion(located: Located): "v1" | "v2" | null {
  * mount) and when memory and cpu sit on different versions; else the controllers' shared version;
  * "none" without any. A v2 host with a stray v1 hierarchy (a freezer) stays "v2".
  */
-export function overallVersion(memory: "v1" | "v2" | null, cpu: "v1" | "v2" | null, layout: CgroupVersion): CgroupVersion {
+export function overallVersion(
+  memory: "v1" | "v2" | null,
+  cpu: "v1" | "v2" | null,
+  layout: CgroupVersion,
+): CgroupVersion {
   if (memory === null && cpu === null) return "none";
   if (memory !== null && cpu !== null && memory !== cpu) return "hybrid";
   const version = (memory ?? cpu)!;

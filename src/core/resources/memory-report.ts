@@ -8,7 +8,8 @@ import { parseKeyValues } from "../cgroup/key-values.js";
 import { inactiveFile } from "../cgroup/memory-stat.js";
 import { parseCgroupNumber } from "../cgroup/cgroup-number.js";
 
-export type Figure = { value: number; path: string; reason?: string } | { value: null; reason: string; path?: string };
+export type Figure =
+  { value: number; path: string; reason?: string } | { value: null; reason: string; path?: string };
 
 export interface MemoryReport {
   /** Hard limit before the MemTotal cap; value null = none, with `unknown` set when some level was unreadable. */
@@ -22,7 +23,14 @@ export interface MemoryReport {
   /** Cgroup swap limit; value null with `unlimited` when no cgroup swap limit, else unknown. */
   swapLimit: Figure & { unlimited?: boolean };
   swapUsage: Figure;
-  oom: { kills: Figure; ooms: Figure; maxEvents: Figure; highEvents: Figure; underOom: boolean | null; failcnt: Figure };
+  oom: {
+    kills: Figure;
+    ooms: Figure;
+    maxEvents: Figure;
+    highEvents: Figure;
+    underOom: boolean | null;
+    failcnt: Figure;
+  };
 }
 
 /** The result of walking a chain for one file: the smallest value (and where), or why there is none. */
@@ -59,12 +67,23 @@ export function chainMin(read: Reader, chain: readonly string[], file: string): 
 }
 
 /** Turns a ChainMin into a Figure with a readable reason. */
-export function chainFigure(min: ChainMin, chainLength: number, what: string): Figure & { unknown?: boolean } {
+export function chainFigure(
+  min: ChainMin,
+  chainLength: number,
+  what: string,
+): Figure & { unknown?: boolean } {
   if (min.value !== null && min.path !== null) {
-    return { value: min.value, path: min.path, reason: `min over ${chainLength} level${chainLength === 1 ? "" : "s"}` };
+    return {
+      value: min.value,
+      path: min.path,
+      reason: `min over ${chainLength} level${chainLength === 1 ? "" : "s"}`,
+    };
   }
   if (min.unknown.length > 0) return { value: null, reason: min.unknown.join("; "), unknown: true };
-  return { value: null, reason: `no limit in ${what} at any of ${chainLength} level${chainLength === 1 ? "" : "s"}` };
+  return {
+    value: null,
+    reason: `no limit in ${what} at any of ${chainLength} level${chainLength === 1 ? "" : "s"}`,
+  };
 }
 
 /** Reads a number figure at one path. */
@@ -72,11 +91,18 @@ export function numberFigure(read: Reader, path: string): Figure {
   const result = read(path);
   if (!result.ok) return { value: null, reason: `${path}: ${result.reason}` };
   const parsed = parseCgroupNumber(result.text);
-  return parsed.kind === "value" ? { value: parsed.value, path } : { value: null, reason: `${path}: ${parsed.kind === "malformed" ? parsed.reason : "unlimited"}` };
+  return parsed.kind === "value"
+    ? { value: parsed.value, path }
+    : { value: null, reason: `${path}: ${parsed.kind === "malformed" ? parsed.reason : "unlimited"}` };
 }
 
 /** Usage and working set (usage − inactive_file, clamped at 0) of one group. */
-export function usageAndWorkingSet(read: Reader, dir: string, usageFile: string, version: "v1" | "v2"): { usage: Figure; workingSet: Figure } {
+export function usageAndWorkingSet(
+  read: Reader,
+  dir: string,
+  usageFile: string,
+  version: "v1" | "v2",
+): { usage: Figure; workingSet: Figure } {
   const usage = numberFigure(read, `${dir}/${usageFile}`);
   if (usage.value === null) return { usage, workingSet: { value: null, reason: usage.reason } };
   const statPath = `${dir}/memory.stat`;
@@ -86,18 +112,32 @@ export function usageAndWorkingSet(read: Reader, dir: string, usageFile: string,
     const why = stat.ok ? "no inactive_file key" : stat.reason;
     return { usage, workingSet: { value: null, reason: `${statPath}: ${why}` } };
   }
-  return { usage, workingSet: { value: Math.max(0, usage.value - inactive), path: statPath, reason: "usage − inactive_file, clamped at 0" } };
+  return {
+    usage,
+    workingSet: {
+      value: Math.max(0, usage.value - inactive),
+      path: statPath,
+      reason: "usage − inactive_file, clamped at 0",
+    },
+  };
 }
 
 /** Parses a flat counter file: a missing file counts as all zeros, an unreadable one as unknown. */
 export function readCounters(read: Reader, path: string): { kv: Map<string, number> | null; reason: string } {
   const result = read(path);
   if (result.ok) return { kv: parseKeyValues(result.text), reason: "" };
-  return isMissing(result.reason) ? { kv: new Map(), reason: "" } : { kv: null, reason: `${path}: ${result.reason}` };
+  return isMissing(result.reason)
+    ? { kv: new Map(), reason: "" }
+    : { kv: null, reason: `${path}: ${result.reason}` };
 }
 
 /** A counter from a flat key-value file, as a Figure. */
-export function counterFigure(kv: Map<string, number> | null, path: string, key: string, fileReason: string): Figure {
+export function counterFigure(
+  kv: Map<string, number> | null,
+  path: string,
+  key: string,
+  fileReason: string,
+): Figure {
   if (kv === null) return { value: null, reason: fileReason };
   // cAdvisor's rule: a counter absent from a readable (or missing) events file has not happened yet.
   return { value: kv.get(key) ?? 0, path };

@@ -4,7 +4,15 @@
  */
 import type { Reader } from "./probe.js";
 import type { MemoryReport, Figure } from "./memory-report.js";
-import { chainFigure, chainMin, counterFigure, headroomOver, numberFigure, readCounters, usageAndWorkingSet } from "./memory-report.js";
+import {
+  chainFigure,
+  chainMin,
+  counterFigure,
+  headroomOver,
+  numberFigure,
+  readCounters,
+  usageAndWorkingSet,
+} from "./memory-report.js";
 
 /** Reads v2 memory figures for `chain` (leaf first, ending at the mount point). */
 export function readMemoryV2(read: Reader, chain: readonly string[]): MemoryReport {
@@ -15,14 +23,23 @@ export function readMemoryV2(read: Reader, chain: readonly string[]): MemoryRepo
   const { usage, workingSet } = usageAndWorkingSet(read, leaf, "memory.current", "v2");
   const levels = max.limited.map(({ dir, value }) => ({
     value,
-    workingSet: dir === leaf ? workingSet.value : usageAndWorkingSet(read, dir, "memory.current", "v2").workingSet.value,
+    workingSet:
+      dir === leaf
+        ? workingSet.value
+        : usageAndWorkingSet(read, dir, "memory.current", "v2").workingSet.value,
   }));
   const swapLimit: MemoryReport["swapLimit"] =
     swapMax.value !== null
       ? chainFigure(swapMax, chain.length, "memory.swap.max")
       : swapMax.present && swapMax.unknown.length === 0
         ? { value: null, reason: "memory.swap.max is max at every level", unlimited: true }
-        : { value: null, reason: swapMax.unknown.length > 0 ? swapMax.unknown.join("; ") : `${leaf}/memory.swap.max: missing (no swap accounting)` };
+        : {
+            value: null,
+            reason:
+              swapMax.unknown.length > 0
+                ? swapMax.unknown.join("; ")
+                : `${leaf}/memory.swap.max: missing (no swap accounting)`,
+          };
   const eventsPath = `${leaf}/memory.events`;
   const { kv, reason } = readCounters(read, eventsPath);
   const counter = (key: string): Figure => counterFigure(kv, eventsPath, key, reason);

@@ -26,7 +26,9 @@ export type LevelValue =
 export function readLevel(read: Reader, path: string): LevelValue {
   const result = read(path);
   if (!result.ok) {
-    return isMissing(result.reason) ? { kind: "none", path, present: false } : { kind: "unknown", path, reason: `${path}: ${result.reason}` };
+    return isMissing(result.reason)
+      ? { kind: "none", path, present: false }
+      : { kind: "unknown", path, reason: `${path}: ${result.reason}` };
   }
   const parsed = parseCgroupNumber(result.text);
   switch (parsed.kind) {

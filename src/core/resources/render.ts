@@ -7,7 +7,9 @@ import { formatBytes } from "../size.js";
 
 function origin(p: Provenance | undefined): string {
   if (!p) return "";
-  const where = [p.source, p.path, p.reason ? `(${p.reason})` : undefined].filter((part) => part !== undefined && part !== "");
+  const where = [p.source, p.path, p.reason ? `(${p.reason})` : undefined].filter(
+    (part) => part !== undefined && part !== "",
+  );
   return where.join(" ");
 }
 
@@ -34,26 +36,60 @@ export function renderResources(r: Resources): string {
   const s = r.sources;
   const unknownOr = (key: string, text: string): string => (s[key]?.source === "unknown" ? "unknown" : text);
   const rows: [string, string, string][] = [
-    ["memory limit", unknownOr("memory.limitBytes", bytes(r.memory.limitBytes, "none")), origin(s["memory.limitBytes"])],
-    ["memory.high", bytes(r.memory.highBytes, "none"), r.memory.highBytes === null ? "" : origin(s["memory.highBytes"])],
+    [
+      "memory limit",
+      unknownOr("memory.limitBytes", bytes(r.memory.limitBytes, "none")),
+      origin(s["memory.limitBytes"]),
+    ],
+    [
+      "memory.high",
+      bytes(r.memory.highBytes, "none"),
+      r.memory.highBytes === null ? "" : origin(s["memory.highBytes"]),
+    ],
     ["usage", bytes(r.memory.usageBytes, "unknown"), origin(s["memory.usageBytes"])],
     ["working set", bytes(r.memory.workingSetBytes, "unknown"), origin(s["memory.workingSetBytes"])],
     ["available", bytes(r.memory.availableBytes, "unknown"), origin(s["memory.availableBytes"])],
     ["peak", bytes(r.memory.peakBytes, "unknown"), origin(s["memory.peakBytes"])],
-    ["host memory", `${bytes(r.memory.hostTotalBytes, "unknown")} total, ${bytes(r.memory.hostAvailableBytes, "unknown")} available`, origin(s["memory.hostTotalBytes"])],
+    [
+      "host memory",
+      `${bytes(r.memory.hostTotalBytes, "unknown")} total, ${bytes(r.memory.hostAvailableBytes, "unknown")} available`,
+      origin(s["memory.hostTotalBytes"]),
+    ],
     ["swap limit", bytes(r.swap.limitBytes, "unknown"), origin(s["swap.limitBytes"])],
     ["swap used", bytes(r.swap.usageBytes, "unknown"), origin(s["swap.usageBytes"])],
-    ["host swap", `${bytes(r.swap.hostTotalBytes, "unknown")} total, ${bytes(r.swap.hostFreeBytes, "unknown")} free`, origin(s["swap.hostTotalBytes"])],
-    ["cpu quota", unknownOr("cpu.quota", r.cpu.quota === null ? "none" : cpus(r.cpu.quota)), origin(s["cpu.quota"])],
+    [
+      "host swap",
+      `${bytes(r.swap.hostTotalBytes, "unknown")} total, ${bytes(r.swap.hostFreeBytes, "unknown")} free`,
+      origin(s["swap.hostTotalBytes"]),
+    ],
+    [
+      "cpu quota",
+      unknownOr("cpu.quota", r.cpu.quota === null ? "none" : cpus(r.cpu.quota)),
+      origin(s["cpu.quota"]),
+    ],
     ["cpu affinity", cpus(r.cpu.affinity), origin(s["cpu.affinity"])],
-    ["cpus to size for", `${cpus(r.cpu.effective)} (floor ${r.cpu.effectiveFloor}, ceil ${r.cpu.effectiveCeil})`, "min(affinity, quota)"],
+    [
+      "cpus to size for",
+      `${cpus(r.cpu.effective)} (floor ${r.cpu.effectiveFloor}, ceil ${r.cpu.effectiveCeil})`,
+      "min(affinity, quota)",
+    ],
     ["memory pressure", pressure(r.pressure.memory), origin(s["pressure.memory"])],
     ["cpu pressure", pressure(r.pressure.cpu), origin(s["pressure.cpu"])],
     ["io pressure", pressure(r.pressure.io), origin(s["pressure.io"])],
     ["oom kills", count(r.oom.kills), origin(s["oom.kills"])],
   ];
-  if (r.cgroup.memoryController === "v2") rows.push(["oom / max / high", `${count(r.oom.ooms)} / ${count(r.oom.maxEvents)} / ${count(r.oom.highEvents)}`, origin(s["oom.ooms"])]);
-  if (r.cgroup.memoryController === "v1") rows.push(["failcnt, under_oom", `${count(r.oom.failcnt)}, ${r.oom.underOom === null ? "unknown" : String(r.oom.underOom)}`, origin(s["oom.failcnt"])]);
+  if (r.cgroup.memoryController === "v2")
+    rows.push([
+      "oom / max / high",
+      `${count(r.oom.ooms)} / ${count(r.oom.maxEvents)} / ${count(r.oom.highEvents)}`,
+      origin(s["oom.ooms"]),
+    ]);
+  if (r.cgroup.memoryController === "v1")
+    rows.push([
+      "failcnt, under_oom",
+      `${count(r.oom.failcnt)}, ${r.oom.underOom === null ? "unknown" : String(r.oom.underOom)}`,
+      origin(s["oom.failcnt"]),
+    ]);
   const width = Math.max(...rows.map(([label]) => label.length));
   const valueWidth = Math.max(...rows.map(([, value]) => value.length));
   const lines = [
@@ -61,7 +97,9 @@ export function renderResources(r: Resources): string {
     `  memory group  ${r.cgroup.memoryDir ?? "not resolved"}`,
     `  cpu group     ${r.cgroup.cpuDir ?? "not resolved"}`,
     "",
-    ...rows.map(([label, value, from]) => `${label.padEnd(width)}  ${value.padEnd(valueWidth)}  ${from}`.trimEnd()),
+    ...rows.map(([label, value, from]) =>
+      `${label.padEnd(width)}  ${value.padEnd(valueWidth)}  ${from}`.trimEnd(),
+    ),
   ];
   if (r.warnings.length > 0) lines.push("", "warnings:", ...r.warnings.map((w) => `  ! ${w}`));
   return `${lines.join("\n")}\n`;

@@ -64,22 +64,41 @@ export function keptRisk(flag: ManagedFlag, plan: Plan): string | null {
         ? `\`${text}\` runs more workers than the ${plan.workers} that fit ${Math.round(plan.memory.limitBytes / 1048576)} MiB: expect OOM kills`
         : null;
     case "threads":
-      return n > plan.threads && plan.threads === 1 ? `\`${text}\`: the plan chose 1 thread (the app may not be thread-safe, or memory is short)` : null;
+      return n > plan.threads && plan.threads === 1
+        ? `\`${text}\`: the plan chose 1 thread (the app may not be thread-safe, or memory is short)`
+        : null;
     case "timeout":
-      if (n < plan.bootDeadline && !plan.preload && plan.inputs.gunicornVersion !== null && /^(1\d|20|21)\./.test(plan.inputs.gunicornVersion)) {
+      if (
+        n < plan.bootDeadline &&
+        !plan.preload &&
+        plan.inputs.gunicornVersion !== null &&
+        /^(1\d|20|21)\./.test(plan.inputs.gunicornVersion)
+      ) {
         return `\`${text}\` is shorter than the ${plan.bootDeadline} s a worker may need to boot; gunicorn ${plan.inputs.gunicornVersion} counts the import inside timeout, so workers can loop on WORKER TIMEOUT`;
       }
-      return n < plan.timeout ? `\`${text}\` is below the planned ${plan.timeout} s: slow requests will be killed as WORKER TIMEOUT` : null;
+      return n < plan.timeout
+        ? `\`${text}\` is below the planned ${plan.timeout} s: slow requests will be killed as WORKER TIMEOUT`
+        : null;
     case "graceful_timeout":
-      return n > plan.gracefulTimeout ? `\`${text}\` is above the planned ${plan.gracefulTimeout} s: the platform may SIGKILL before in-flight requests finish` : null;
+      return n > plan.gracefulTimeout
+        ? `\`${text}\` is above the planned ${plan.gracefulTimeout} s: the platform may SIGKILL before in-flight requests finish`
+        : null;
     case "max_requests":
-      return n > 0 && n < plan.maxRequests ? `\`${text}\` recycles workers more often than planned; each recycle re-imports the app` : null;
+      return n > 0 && n < plan.maxRequests
+        ? `\`${text}\` recycles workers more often than planned; each recycle re-imports the app`
+        : null;
     case "preload_app":
-      return plan.preload ? null : "`--preload` was not proven safe for this app (profile it): shared import-time connections break, and the master becomes the OOM killer's target";
+      return plan.preload
+        ? null
+        : "`--preload` was not proven safe for this app (profile it): shared import-time connections break, and the master becomes the OOM killer's target";
     case "worker_tmp_dir":
-      return flag.value !== plan.workerTmpDir ? `\`${text}\`: heartbeats on a disk-backed directory can block workers into WORKER TIMEOUT (plan: ${plan.workerTmpDir})` : null;
+      return flag.value !== plan.workerTmpDir
+        ? `\`${text}\`: heartbeats on a disk-backed directory can block workers into WORKER TIMEOUT (plan: ${plan.workerTmpDir})`
+        : null;
     case "keepalive":
-      return plan.workerClass === "gthread" && n > 0 ? `\`${text}\` with gthread: a worker that retires drops requests sent on its idle keep-alive connections` : null;
+      return plan.workerClass === "gthread" && n > 0
+        ? `\`${text}\` with gthread: a worker that retires drops requests sent on its idle keep-alive connections`
+        : null;
     case "max_requests_jitter":
     case "backlog":
     case "bind":
@@ -89,7 +108,11 @@ export function keptRisk(flag: ManagedFlag, plan: Plan): string | null {
 }
 
 /** Decides the arguments gunicorn is launched with, and says what was replaced or risked. */
-export function rewriteArgv(command: GunicornCommand, plan: Plan, options: { keepArgs: boolean }): RewrittenArgv {
+export function rewriteArgv(
+  command: GunicornCommand,
+  plan: Plan,
+  options: { keepArgs: boolean },
+): RewrittenArgv {
   const args: string[] = [];
   const replaced: Replacement[] = [];
   const warnings: string[] = [];
@@ -103,7 +126,10 @@ export function rewriteArgv(command: GunicornCommand, plan: Plan, options: { kee
       if (flag.name !== "bind" && last.get(flag.name) === flag) {
         const risk = keptRisk(flag, plan);
         if (risk !== null) warnings.push(`kept ${risk}`);
-        else kept.push(`kept \`${flagText(flag)}\` over the plan's ${flag.name} = ${plannedValue(plan, flag.name) ?? "?"} (--keep-args)`);
+        else
+          kept.push(
+            `kept \`${flagText(flag)}\` over the plan's ${flag.name} = ${plannedValue(plan, flag.name) ?? "?"} (--keep-args)`,
+          );
       }
       continue;
     }
@@ -118,8 +144,16 @@ export function rewriteArgv(command: GunicornCommand, plan: Plan, options: { kee
     });
   }
   const k = workerClassFlag(command);
-  if (k !== null && k.value.replace(/^gunicorn\.workers\.\w+\./, "").toLowerCase().replace(/worker$/, "") !== plan.workerClass) {
-    warnings.push(`\`${k.text}\` beats the plan's worker class ${plan.workerClass}; the plan's threads (${plan.threads}) and memory arithmetic assume ${plan.workerClass}`);
+  if (
+    k !== null &&
+    k.value
+      .replace(/^gunicorn\.workers\.\w+\./, "")
+      .toLowerCase()
+      .replace(/worker$/, "") !== plan.workerClass
+  ) {
+    warnings.push(
+      `\`${k.text}\` beats the plan's worker class ${plan.workerClass}; the plan's threads (${plan.threads}) and memory arithmetic assume ${plan.workerClass}`,
+    );
   }
   args.push(...command.args);
   if (command.spec !== null) args.push(command.spec);

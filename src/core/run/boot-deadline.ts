@@ -12,11 +12,18 @@ export type BootClock = ReadonlyMap<number, number>;
 export const EMPTY_BOOT_CLOCK: BootClock = new Map();
 
 /** Events that end a boot: the worker is ready, or gone. */
-const ENDS_BOOT = new Set<GunicornEvent["kind"]>(["worker_ready", "worker_exit", "worker_exit_code", "worker_signal", "boot_deadline_kill"]);
+const ENDS_BOOT = new Set<GunicornEvent["kind"]>([
+  "worker_ready",
+  "worker_exit",
+  "worker_exit_code",
+  "worker_signal",
+  "boot_deadline_kill",
+]);
 
 /** Folds one event: a `worker_boot` starts the pid's clock at `nowMs`, readiness or death stops it; a new master clears all. */
 export function noteBootEvent(clock: BootClock, event: GunicornEvent, nowMs: number): BootClock {
-  if (event.kind === "start" || event.kind === "halt" || event.kind === "master_crash") return clock.size === 0 ? clock : EMPTY_BOOT_CLOCK;
+  if (event.kind === "start" || event.kind === "halt" || event.kind === "master_crash")
+    return clock.size === 0 ? clock : EMPTY_BOOT_CLOCK;
   const pid = event.pid;
   if (pid === undefined) return clock;
   if (event.kind === "worker_boot") {

@@ -22,7 +22,11 @@ function quote(word: string): string {
 }
 
 /** Decides what of GUNICORN_CMD_ARGS and WEB_CONCURRENCY survives against the plan. */
-export function envConflicts(env: { GUNICORN_CMD_ARGS?: string | undefined; WEB_CONCURRENCY?: string | undefined }, plan: Plan, options: { keepArgs: boolean }): EnvDecision {
+export function envConflicts(
+  env: { GUNICORN_CMD_ARGS?: string | undefined; WEB_CONCURRENCY?: string | undefined },
+  plan: Plan,
+  options: { keepArgs: boolean },
+): EnvDecision {
   const messages: string[] = [];
   let gunicornCmdArgs = "";
   const raw = env.GUNICORN_CMD_ARGS?.trim() ?? "";
@@ -35,14 +39,21 @@ export function envConflicts(env: { GUNICORN_CMD_ARGS?: string | undefined; WEB_
       const planned = plannedValue(plan, flag.name);
       if (flag.name === "bind" || planned === null || options.keepArgs) {
         if (flag.name === "config") {
-          messages.push(`GUNICORN_CMD_ARGS: \`${words.join(" ")}\` is ignored (gwarden's config is the one gunicorn loads; pass your config as -c after \`--\`)`);
+          messages.push(
+            `GUNICORN_CMD_ARGS: \`${words.join(" ")}\` is ignored (gwarden's config is the one gunicorn loads; pass your config as -c after \`--\`)`,
+          );
           continue;
         }
         kept.push(...words);
-        if (planned !== null) messages.push(`GUNICORN_CMD_ARGS sets ${flag.name} = ${flag.value ?? "true"} over the plan's ${planned} (kept: --keep-args)`);
+        if (planned !== null)
+          messages.push(
+            `GUNICORN_CMD_ARGS sets ${flag.name} = ${flag.value ?? "true"} over the plan's ${planned} (kept: --keep-args)`,
+          );
         continue;
       }
-      messages.push(`GUNICORN_CMD_ARGS: dropped \`${words.join(" ")}\`, it would beat the plan's ${flag.name} = ${planned}`);
+      messages.push(
+        `GUNICORN_CMD_ARGS: dropped \`${words.join(" ")}\`, it would beat the plan's ${flag.name} = ${planned}`,
+      );
     }
     kept.push(...command.args);
     if (command.spec !== null) kept.push(command.spec);
@@ -50,7 +61,9 @@ export function envConflicts(env: { GUNICORN_CMD_ARGS?: string | undefined; WEB_
   }
   const wc = env.WEB_CONCURRENCY?.trim();
   if (wc !== undefined && wc !== "" && wc !== String(plan.workers)) {
-    messages.push(`WEB_CONCURRENCY=${wc} is overridden by the plan's workers = ${plan.workers} (the config file beats it)`);
+    messages.push(
+      `WEB_CONCURRENCY=${wc} is overridden by the plan's workers = ${plan.workers} (the config file beats it)`,
+    );
   }
   return { gunicornCmdArgs, messages };
 }

@@ -7,7 +7,15 @@
 import type { GunicornEvent } from "../events/types.js";
 import { errorLine, type BootExit } from "../profile/boot-failure.js";
 
-const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGTERM: 15 };
+const SIGNALS: Record<string, number> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGABRT: 6,
+  SIGKILL: 9,
+  SIGSEGV: 11,
+  SIGTERM: 15,
+};
 
 export interface ExitExplanation {
   /** The status gwarden exits with. */
@@ -36,10 +44,16 @@ export function diagnose(events: readonly GunicornEvent[], stderrTail = ""): str
   };
   // The app's own error first: a HaltServer crash after it is only its consequence.
   const app = newest((e) =>
-    e.kind === "app_load_error" ? `app fails to load: ${e.message}` : e.kind === "worker_boot_error" && e.message ? `app fails to import: ${e.message}` : null,
+    e.kind === "app_load_error"
+      ? `app fails to load: ${e.message}`
+      : e.kind === "worker_boot_error" && e.message
+        ? `app fails to import: ${e.message}`
+        : null,
   );
   if (app !== null) return app;
-  const bind = newest((e) => (e.kind === "bind_error" ? `cannot bind${e.address ? ` ${e.address}` : ""}: ${e.message}` : null));
+  const bind = newest((e) =>
+    e.kind === "bind_error" ? `cannot bind${e.address ? ` ${e.address}` : ""}: ${e.message}` : null,
+  );
   if (bind !== null) return bind;
   const crash = newest((e) => (e.kind === "master_crash" ? `the master crashed: ${e.message}` : null));
   if (crash !== null) return crash;
@@ -55,7 +69,11 @@ export function diagnose(events: readonly GunicornEvent[], stderrTail = ""): str
 }
 
 /** Explains an exit of the master: meaning of the status, and the diagnosis. */
-export function explainExit(exit: BootExit, events: readonly GunicornEvent[], stderrTail = ""): ExitExplanation {
+export function explainExit(
+  exit: BootExit,
+  events: readonly GunicornEvent[],
+  stderrTail = "",
+): ExitExplanation {
   const exitCode = exitCodeOf(exit);
   let meaning: string;
   if (exit.signal !== null) meaning = `the gunicorn master was killed by ${exit.signal}`;
@@ -63,8 +81,13 @@ export function explainExit(exit: BootExit, events: readonly GunicornEvent[], st
   else if (exit.code === 3) meaning = "gunicorn halted: a worker failed to boot (exit 3)";
   else if (exit.code === 4) meaning = "gunicorn halted: the app failed to load (exit 4)";
   else if (exit.code === 2) meaning = "gunicorn rejected its command line (exit 2)";
-  else if (exit.code === 1 && /HaltServer/.test(stderrTail)) meaning = "gunicorn crashed while halting (HaltServer, exit 1): workers failed to boot";
+  else if (exit.code === 1 && /HaltServer/.test(stderrTail))
+    meaning = "gunicorn crashed while halting (HaltServer, exit 1): workers failed to boot";
   else if (exit.code === 255) meaning = "gunicorn's main loop failed (exit 255)";
   else meaning = `gunicorn exited with code ${exit.code ?? "?"}`;
-  return { exitCode, meaning, diagnosis: exit.code === 0 && exit.signal === null ? null : diagnose(events, stderrTail) };
+  return {
+    exitCode,
+    meaning,
+    diagnosis: exit.code === 0 && exit.signal === null ? null : diagnose(events, stderrTail),
+  };
 }

@@ -75,7 +75,8 @@ export function confirmOom(input: OomInput): EventOf<"worker_signal"> | null {
 export function recommend(input: OomInput): string {
   const victimBytes = input.victim?.uss ?? input.victim?.rss ?? null;
   const otherBytes = input.others.map((w) => w.memory.uss ?? w.memory.rss ?? 0);
-  const typical = otherBytes.length > 0 ? otherBytes.sort((a, b) => a - b)[Math.floor(otherBytes.length / 2)]! : null;
+  const typical =
+    otherBytes.length > 0 ? otherBytes.sort((a, b) => a - b)[Math.floor(otherBytes.length / 2)]! : null;
   if (victimBytes !== null && typical !== null && typical > 0 && victimBytes > 2 * typical) {
     return `the victim used ${mib(victimBytes)} against ${mib(typical)} for a typical worker: one request grew it; find it (access log around the kill) and bound it, or let gwarden recycle workers above ${mib(input.recycleBytes)}`;
   }

@@ -53,7 +53,10 @@ export function fastFailures(history: readonly MasterRun[], policy: RestartPolic
 }
 
 /** Decides what follows the last run in `history` (a master that exited without being asked to). */
-export function decideRestart(history: readonly MasterRun[], policy: RestartPolicy = DEFAULT_RESTART_POLICY): RestartDecision {
+export function decideRestart(
+  history: readonly MasterRun[],
+  policy: RestartPolicy = DEFAULT_RESTART_POLICY,
+): RestartDecision {
   const last = history[history.length - 1];
   if (last === undefined) return { action: "exit", reason: "gunicorn never ran" };
   const how = describeExit(last.exit);
@@ -61,10 +64,19 @@ export function decideRestart(history: readonly MasterRun[], policy: RestartPoli
     return { action: "exit", reason: `gunicorn ${how} (stopped from outside gwarden)` };
   }
   if (last.exit.code === 2) {
-    return { action: "give-up", reason: `gunicorn ${how}: it rejected its command line or config, a restart cannot help` };
+    return {
+      action: "give-up",
+      reason: `gunicorn ${how}: it rejected its command line or config, a restart cannot help`,
+    };
   }
   const fast = fastFailures(history, policy);
-  if (fast === 0) return { action: "restart", attempt: 1, delayMs: policy.initialDelayMs, reason: `gunicorn ${how} after a stable run` };
+  if (fast === 0)
+    return {
+      action: "restart",
+      attempt: 1,
+      delayMs: policy.initialDelayMs,
+      reason: `gunicorn ${how} after a stable run`,
+    };
   if (fast > policy.maxRestarts) {
     return {
       action: "give-up",

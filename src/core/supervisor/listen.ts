@@ -18,15 +18,27 @@ export function parseListen(value: string | number): ListenAddress {
   const bare = /^\d+$/.exec(textValue);
   const v6 = /^\[([0-9A-Fa-f:.]+(?:%[\w.-]+)?)\]:(\d+)$/.exec(textValue);
   const host = /^([A-Za-z0-9.-]+):(\d+)$/.exec(textValue);
-  const [h, p] = bare ? [DEFAULT_LISTEN_HOST, bare[0]] : v6 ? [v6[1]!, v6[2]!] : host ? [host[1]!, host[2]!] : [null, null];
+  const [h, p] = bare
+    ? [DEFAULT_LISTEN_HOST, bare[0]]
+    : v6
+      ? [v6[1]!, v6[2]!]
+      : host
+        ? [host[1]!, host[2]!]
+        : [null, null];
   if (h === null || p === null) {
-    throw new GwardenError("E_USAGE", `--listen expects PORT, HOST:PORT or [IPV6]:PORT, got \`${textValue}\``, {
-      hint: "e.g. --listen 9090, --listen 127.0.0.1:9090, --listen [::1]:9090",
-    });
+    throw new GwardenError(
+      "E_USAGE",
+      `--listen expects PORT, HOST:PORT or [IPV6]:PORT, got \`${textValue}\``,
+      {
+        hint: "e.g. --listen 9090, --listen 127.0.0.1:9090, --listen [::1]:9090",
+      },
+    );
   }
   const port = Number(p);
   if (!Number.isInteger(port) || port > 65535) {
-    throw new GwardenError("E_USAGE", `--listen port must be 0–65535, got \`${p}\``, { hint: "0 picks a free port" });
+    throw new GwardenError("E_USAGE", `--listen port must be 0–65535, got \`${p}\``, {
+      hint: "0 picks a free port",
+    });
   }
   return { host: h, port };
 }

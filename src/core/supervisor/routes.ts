@@ -54,7 +54,8 @@ export interface WebAsset {
 }
 
 /** The dashboard may load only its own files, talk only to its own origin, and run no inline script. */
-const DASHBOARD_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const DASHBOARD_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** Events the verdict looks at, at most (it reads the last minute of them). */
 const MAX_VERDICT_EVENTS = 1000;
@@ -63,11 +64,21 @@ const TEXT_TYPE = "text/plain; charset=utf-8";
 
 /** Answers one request. */
 export function route(req: HttpRequest, deps: RouteDeps): HttpResponse {
-  const asset = req.path === "/" ? "index.html" : req.path.startsWith("/assets/") ? req.path.slice("/assets/".length) : null;
-  const known = asset !== null || ["/metrics", "/api/state", "/api/events", "/api/verdict", "/healthz"].includes(req.path);
+  const asset =
+    req.path === "/"
+      ? "index.html"
+      : req.path.startsWith("/assets/")
+        ? req.path.slice("/assets/".length)
+        : null;
+  const known =
+    asset !== null ||
+    ["/metrics", "/api/state", "/api/events", "/api/verdict", "/healthz"].includes(req.path);
   if (!known) return text(404, `not found: ${req.path}\n`);
   if (req.method !== "GET" && req.method !== "HEAD") {
-    return { ...text(405, `method ${req.method} not allowed\n`), headers: { "content-type": TEXT_TYPE, "cache-control": "no-store", allow: "GET, HEAD" } };
+    return {
+      ...text(405, `method ${req.method} not allowed\n`),
+      headers: { "content-type": TEXT_TYPE, "cache-control": "no-store", allow: "GET, HEAD" },
+    };
   }
   const response = asset !== null ? serveAsset(asset, deps) : answer(req, deps);
   return req.method === "HEAD" ? { ...response, body: "" } : response;
@@ -79,11 +90,23 @@ function answer(req: HttpRequest, deps: RouteDeps): HttpResponse {
     return verdict.ok ? text(200, "ok\n") : text(503, `${verdict.reason}\n`);
   }
   if (deps.token && !authorized(req.headers.authorization, deps.token)) {
-    return { status: 401, headers: { "content-type": TEXT_TYPE, "cache-control": "no-store", "www-authenticate": 'Bearer realm="gwarden"' }, body: "a bearer token is required (--token)\n" };
+    return {
+      status: 401,
+      headers: {
+        "content-type": TEXT_TYPE,
+        "cache-control": "no-store",
+        "www-authenticate": 'Bearer realm="gwarden"',
+      },
+      body: "a bearer token is required (--token)\n",
+    };
   }
   switch (req.path) {
     case "/metrics":
-      return { status: 200, headers: { "content-type": CONTENT_TYPE, "cache-control": "no-store" }, body: (deps.getMetrics ?? (() => renderMetrics(deps.getSnapshot())))() };
+      return {
+        status: 200,
+        headers: { "content-type": CONTENT_TYPE, "cache-control": "no-store" },
+        body: (deps.getMetrics ?? (() => renderMetrics(deps.getSnapshot())))(),
+      };
     case "/api/state":
       return json(200, deps.getSnapshot());
     case "/api/verdict": {
@@ -92,10 +115,19 @@ function answer(req: HttpRequest, deps: RouteDeps): HttpResponse {
     }
     default: {
       const since = parseSince(req.query.since);
-      if (since === null) return text(400, `since must be a non-negative integer, got ${JSON.stringify(req.query.since)}\n`);
+      if (since === null)
+        return text(400, `since must be a non-negative integer, got ${JSON.stringify(req.query.since)}\n`);
       const page = deps.getEvents(since);
       const withText = req.query.text === "1";
-      return json(200, { events: page.entries.map((e) => ({ seq: e.seq, ...e.item, ...(withText ? { text: eventText(e.item) } : {}) })), next: page.next, dropped: page.dropped });
+      return json(200, {
+        events: page.entries.map((e) => ({
+          seq: e.seq,
+          ...e.item,
+          ...(withText ? { text: eventText(e.item) } : {}),
+        })),
+        next: page.next,
+        dropped: page.dropped,
+      });
     }
   }
 }
@@ -115,8 +147,17 @@ function newestEvents(deps: RouteDeps): GunicornEvent[] {
 
 function serveAsset(name: string, deps: RouteDeps): HttpResponse {
   const found = /^[a-zA-Z0-9][\w.-]*$/.test(name) ? (deps.getAsset?.(name) ?? null) : null;
-  if (found === null) return text(404, `not found: ${name === "index.html" ? "/ (this server has no dashboard)" : `/assets/${name}`}\n`);
-  const headers: Record<string, string> = { "content-type": found.contentType, "cache-control": "no-cache", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer" };
+  if (found === null)
+    return text(
+      404,
+      `not found: ${name === "index.html" ? "/ (this server has no dashboard)" : `/assets/${name}`}\n`,
+    );
+  const headers: Record<string, string> = {
+    "content-type": found.contentType,
+    "cache-control": "no-cache",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+  };
   if (name === "index.html") headers["content-security-policy"] = DASHBOARD_CSP;
   return { status: 200, headers, body: found.body };
 }
@@ -142,5 +183,9 @@ function text(status: number, body: string): HttpResponse {
 }
 
 function json(status: number, value: unknown): HttpResponse {
-  return { status, headers: { "content-type": JSON_TYPE, "cache-control": "no-store" }, body: `${JSON.stringify(value)}\n` };
+  return {
+    status,
+    headers: { "content-type": JSON_TYPE, "cache-control": "no-store" },
+    body: `${JSON.stringify(value)}\n`,
+  };
 }

@@ -5,7 +5,16 @@
  */
 import type { EventKind } from "../events/types.js";
 import type { Plan } from "../plan/types.js";
-import { UNKNOWN_MEMORY, type BacklogFigures, type CgroupFigures, type MasterSnapshot, type MemoryFigures, type SupervisorSnapshot, type WorkerSnapshot, type WorkerState } from "./snapshot.js";
+import {
+  UNKNOWN_MEMORY,
+  type BacklogFigures,
+  type CgroupFigures,
+  type MasterSnapshot,
+  type MemoryFigures,
+  type SupervisorSnapshot,
+  type WorkerSnapshot,
+  type WorkerState,
+} from "./snapshot.js";
 
 export interface ProcessSample {
   pid: number;
@@ -63,7 +72,12 @@ export interface SnapshotInput {
 export function buildSnapshot(input: SnapshotInput): SupervisorSnapshot {
   const { sample } = input;
   const m = sample.master;
-  const master: MasterSnapshot = { ...input.master, memory: m?.memory ?? UNKNOWN_MEMORY, cpuSeconds: m?.cpuSeconds ?? null, cpuPercent: m?.cpuPercent ?? null };
+  const master: MasterSnapshot = {
+    ...input.master,
+    memory: m?.memory ?? UNKNOWN_MEMORY,
+    cpuSeconds: m?.cpuSeconds ?? null,
+    cpuPercent: m?.cpuPercent ?? null,
+  };
   const workers: WorkerSnapshot[] = sample.workers.map((w) => {
     const life = input.workers.get(w.pid);
     return {
@@ -86,6 +100,12 @@ export function buildSnapshot(input: SnapshotInput): SupervisorSnapshot {
     backlog: sample.backlog,
     plan: input.plan,
     eventsByKind: { ...input.eventsByKind },
-    supervisor: { pid: sample.self.pid, memory: sample.self.memory, cpuSeconds: sample.self.cpuSeconds, cpuPercent: sample.self.cpuPercent, sampleMs: sample.durationMs },
+    supervisor: {
+      pid: sample.self.pid,
+      memory: sample.self.memory,
+      cpuSeconds: sample.self.cpuSeconds,
+      cpuPercent: sample.self.cpuPercent,
+      sampleMs: sample.durationMs,
+    },
   };
 }

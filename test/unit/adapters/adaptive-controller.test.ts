@@ -5,7 +5,14 @@ import type { GunicornEvent } from "../../../src/core/events/types.js";
 import type { ProcessSample, Sample } from "../../../src/core/supervisor/sample.js";
 import { UNKNOWN_MEMORY } from "../../../src/core/supervisor/snapshot.js";
 
-const proc = (pid: number, uss: number): ProcessSample => ({ pid, procState: "S", startTimeTicks: 1, memory: { ...UNKNOWN_MEMORY, uss }, cpuSeconds: 0, cpuPercent: 0 });
+const proc = (pid: number, uss: number): ProcessSample => ({
+  pid,
+  procState: "S",
+  startTimeTicks: 1,
+  memory: { ...UNKNOWN_MEMORY, uss },
+  cpuSeconds: 0,
+  cpuPercent: 0,
+});
 
 function sample(atMs: number, workers: ProcessSample[], backlog: number, workingSet = 400 * MiB): Sample {
   return {
@@ -14,7 +21,14 @@ function sample(atMs: number, workers: ProcessSample[], backlog: number, working
     durationMs: 1,
     master: proc(10, MiB),
     workers,
-    cgroup: { limitBytes: 1024 * MiB, usageBytes: workingSet, workingSetBytes: workingSet, swapUsageBytes: 0, memoryPressure: null, oomKills: 0 },
+    cgroup: {
+      limitBytes: 1024 * MiB,
+      usageBytes: workingSet,
+      workingSetBytes: workingSet,
+      swapUsageBytes: 0,
+      memoryPressure: null,
+      oomKills: 0,
+    },
     backlog: { queued: backlog, max: 128, listeners: 1 },
     self: proc(1, MiB),
   };
@@ -26,7 +40,12 @@ function harness() {
   const said: string[] = [];
   const controller = createAdaptiveController(
     { config: testConfig({ workers: 2 }), requestHooks: true },
-    { kill: (pid, signal) => kills.push([pid, signal]), emit: (e) => events.push(e), say: (t) => said.push(t), wallClock: () => new Date(0) },
+    {
+      kill: (pid, signal) => kills.push([pid, signal]),
+      emit: (e) => events.push(e),
+      say: (t) => said.push(t),
+      wallClock: () => new Date(0),
+    },
   );
   return { controller, kills, events, said };
 }
@@ -40,9 +59,12 @@ describe("adaptive controller", () => {
       controller.onRecord({ hook: "post_worker_init", pid, ppid: 10, time: 1 });
       controller.onRecord({ hook: "pre_request", pid, ppid: 10, time: 1, busy: 1 });
     }
-    for (const at of [0, 1000, 2000]) controller.onSample(sample(at, [proc(11, 100 * MiB), proc(12, 100 * MiB)], 5));
+    for (const at of [0, 1000, 2000])
+      controller.onSample(sample(at, [proc(11, 100 * MiB), proc(12, 100 * MiB)], 5));
     expect(kills).toEqual([[10, "SIGTTIN"]]);
-    expect(events).toMatchObject([{ kind: "scale_up", from: 2, to: 3, source: "supervisor", time: "1970-01-01T00:00:00.000Z" }]);
+    expect(events).toMatchObject([
+      { kind: "scale_up", from: 2, to: 3, source: "supervisor", time: "1970-01-01T00:00:00.000Z" },
+    ]);
     expect(controller.view()).toMatchObject({ targetWorkers: 3, inFlight: "ttin" });
   });
 
@@ -50,7 +72,10 @@ describe("adaptive controller", () => {
     const { controller, kills, events } = harness();
     controller.attach(10);
     for (const pid of [11, 12]) controller.onRecord({ hook: "post_worker_init", pid, ppid: 10, time: 1 });
-    controller.onSample({ ...sample(0, [proc(11, 100 * MiB), proc(12, 100 * MiB)], 0), master: proc(99, MiB) });
+    controller.onSample({
+      ...sample(0, [proc(11, 100 * MiB), proc(12, 100 * MiB)], 0),
+      master: proc(99, MiB),
+    });
     expect(kills).toEqual([]);
     controller.onSample(sample(0, [proc(11, 100 * MiB), proc(12, 100 * MiB)], 0));
     controller.onSample(sample(1000, [proc(11, 100 * MiB), proc(12, 300 * MiB)], 0));

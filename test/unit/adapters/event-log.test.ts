@@ -1,5 +1,15 @@
 import { spawnSync } from "node:child_process";
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import ts from "typescript";
@@ -15,16 +25,29 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const event = (i: number): GunicornEvent => ({ kind: "worker_boot", pid: 1000 + i, source: "hook", time: `2026-11-27T04:00:${String(i % 60).padStart(2, "0")}Z` });
+const event = (i: number): GunicornEvent => ({
+  kind: "worker_boot",
+  pid: 1000 + i,
+  source: "hook",
+  time: `2026-11-27T04:00:${String(i % 60).padStart(2, "0")}Z`,
+});
 
 describe("event log", () => {
   it("creates the directory and appends one JSON line per event", () => {
     const path = join(dir, "deep", "er", "events.jsonl");
     const log = openEventLog({ path });
     log.append(event(1));
-    log.append({ kind: "halt", reason: "App failed to load", source: "log", line: 'weird "line"\nwith newline' });
+    log.append({
+      kind: "halt",
+      reason: "App failed to load",
+      source: "log",
+      line: 'weird "line"\nwith newline',
+    });
     log.close();
-    expect(readEventLog(path)).toEqual([event(1), { kind: "halt", reason: "App failed to load", source: "log", line: 'weird "line"\nwith newline' }]);
+    expect(readEventLog(path)).toEqual([
+      event(1),
+      { kind: "halt", reason: "App failed to load", source: "log", line: 'weird "line"\nwith newline' },
+    ]);
   });
 
   it("keeps every event across a reopen", () => {
@@ -68,7 +91,12 @@ describe("event log", () => {
     for (const file of ["adapters/event-log", "core/error", "core/size"]) {
       const source = readFileSync(join(repoRoot, "src", `${file}.ts`), "utf8");
       mkdirSync(dirname(join(out, file)), { recursive: true });
-      writeFileSync(join(out, `${file}.js`), ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText);
+      writeFileSync(
+        join(out, `${file}.js`),
+        ts.transpileModule(source, {
+          compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+        }).outputText,
+      );
     }
     const script = `
       const { openEventLog } = await import(${JSON.stringify(join(out, "adapters", "event-log.js"))});

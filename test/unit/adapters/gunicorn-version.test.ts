@@ -9,6 +9,8 @@ describe("gunicornVersion", () => {
   });
 
   it("refuses output without a version", async () => {
-    await expect(gunicornVersion(["/bin/echo", "Python 3.11.2"])).rejects.toMatchObject({ code: "E_GUNICORN_MISSING" });
+    await expect(gunicornVersion(["/bin/echo", "Python 3.11.2"])).rejects.toMatchObject({
+      code: "E_GUNICORN_MISSING",
+    });
   });
 });

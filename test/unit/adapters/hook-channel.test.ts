@@ -5,7 +5,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { hookChannelEnv, HOOK_FD, openUpstreamChannel, readHookRecords } from "../../../src/adapters/hook-channel.js";
+import {
+  hookChannelEnv,
+  HOOK_FD,
+  openUpstreamChannel,
+  readHookRecords,
+} from "../../../src/adapters/hook-channel.js";
 import type { HookRecord } from "../../../src/core/events/hook-record.js";
 
 const line = (hook: string, pid: number): string => JSON.stringify({ hook, pid, ppid: 1, time: 1 }) + "\n";
@@ -21,8 +26,12 @@ describe("hook channel", () => {
     const records: HookRecord[] = [];
     const junk: string[] = [];
     let ended = false;
-    readHookRecords(stream, (r) => records.push(r), { onJunk: (l) => junk.push(l), onEnd: () => (ended = true) });
-    const text = line("on_starting", 10) + "garbage\n\n" + line("post_fork", 11) + line("on_exit", 10).trimEnd();
+    readHookRecords(stream, (r) => records.push(r), {
+      onJunk: (l) => junk.push(l),
+      onEnd: () => (ended = true),
+    });
+    const text =
+      line("on_starting", 10) + "garbage\n\n" + line("post_fork", 11) + line("on_exit", 10).trimEnd();
     for (let i = 0; i < text.length; i += 7) stream.write(Buffer.from(text.slice(i, i + 7)));
     stream.end();
     await new Promise((resolve) => stream.on("close", resolve));
@@ -79,7 +88,11 @@ describe("the upstream channel (gwarden run under the lab)", () => {
     const fifo = join(dir, "fifo");
     execFileSync("mkfifo", [fifo]);
     // The read end first, non-blocking (a blocking open would wait for a writer), read through libuv.
-    const reader = new Socket({ fd: openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
+    const reader = new Socket({
+      fd: openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK),
+      readable: true,
+      writable: false,
+    });
     const records: HookRecord[] = [];
     readHookRecords(reader, (r) => records.push(r));
     const fd = openSync(fifo, "w");
@@ -88,7 +101,8 @@ describe("the upstream channel (gwarden run under the lab)", () => {
     forward!({ hook: "post_worker_init", pid: 42, ppid: 41, time: 1 });
     forward!({ hook: "pre_request", pid: 42, ppid: 41, time: 1.5, busy: 1 });
     forward!({ hook: "child_exit", pid: 41, ppid: 1, time: 2, worker: 42, signal: 9 });
-    for (let i = 0; i < 50 && records.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let i = 0; i < 50 && records.length < 2; i++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     reader.destroy();
     rmSync(dir, { recursive: true, force: true });
     expect(records.map((r) => [r.hook, r.pid, r.worker])).toEqual([

@@ -9,7 +9,10 @@ describe("output relay", () => {
   it("passes chunks through unchanged and hands over whole lines", () => {
     const out: string[] = [];
     const lines: string[] = [];
-    const relay = createLineRelay((t) => out.push(t), (l) => lines.push(l));
+    const relay = createLineRelay(
+      (t) => out.push(t),
+      (l) => lines.push(l),
+    );
     relay.push("[INFO] Boo");
     relay.push("ting worker\r\nsecond\nthi");
     relay.end();
@@ -22,7 +25,10 @@ describe("signals", () => {
   it("counts stops, forwards the rest, and uninstalls", () => {
     const target = new EventEmitter();
     const seen: string[] = [];
-    const off = handleSignals({ stop: (s, n) => seen.push(`${s}#${n}`), forward: (s) => seen.push(s) }, target);
+    const off = handleSignals(
+      { stop: (s, n) => seen.push(`${s}#${n}`), forward: (s) => seen.push(s) },
+      target,
+    );
     target.emit("SIGTERM");
     target.emit("SIGHUP");
     target.emit("SIGINT");
@@ -49,6 +55,12 @@ describe("pid 1 and oom_score_adj", () => {
     const writes: string[] = [];
     expect(setOomScoreAdj(7, 1000, { write: (path, text) => writes.push(`${path}=${text}`) })).toBeNull();
     expect(writes).toEqual(["/proc/7/oom_score_adj=1000\n"]);
-    expect(setOomScoreAdj(7, -500, { write: () => { throw Object.assign(new Error("no"), { code: "EACCES" }); } })).toBe("EACCES");
+    expect(
+      setOomScoreAdj(7, -500, {
+        write: () => {
+          throw Object.assign(new Error("no"), { code: "EACCES" });
+        },
+      }),
+    ).toBe("EACCES");
   });
 });

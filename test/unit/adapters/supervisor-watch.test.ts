@@ -6,7 +6,14 @@ import { UNKNOWN_MEMORY } from "../../../src/core/supervisor/snapshot.js";
 import { createWatch } from "../../../src/adapters/supervisor-watch.js";
 
 function proc(pid: number): ProcessSample {
-  return { pid, procState: "S", startTimeTicks: 1, memory: { ...UNKNOWN_MEMORY, rss: 50 << 20, uss: 40 << 20 }, cpuSeconds: 0, cpuPercent: 0 };
+  return {
+    pid,
+    procState: "S",
+    startTimeTicks: 1,
+    memory: { ...UNKNOWN_MEMORY, rss: 50 << 20, uss: 40 << 20 },
+    cpuSeconds: 0,
+    cpuPercent: 0,
+  };
 }
 
 function sample(master: number, workers: number[], oomKills = 0): Sample {
@@ -16,7 +23,14 @@ function sample(master: number, workers: number[], oomKills = 0): Sample {
     durationMs: 1,
     master: proc(master),
     workers: workers.map(proc),
-    cgroup: { limitBytes: 300 << 20, usageBytes: 290 << 20, workingSetBytes: null, swapUsageBytes: null, memoryPressure: null, oomKills },
+    cgroup: {
+      limitBytes: 300 << 20,
+      usageBytes: 290 << 20,
+      workingSetBytes: null,
+      swapUsageBytes: null,
+      memoryPressure: null,
+      oomKills,
+    },
     backlog: null,
     self: proc(1),
   };
@@ -39,11 +53,15 @@ function setup(oomKills: { value: number }) {
     },
   );
   watch.attach();
-  const hook = (hook: HookRecord["hook"], pid: number, extra: Partial<HookRecord> = {}) => watch.fromHook({ hook, pid, ppid: 10, time: 1764219600 + now / 1000, ...extra });
+  const hook = (hook: HookRecord["hook"], pid: number, extra: Partial<HookRecord> = {}) =>
+    watch.fromHook({ hook, pid, ppid: 10, time: 1764219600 + now / 1000, ...extra });
   return { watch, said, killed, scored, hook, advance: (ms: number) => (now += ms) };
 }
 
-const kinds = (events: { item: GunicornEvent }[]) => events.map((e) => `${e.item.kind}:${e.item.pid ?? ""}:${e.item.kind === "worker_signal" ? e.item.cause : ""}`);
+const kinds = (events: { item: GunicornEvent }[]) =>
+  events.map(
+    (e) => `${e.item.kind}:${e.item.pid ?? ""}:${e.item.kind === "worker_signal" ? e.item.cause : ""}`,
+  );
 
 describe("the watch", () => {
   it("keeps one event when the hook and the log report the same boot, and raises the worker's oom_score_adj", () => {
@@ -65,7 +83,10 @@ describe("the watch", () => {
     t.watch.onSample(sample(10, [11, 12]));
     expect(t.killed).toEqual([[11, "SIGKILL"]]);
     t.hook("child_exit", 10, { worker: 11, signal: 9 });
-    expect(kinds(t.watch.ring.toArray()).slice(-2)).toEqual(["boot_deadline_kill:11:", "worker_signal:11:timeout-escalation"]);
+    expect(kinds(t.watch.ring.toArray()).slice(-2)).toEqual([
+      "boot_deadline_kill:11:",
+      "worker_signal:11:timeout-escalation",
+    ]);
   });
 
   it("enforces no deadline before the hook channel spoke (no readiness records would mean killing healthy workers)", () => {
@@ -87,7 +108,10 @@ describe("the watch", () => {
     t.watch.onSample(sample(10, [11, 12, 13]));
     oom.value = 1;
     t.hook("child_exit", 10, { worker: 11, signal: 9 });
-    expect(kinds(t.watch.ring.toArray()).slice(-2)).toEqual(["worker_signal:11:oom-suspected", "worker_signal:11:oom-confirmed"]);
+    expect(kinds(t.watch.ring.toArray()).slice(-2)).toEqual([
+      "worker_signal:11:oom-suspected",
+      "worker_signal:11:oom-confirmed",
+    ]);
     expect(t.said.join("\n")).toContain("oom-confirmed: worker 11");
     t.advance(1000);
     t.watch.onSample(sample(10, [12, 13]));
@@ -134,6 +158,9 @@ describe("the watch", () => {
     t.watch.fromLogLine("[2026-11-27 05:00:00 +0000] [11] [INFO] Worker exiting (pid: 11)");
     oom.value = 1;
     t.hook("child_exit", 10, { worker: 11, signal: 9 });
-    expect(kinds(t.watch.ring.toArray()).slice(-2)).toEqual(["worker_signal:11:scale-down", "worker_signal:11:oom-confirmed"]);
+    expect(kinds(t.watch.ring.toArray()).slice(-2)).toEqual([
+      "worker_signal:11:scale-down",
+      "worker_signal:11:oom-confirmed",
+    ]);
   });
 });

@@ -5,9 +5,14 @@ import { GwardenError } from "../../../src/core/error.js";
 describe("reportFatal", () => {
   it("prints the message, the hint and the stable code, and returns the error's exit status", () => {
     let text = "";
-    const status = reportFatal(new GwardenError("E_SIZE", "Expected size like 512M, got `512Q`", { hint: "units: K, M, G" }), (t) => (text += t));
+    const status = reportFatal(
+      new GwardenError("E_SIZE", "Expected size like 512M, got `512Q`", { hint: "units: K, M, G" }),
+      (t) => (text += t),
+    );
     expect(status).toBe(2);
-    expect(text).toBe("gwarden: Expected size like 512M, got `512Q`\n  hint: units: K, M, G\n  code: E_SIZE\n");
+    expect(text).toBe(
+      "gwarden: Expected size like 512M, got `512Q`\n  hint: units: K, M, G\n  code: E_SIZE\n",
+    );
   });
 
   it("prints a stack for bugs and exits 70", () => {

@@ -19,7 +19,11 @@ describe("summarizeLoad", () => {
   });
 
   it("has no latency figures when nothing succeeded", () => {
-    expect(summarizeLoad([{ status: null, ms: 1, error: "ECONNREFUSED" }], 1)).toMatchObject({ ok: 0, p99Ms: null, rps: 0 });
+    expect(summarizeLoad([{ status: null, ms: 1, error: "ECONNREFUSED" }], 1)).toMatchObject({
+      ok: 0,
+      p99Ms: null,
+      rps: 0,
+    });
   });
 });
 

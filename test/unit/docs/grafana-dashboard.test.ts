@@ -35,11 +35,20 @@ interface Dashboard {
   templating: { list: Array<{ name: string; type: string; definition?: string }> };
 }
 
-const parsePrometheus = createRequire(import.meta.url)("parse-prometheus-text-format") as (text: string) => ParsedFamily[];
-const dashboard = JSON.parse(readFileSync(join(repoRoot, "docs", "grafana", "gwarden-dashboard.json"), "utf8")) as Dashboard;
+const parsePrometheus = createRequire(import.meta.url)("parse-prometheus-text-format") as (
+  text: string,
+) => ParsedFamily[];
+const dashboard = JSON.parse(
+  readFileSync(join(repoRoot, "docs", "grafana", "gwarden-dashboard.json"), "utf8"),
+) as Dashboard;
 /** A snapshot with every figure known (unknown ones are left out of /metrics). */
 const full = snapshot({ cgroup: { ...snapshot().cgroup!, swapUsageBytes: 0 } });
-const exposed = new Map(parsePrometheus(renderMetrics(full)).map((f) => [f.name, new Set(f.metrics.flatMap((m) => Object.keys(m.labels ?? {})))]));
+const exposed = new Map(
+  parsePrometheus(renderMetrics(full)).map((f) => [
+    f.name,
+    new Set(f.metrics.flatMap((m) => Object.keys(m.labels ?? {}))),
+  ]),
+);
 
 /** Every PromQL expression of the dashboard: panel targets and variable queries. */
 function expressions(): string[] {
@@ -63,7 +72,11 @@ describe("the Prometheus alert rules", () => {
     const text = readFileSync(join(repoRoot, "docs", "prometheus", "gwarden-alerts.yml"), "utf8");
     const used = [...text.matchAll(/^\s*expr: (.+)$/gm)].flatMap((m) => selectors(m[1]!));
     expect(used.length).toBeGreaterThan(6);
-    expect(used.filter((s) => !exposed.has(s.metric) || s.labels.some((l) => !exposed.get(s.metric)!.has(l))).map((s) => s.metric)).toEqual([]);
+    expect(
+      used
+        .filter((s) => !exposed.has(s.metric) || s.labels.some((l) => !exposed.get(s.metric)!.has(l)))
+        .map((s) => s.metric),
+    ).toEqual([]);
   });
 });
 
@@ -83,7 +96,16 @@ describe("the Grafana dashboard", () => {
 
   it("has the panels the issue asks for", () => {
     const titles = dashboard.panels.map((p) => p.title.toLowerCase()).join(" | ");
-    for (const want of ["workers by state", "worker memory per pid against the limit", "events by kind", "pressure", "backlog", "oom kills", "supervisor memory"]) expect(titles).toContain(want);
+    for (const want of [
+      "workers by state",
+      "worker memory per pid against the limit",
+      "events by kind",
+      "pressure",
+      "backlog",
+      "oom kills",
+      "supervisor memory",
+    ])
+      expect(titles).toContain(want);
   });
 
   it("queries only metrics and labels that /metrics exposes", () => {
@@ -91,13 +113,30 @@ describe("the Grafana dashboard", () => {
     expect(used.length).toBeGreaterThan(20);
     const missing = used.filter((s) => !exposed.has(s.metric)).map((s) => s.metric);
     expect(missing).toEqual([]);
-    const badLabels = used.flatMap((s) => s.labels.filter((l) => l !== "instance" && l !== "job" && !exposed.get(s.metric)!.has(l)).map((l) => `${s.metric}{${l}}`));
+    const badLabels = used.flatMap((s) =>
+      s.labels
+        .filter((l) => l !== "instance" && l !== "job" && !exposed.get(s.metric)!.has(l))
+        .map((l) => `${s.metric}{${l}}`),
+    );
     expect(badLabels).toEqual([]);
   });
 
   it("covers each family of the snapshot's vocabulary the views need", () => {
-    const used = new Set(expressions().flatMap(selectors).map((s) => s.metric));
-    for (const name of ["gwarden_workers", "gwarden_worker_pss_bytes", "gwarden_memory_limit_bytes", "gwarden_events_total", "gwarden_memory_pressure_ratio", "gwarden_listen_backlog_requests", "gwarden_oom_kills_total", "gwarden_supervisor_anon_bytes"]) {
+    const used = new Set(
+      expressions()
+        .flatMap(selectors)
+        .map((s) => s.metric),
+    );
+    for (const name of [
+      "gwarden_workers",
+      "gwarden_worker_pss_bytes",
+      "gwarden_memory_limit_bytes",
+      "gwarden_events_total",
+      "gwarden_memory_pressure_ratio",
+      "gwarden_listen_backlog_requests",
+      "gwarden_oom_kills_total",
+      "gwarden_supervisor_anon_bytes",
+    ]) {
       expect(used.has(name), name).toBe(true);
     }
   });

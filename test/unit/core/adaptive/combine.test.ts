@@ -9,7 +9,9 @@ describe("decide: memory pressure", () => {
     const shed = step(world, { baseBytes: 700 * MiB });
     expect(shed.actions).toEqual([{ kind: "ttou" }]);
     expect(shed.events[0]).toMatchObject({ kind: "scale_down", from: 3, to: 2 });
-    expect(shed.events[0]).toMatchObject({ reason: "shed a worker: memory critical: working set 1000 MiB of 1024 MiB (97.7 %)" });
+    expect(shed.events[0]).toMatchObject({
+      reason: "shed a worker: memory critical: working set 1000 MiB of 1024 MiB (97.7 %)",
+    });
     expect(shed.notes.join("\n")).toContain("memory pressure normal → critical");
     // Still critical: at the minimum of 2 nothing more is shed.
     const after = steps(world, 10, { baseBytes: 900 * MiB });
@@ -22,7 +24,16 @@ describe("decide: memory pressure", () => {
     const world = newWorld(testConfig({ workers: 4, minWorkers: 1 }));
     const seq = steps(world, 8, { workingSetBytes: 1000 * MiB });
     // t=0 shed (4→3); t=1 settled, cooldown from t=1; t=3 shed (3→2); t=4 settled; t=6 shed (2→1).
-    expect(seq.map((d) => d.actions.map((a) => a.kind).join(""))).toEqual(["ttou", "", "", "ttou", "", "", "ttou", ""]);
+    expect(seq.map((d) => d.actions.map((a) => a.kind).join(""))).toEqual([
+      "ttou",
+      "",
+      "",
+      "ttou",
+      "",
+      "",
+      "ttou",
+      "",
+    ]);
     expect(world.state.target).toBe(1);
   });
 
@@ -44,7 +55,12 @@ describe("decide: memory pressure", () => {
     steps(world, 2); // fresh workers: 100 MiB
     const first = step(world, { workingSetBytes: 1000 * MiB, uss: (i) => (i === 2 ? 400 * MiB : 100 * MiB) });
     expect(first.actions).toEqual([{ kind: "recycle", pid: 102, reason: "pressure" }]);
-    expect(first.events[0]).toMatchObject({ kind: "recycle", reason: expect.stringMatching(/^pressure: memory critical: working set 1000 MiB of 1024 MiB \(97\.7 %\); largest worker 400 MiB private/) });
+    expect(first.events[0]).toMatchObject({
+      kind: "recycle",
+      reason: expect.stringMatching(
+        /^pressure: memory critical: working set 1000 MiB of 1024 MiB \(97\.7 %\); largest worker 400 MiB private/,
+      ),
+    });
     const next = steps(world, 4, { workingSetBytes: 1000 * MiB });
     expect(kinds(next)).toEqual(["ttou"]);
     expect(next.flatMap((d) => d.events)[0]).toMatchObject({ kind: "scale_down", from: 3, to: 2 });
@@ -59,7 +75,11 @@ describe("decide: memory pressure", () => {
     expect(kinds(waiting)).toEqual([]);
     const restored = steps(world, 3);
     expect(kinds(restored)).toEqual(["ttin"]);
-    expect(restored.find((d) => d.actions.length > 0)!.events[0]).toMatchObject({ kind: "scale_up", from: 2, to: 3 });
+    expect(restored.find((d) => d.actions.length > 0)!.events[0]).toMatchObject({
+      kind: "scale_up",
+      from: 2,
+      to: 3,
+    });
     expect(kinds(steps(world, 60))).toEqual([]); // back at the plan's count: nothing more
     expect(world.count).toBe(3);
   });
@@ -72,7 +92,10 @@ describe("decide: recycling by memory", () => {
     const uss = (i: number): number => [250, 100, 300][i]! * MiB;
     const first = step(world, { uss, baseBytes: 50 * MiB });
     expect(first.actions).toEqual([{ kind: "recycle", pid: 102, reason: "memory" }]);
-    expect(first.events[0]).toMatchObject({ kind: "recycle", reason: "memory: private memory 300 MiB > budget 200 MiB" });
+    expect(first.events[0]).toMatchObject({
+      kind: "recycle",
+      reason: "memory: private memory 300 MiB > budget 200 MiB",
+    });
     // The recycled worker lingers (finishing its request): nothing else is signalled meanwhile.
     world.pids.push(102);
     world.count = 4;
@@ -113,7 +136,9 @@ describe("decide: load", () => {
     const held = steps(world, 10, { backlog: 20, busy: "all", baseBytes: 520 * MiB });
     expect(kinds(held)).toEqual([]);
     expect(held.flatMap((d) => d.notes).filter((n) => n.includes("scale-up is held"))).toHaveLength(1);
-    expect(held.flatMap((d) => d.notes).join("")).toContain("working set 720 MiB + one worker 100 MiB = 820 MiB > 80 % of 1024 MiB");
+    expect(held.flatMap((d) => d.notes).join("")).toContain(
+      "working set 720 MiB + one worker 100 MiB = 820 MiB > 80 % of 1024 MiB",
+    );
   });
 
   it("holds scale-ups while pressure is elevated", () => {
@@ -132,7 +157,10 @@ describe("decide: load", () => {
   it("a steady load settles with one spare worker and stays there", () => {
     const world = newWorld(testConfig({ workers: 2, maxWorkers: 8 }));
     const concurrency = 4;
-    const load = () => ({ backlog: Math.max(0, concurrency - world.count), busy: (i: number) => (i < concurrency ? 1 : 0) });
+    const load = () => ({
+      backlog: Math.max(0, concurrency - world.count),
+      busy: (i: number) => (i < concurrency ? 1 : 0),
+    });
     steps(world, 60, load);
     const settled = world.count;
     expect(settled).toBeGreaterThanOrEqual(concurrency);
@@ -161,7 +189,12 @@ describe("decide: reloads", () => {
     step(world, { backlog: 0, busy: 0 });
     const d = step(world, { resetTo: 2, reloads: 1, backlog: 0, busy: 0 });
     expect(d.actions).toEqual([{ kind: "ttin" }]);
-    expect(d.events[0]).toMatchObject({ kind: "scale_up", from: 2, to: 3, reason: "re-apply the target of 3: gunicorn runs 2 (a reload resets it to the configured count)" });
+    expect(d.events[0]).toMatchObject({
+      kind: "scale_up",
+      from: 2,
+      to: 3,
+      reason: "re-apply the target of 3: gunicorn runs 2 (a reload resets it to the configured count)",
+    });
   });
 
   it("without the hook's count, a reload is assumed to reset gunicorn to the plan's count", () => {

@@ -36,7 +36,9 @@ describe("decide: properties over random recorded sequences", () => {
             expect(input.workingSetBytes! + perWorker).toBeLessThanOrEqual(world.config.limitBytes * 0.8);
             expect(event.to).toBeLessThanOrEqual(max);
           }
-          for (const event of d.events) if (event.kind === "scale_down" && !event.reason.startsWith("re-apply")) expect(event.to).toBeGreaterThanOrEqual(min);
+          for (const event of d.events)
+            if (event.kind === "scale_down" && !event.reason.startsWith("re-apply"))
+              expect(event.to).toBeGreaterThanOrEqual(min);
         }
       }),
       { numRuns: 300 },
@@ -46,7 +48,14 @@ describe("decide: properties over random recorded sequences", () => {
   it("no oscillation: any steady input comes to rest (no signal over the last 200 of 400 ticks)", () => {
     fc.assert(
       fc.property(planArb, tickArb, (p, tick) => {
-        const world = newWorld(testConfig({ workers: p.workers, minWorkers: Math.min(p.minWorkers, p.workers), maxWorkers: p.workers + p.extra, recycleBytes: 500 * MiB }));
+        const world = newWorld(
+          testConfig({
+            workers: p.workers,
+            minWorkers: Math.min(p.minWorkers, p.workers),
+            maxWorkers: p.workers + p.extra,
+            recycleBytes: 500 * MiB,
+          }),
+        );
         steps(world, 200, tick);
         const late = steps(world, 200, tick);
         expect(late.flatMap((d) => d.actions)).toEqual([]);
@@ -63,7 +72,10 @@ describe("decide: properties over random recorded sequences", () => {
           const d = step(world, tick);
           const input = world.inputs[world.inputs.length - 1]!;
           const critical = input.workingSetBytes! >= world.config.limitBytes * 0.93;
-          if (critical) expect(d.events.filter((e) => e.kind === "scale_up" && !e.reason.startsWith("re-apply"))).toEqual([]);
+          if (critical)
+            expect(d.events.filter((e) => e.kind === "scale_up" && !e.reason.startsWith("re-apply"))).toEqual(
+              [],
+            );
         }
       }),
       { numRuns: 300 },

@@ -42,6 +42,8 @@ describe("needsFreshMemory", () => {
 
   it("reads every tick under pressure and while a signal is in flight", () => {
     expect(needsFreshMemory({ ...rest, level: "elevated" }, input(0.3), config)).toBe(true);
-    expect(needsFreshMemory({ ...rest, inFlight: { kind: "ttou", sinceMs: 0 } as never }, input(0.3), config)).toBe(true);
+    expect(
+      needsFreshMemory({ ...rest, inFlight: { kind: "ttou", sinceMs: 0 } as never }, input(0.3), config),
+    ).toBe(true);
   });
 });

@@ -3,7 +3,14 @@ import { adaptiveInput } from "../../../../src/core/adaptive/observe.js";
 import type { ProcessSample, Sample } from "../../../../src/core/supervisor/sample.js";
 import { UNKNOWN_MEMORY } from "../../../../src/core/supervisor/snapshot.js";
 
-const proc = (pid: number, uss: number | null, procState = "S"): ProcessSample => ({ pid, procState, startTimeTicks: 1, memory: { ...UNKNOWN_MEMORY, uss }, cpuSeconds: 0, cpuPercent: 0 });
+const proc = (pid: number, uss: number | null, procState = "S"): ProcessSample => ({
+  pid,
+  procState,
+  startTimeTicks: 1,
+  memory: { ...UNKNOWN_MEMORY, uss },
+  cpuSeconds: 0,
+  cpuPercent: 0,
+});
 
 const sample: Sample = {
   time: "2026-11-27T05:00:00.000Z",
@@ -16,7 +23,10 @@ const sample: Sample = {
     usageBytes: 900,
     workingSetBytes: 800,
     swapUsageBytes: 0,
-    memoryPressure: { some: { avg10: 3, avg60: 0, avg300: 0, total: 1 }, full: { avg10: 1, avg60: 0, avg300: 0, total: 1 } },
+    memoryPressure: {
+      some: { avg10: 3, avg60: 0, avg300: 0, total: 1 },
+      full: { avg10: 1, avg60: 0, avg300: 0, total: 1 },
+    },
     oomKills: 0,
     memoryPressureScope: "cgroup",
     highEvents: 2,
@@ -28,7 +38,12 @@ const sample: Sample = {
 
 describe("adaptiveInput", () => {
   it("takes the figures the policies need, drops zombies, reads busy slots and readiness from the hooks", () => {
-    const input = adaptiveInput(sample, { busy: new Map([[11, 1]]), ready: new Set([11]), gunicornWorkers: 2, reloads: 1 });
+    const input = adaptiveInput(sample, {
+      busy: new Map([[11, 1]]),
+      ready: new Set([11]),
+      gunicornWorkers: 2,
+      reloads: 1,
+    });
     expect(input).toEqual({
       atMs: 1234,
       limitBytes: 1000,
@@ -48,7 +63,10 @@ describe("adaptiveInput", () => {
   });
 
   it("busy is unknown without request hooks; no cgroup means unknown figures", () => {
-    const input = adaptiveInput({ ...sample, cgroup: null, backlog: null }, { busy: null, ready: new Set(), gunicornWorkers: null, reloads: 0 });
+    const input = adaptiveInput(
+      { ...sample, cgroup: null, backlog: null },
+      { busy: null, ready: new Set(), gunicornWorkers: null, reloads: 0 },
+    );
     expect(input.workers.map((w) => w.busy)).toEqual([null, null]);
     expect(input).toMatchObject({ limitBytes: null, workingSetBytes: null, psi: null, backlogQueued: null });
   });

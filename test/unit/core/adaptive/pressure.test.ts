@@ -8,7 +8,20 @@ const config = testConfig();
 const limit = config.limitBytes;
 
 function input(atMs: number, ratio: number, extra: Partial<AdaptiveInput> = {}): AdaptiveInput {
-  return { atMs, limitBytes: limit, workingSetBytes: Math.round(ratio * limit), swapUsageBytes: null, psi: null, highEvents: null, maxEvents: null, backlogQueued: 0, workers: [], gunicornWorkers: 3, reloads: 0, ...extra };
+  return {
+    atMs,
+    limitBytes: limit,
+    workingSetBytes: Math.round(ratio * limit),
+    swapUsageBytes: null,
+    psi: null,
+    highEvents: null,
+    maxEvents: null,
+    backlogQueued: 0,
+    workers: [],
+    gunicornWorkers: 3,
+    reloads: 0,
+    ...extra,
+  };
 }
 
 /** Feeds (atMs, ratio) pairs; returns the level after each. */
@@ -40,11 +53,30 @@ describe("readPressure", () => {
       [9000, 0.74],
       [14000, 0.74], // 5 s below 75: normal
     ];
-    expect(levels(seq)).toEqual(["high", "high", "high", "high", "high", "elevated", "elevated", "elevated", "normal"]);
+    expect(levels(seq)).toEqual([
+      "high",
+      "high",
+      "high",
+      "high",
+      "high",
+      "elevated",
+      "elevated",
+      "elevated",
+      "normal",
+    ]);
   });
 
   it("a short dip does not reset the level: the drop timer restarts when the signal comes back", () => {
-    expect(levels([[0, 0.94], [1000, 0.5], [2000, 0.94], [3000, 0.5], [7000, 0.5], [8000, 0.5]])).toEqual(["critical", "critical", "critical", "critical", "critical", "normal"]);
+    expect(
+      levels([
+        [0, 0.94],
+        [1000, 0.5],
+        [2000, 0.94],
+        [3000, 0.5],
+        [7000, 0.5],
+        [8000, 0.5],
+      ]),
+    ).toEqual(["critical", "critical", "critical", "critical", "critical", "normal"]);
   });
 
   it("cgroup PSI full grades to high and critical; host PSI only to elevated", () => {
@@ -54,16 +86,33 @@ describe("readPressure", () => {
     expect(at({ someAvg10: 20, fullAvg10: 12, scope: "cgroup" }).level).toBe("high");
     expect(at({ someAvg10: 50, fullAvg10: 45, scope: "host" }).level).toBe("elevated");
     expect(at({ someAvg10: 2, fullAvg10: 0, scope: "host" }).level).toBe("normal");
-    expect(at({ someAvg10: 50, fullAvg10: 45, scope: "cgroup" }).reason).toContain("cgroup PSI memory some 50 % full 45 %");
+    expect(at({ someAvg10: 50, fullAvg10: 45, scope: "cgroup" }).reason).toContain(
+      "cgroup PSI memory some 50 % full 45 %",
+    );
   });
 
   it("swap growth and memory.events max/high growth raise the level, with the figures in the reason", () => {
-    let state = readPressure(initialAdaptiveState(config), input(0, 0.1, { swapUsageBytes: 0, maxEvents: 3, highEvents: 1 }), config).state;
-    const swap = readPressure(state, input(1000, 0.1, { swapUsageBytes: 20 * MiB, maxEvents: 3, highEvents: 1 }), config);
+    let state = readPressure(
+      initialAdaptiveState(config),
+      input(0, 0.1, { swapUsageBytes: 0, maxEvents: 3, highEvents: 1 }),
+      config,
+    ).state;
+    const swap = readPressure(
+      state,
+      input(1000, 0.1, { swapUsageBytes: 20 * MiB, maxEvents: 3, highEvents: 1 }),
+      config,
+    );
     expect(swap.reading).toMatchObject({ level: "elevated", reason: "swap grew 20 MiB in one tick" });
     state = swap.state;
-    const max = readPressure(state, input(2000, 0.1, { swapUsageBytes: 20 * MiB, maxEvents: 5, highEvents: 1 }), config);
-    expect(max.reading).toMatchObject({ level: "high", reason: "memory.events max +2 (the group hit its limit)" });
+    const max = readPressure(
+      state,
+      input(2000, 0.1, { swapUsageBytes: 20 * MiB, maxEvents: 5, highEvents: 1 }),
+      config,
+    );
+    expect(max.reading).toMatchObject({
+      level: "high",
+      reason: "memory.events max +2 (the group hit its limit)",
+    });
   });
 
   it("uses the plan's limit when the cgroup reports none, and says so in figures", () => {

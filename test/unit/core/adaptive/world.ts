@@ -6,7 +6,12 @@
  */
 import { adaptiveConfigFromPlan, initialAdaptiveState } from "../../../../src/core/adaptive/config.js";
 import { decide } from "../../../../src/core/adaptive/combine.js";
-import type { AdaptiveConfig, AdaptiveInput, AdaptiveState, Decision } from "../../../../src/core/adaptive/types.js";
+import type {
+  AdaptiveConfig,
+  AdaptiveInput,
+  AdaptiveState,
+  Decision,
+} from "../../../../src/core/adaptive/types.js";
 import type { Plan } from "../../../../src/core/plan/types.js";
 
 export const MiB = 1048576;
@@ -63,7 +68,15 @@ export interface World {
 
 export function newWorld(config: AdaptiveConfig, startMs = 0): World {
   const pids = Array.from({ length: config.baseWorkers }, (_, i) => 100 + i);
-  return { config, state: initialAdaptiveState(config), pids, count: config.baseWorkers, atMs: startMs, decisions: [], inputs: [] };
+  return {
+    config,
+    state: initialAdaptiveState(config),
+    pids,
+    count: config.baseWorkers,
+    atMs: startMs,
+    decisions: [],
+    inputs: [],
+  };
 }
 
 let nextPid = 1000;
@@ -72,18 +85,27 @@ let nextPid = 1000;
 export function inputOf(world: World, tick: Tick): AdaptiveInput {
   while (world.pids.length < world.count) world.pids.push(nextPid++);
   while (world.pids.length > world.count) world.pids.shift();
-  const ussOf = (i: number): number => (typeof tick.uss === "function" ? tick.uss(i) : (tick.uss ?? 100 * MiB));
+  const ussOf = (i: number): number =>
+    typeof tick.uss === "function" ? tick.uss(i) : (tick.uss ?? 100 * MiB);
   const workers = world.pids.map((pid, i) => ({
     pid,
     uss: ussOf(i),
-    busy: tick.busy === null ? null : tick.busy === "all" ? world.config.threads : typeof tick.busy === "function" ? tick.busy(i) : (tick.busy ?? 0),
+    busy:
+      tick.busy === null
+        ? null
+        : tick.busy === "all"
+          ? world.config.threads
+          : typeof tick.busy === "function"
+            ? tick.busy(i)
+            : (tick.busy ?? 0),
     ready: true,
   }));
   const sum = workers.reduce((s, w) => s + (w.uss ?? 0), 0);
   return {
     atMs: world.atMs,
     limitBytes: world.config.limitBytes,
-    workingSetBytes: tick.workingSetBytes === undefined ? (tick.baseBytes ?? 100 * MiB) + sum : tick.workingSetBytes,
+    workingSetBytes:
+      tick.workingSetBytes === undefined ? (tick.baseBytes ?? 100 * MiB) + sum : tick.workingSetBytes,
     swapUsageBytes: tick.swapUsageBytes ?? null,
     psi: tick.psi ?? null,
     highEvents: null,

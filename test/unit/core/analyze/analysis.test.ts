@@ -4,7 +4,8 @@ import { renderMarkdown } from "../../../../src/core/analyze/render-md.js";
 import { renderText } from "../../../../src/core/analyze/render-text.js";
 import { fixtureNames, readFixture } from "./fixture-files.js";
 
-const H = (s: number, pid: number): string => `[2024-01-01 12:00:${String(s).padStart(2, "0")} +0000] [${pid}] `;
+const H = (s: number, pid: number): string =>
+  `[2024-01-01 12:00:${String(s).padStart(2, "0")} +0000] [${pid}] `;
 
 describe("analysis", () => {
   it("gives every finding a kebab-case code, a severity, evidence that points at lines, and a fix", () => {
@@ -64,12 +65,24 @@ describe("analysis", () => {
     ].join("\n");
     const report = analyzeText(text);
     expect(report.order).toBe("newest-first");
-    expect(report.events.map((e) => e.kind)).toEqual(["start", "worker_boot", "worker_boot", "master_signal", "worker_exit", "worker_exit", "halt"]);
+    expect(report.events.map((e) => e.kind)).toEqual([
+      "start",
+      "worker_boot",
+      "worker_boot",
+      "master_signal",
+      "worker_exit",
+      "worker_exit",
+      "halt",
+    ]);
   });
 
   it("bounds the kept events, keeping the head and the tail, and says so", () => {
     const lines = [`${H(0, 1)}[INFO] Starting gunicorn 23.0.0`];
-    for (let pid = 10; pid < 1010; pid++) lines.push(`${H(1, pid)}[INFO] Booting worker with pid: ${pid}`, `${H(1, pid)}[INFO] Worker exiting (pid: ${pid})`);
+    for (let pid = 10; pid < 1010; pid++)
+      lines.push(
+        `${H(1, pid)}[INFO] Booting worker with pid: ${pid}`,
+        `${H(1, pid)}[INFO] Worker exiting (pid: ${pid})`,
+      );
     const report = analyzeText(lines.join("\n"), { maxEvents: 100 });
     expect(report.events).toHaveLength(100);
     expect(report.droppedEvents).toBe(1901);

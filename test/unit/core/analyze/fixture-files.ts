@@ -13,7 +13,8 @@ export function fixtureNames(): string[] {
   const names: string[] = [];
   for (const dir of readdirSync(logsDir, { withFileTypes: true })) {
     if (!dir.isDirectory() || dir.name === "app") continue;
-    for (const file of readdirSync(join(logsDir, dir.name))) if (file.endsWith(".log")) names.push(`${dir.name}/${file}`);
+    for (const file of readdirSync(join(logsDir, dir.name)))
+      if (file.endsWith(".log")) names.push(`${dir.name}/${file}`);
   }
   return names.sort();
 }

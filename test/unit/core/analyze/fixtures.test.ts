@@ -6,10 +6,18 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { analyzeText } from "../../../../src/core/analyze/analysis.js";
-import { expectedFile, fixtureNames, readFixture, summarize, type FixtureExpectation } from "./fixture-files.js";
+import {
+  expectedFile,
+  fixtureNames,
+  readFixture,
+  summarize,
+  type FixtureExpectation,
+} from "./fixture-files.js";
 
 const update = process.env["GWARDEN_UPDATE_FIXTURES"] === "1";
-const expected: Record<string, FixtureExpectation> = existsSync(expectedFile) ? JSON.parse(readFileSync(expectedFile, "utf8")) : {};
+const expected: Record<string, FixtureExpectation> = existsSync(expectedFile)
+  ? JSON.parse(readFileSync(expectedFile, "utf8"))
+  : {};
 
 describe("log fixtures", () => {
   const names = fixtureNames();
@@ -23,11 +31,25 @@ describe("log fixtures", () => {
   }
   it("has every scenario captured from every real release", () => {
     const scenarios = [
-      "app-load-error", "bind-error", "forced-shutdown", "graceful-shutdown", "hung-import", "hup", "max-requests",
-      "normal-boot", "oom-boot-loop", "oom-kill", "request-timeout", "slow-import", "ttin-ttou", "worker-boot-error",
+      "app-load-error",
+      "bind-error",
+      "forced-shutdown",
+      "graceful-shutdown",
+      "hung-import",
+      "hup",
+      "max-requests",
+      "normal-boot",
+      "oom-boot-loop",
+      "oom-kill",
+      "request-timeout",
+      "slow-import",
+      "ttin-ttou",
+      "worker-boot-error",
     ];
     for (const version of ["20.1.0", "23.0.0", "26.2.2"]) {
-      expect(names.filter((n) => n.startsWith(`${version}/`))).toEqual(scenarios.map((s) => `${version}/${s}.log`));
+      expect(names.filter((n) => n.startsWith(`${version}/`))).toEqual(
+        scenarios.map((s) => `${version}/${s}.log`),
+      );
     }
   });
 

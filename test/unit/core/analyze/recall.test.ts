@@ -24,7 +24,8 @@ describe("recall of lifecycle lines", () => {
       const text = readFixture(name);
       const events = parseLog(text);
       const byLine = new Map<number, string[]>();
-      for (const e of events) if (e.lineNo !== undefined) byLine.set(e.lineNo, [...(byLine.get(e.lineNo) ?? []), e.kind]);
+      for (const e of events)
+        if (e.lineNo !== undefined) byLine.set(e.lineNo, [...(byLine.get(e.lineNo) ?? []), e.kind]);
       text.split("\n").forEach((raw, i) => {
         for (const [re, kinds] of WANTED) {
           if (!re.test(raw.replace(/\\n"/, "").replace(/",.*$/, ""))) continue;

@@ -15,7 +15,12 @@ const trial = (config: string, rps: number, startup: number | null, failed = 0) 
 describe("renderTierTable", () => {
   it("puts default and planned side by side with planned ÷ default ratios", () => {
     const text = renderTierTable([
-      { tierBytes: 256 * 1048576, workers: { default: 3, planned: "1×4 gthread" }, default: trial("default", 40, null, 480), planned: trial("planned", 400, 1.5) },
+      {
+        tierBytes: 256 * 1048576,
+        workers: { default: 3, planned: "1×4 gthread" },
+        default: trial("default", 40, null, 480),
+        planned: trial("planned", 400, 1.5),
+      },
     ]);
     const lines = text.split("\n");
     expect(lines[2]).toBe("| 256 MiB | default | 3 | 0 | 12 | 480 / 500 | — | 40.0 | 20.0 |");

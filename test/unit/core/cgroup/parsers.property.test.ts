@@ -17,7 +17,31 @@ import { isWithin } from "../../../../src/core/cgroup/cgroup-path.js";
 // Text that looks a bit like the real files: digits, colons, slashes, spaces, dashes, newlines, words.
 const fileLike = fc.oneof(
   fc.string(),
-  fc.array(fc.constantFrom("0", "1", "9", ":", "/", " ", "-", "\n", "max", "cgroup", "cgroup2", "memory", "=", "some", "avg10", "\\040", "..", "-1"), { maxLength: 60 }).map((parts) => parts.join("")),
+  fc
+    .array(
+      fc.constantFrom(
+        "0",
+        "1",
+        "9",
+        ":",
+        "/",
+        " ",
+        "-",
+        "\n",
+        "max",
+        "cgroup",
+        "cgroup2",
+        "memory",
+        "=",
+        "some",
+        "avg10",
+        "\\040",
+        "..",
+        "-1",
+      ),
+      { maxLength: 60 },
+    )
+    .map((parts) => parts.join("")),
 );
 
 const parsers: [string, (text: string) => unknown][] = [
@@ -30,32 +54,67 @@ const parsers: [string, (text: string) => unknown][] = [
   ["meminfo", parseMemInfo],
   ["cpu-list", countCpuList],
   ["status", affinityFromStatus],
-  ["memory.stat", (t) => [inactiveFile(t, "v1"), inactiveFile(t, "v2"), hierarchicalLimit(t, "hierarchical_memory_limit")]],
+  [
+    "memory.stat",
+    (t) => [inactiveFile(t, "v1"), inactiveFile(t, "v2"), hierarchicalLimit(t, "hierarchical_memory_limit")],
+  ],
   ["key-values", parseKeyValues],
 ];
 
 describe("parsers never throw", () => {
   test.each(parsers)("%s", (_, parse) => {
-    fc.assert(fc.property(fileLike, (text) => {
-      parse(text);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fileLike, (text) => {
+        parse(text);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
 describe("detect never throws", () => {
   test("on arbitrary file contents and read failures", () => {
-    const result = fc.oneof(fileLike.map((text) => ({ ok: true as const, text })), fc.constantFrom("ENOENT: gone", "EACCES: denied", "EIO: broken").map((reason) => ({ ok: false as const, reason })));
+    const result = fc.oneof(
+      fileLike.map((text) => ({ ok: true as const, text })),
+      fc
+        .constantFrom("ENOENT: gone", "EACCES: denied", "EIO: broken")
+        .map((reason) => ({ ok: false as const, reason })),
+    );
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom("/proc/self/cgroup", "/proc/self/mountinfo", "/proc/meminfo", "/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/cpu.max", "/sys/fs/cgroup/memory.stat", "/sys/fs/cgroup/memory/memory.limit_in_bytes"), result), fc.integer({ min: 1, max: 64 }), (files, affinity) => {
-        const base: Record<string, string> = { "/proc/self/cgroup": "0::/\n4:memory:/\n", "/proc/self/mountinfo": "30 25 0:30 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n37 31 0:33 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n" };
-        const resources = detect({
-          read: (path) => files[path] ?? (base[path] !== undefined ? { ok: true, text: base[path] } : { ok: false, reason: "ENOENT: missing" }),
-          affinityCpus: affinity,
-        });
-        expect(resources.cpu.effective).toBeGreaterThan(0);
-        expect(resources.cpu.effective).toBeLessThanOrEqual(affinity);
-        if (resources.memory.limitBytes !== null) expect(resources.memory.limitBytes).toBeGreaterThanOrEqual(0);
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.constantFrom(
+            "/proc/self/cgroup",
+            "/proc/self/mountinfo",
+            "/proc/meminfo",
+            "/sys/fs/cgroup/memory.max",
+            "/sys/fs/cgroup/cpu.max",
+            "/sys/fs/cgroup/memory.stat",
+            "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+          ),
+          result,
+        ),
+        fc.integer({ min: 1, max: 64 }),
+        (files, affinity) => {
+          const base: Record<string, string> = {
+            "/proc/self/cgroup": "0::/\n4:memory:/\n",
+            "/proc/self/mountinfo":
+              "30 25 0:30 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n37 31 0:33 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n",
+          };
+          const resources = detect({
+            read: (path) =>
+              files[path] ??
+              (base[path] !== undefined
+                ? { ok: true, text: base[path] }
+                : { ok: false, reason: "ENOENT: missing" }),
+            affinityCpus: affinity,
+          });
+          expect(resources.cpu.effective).toBeGreaterThan(0);
+          expect(resources.cpu.effective).toBeLessThanOrEqual(affinity);
+          if (resources.memory.limitBytes !== null)
+            expect(resources.memory.limitBytes).toBeGreaterThanOrEqual(0);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -67,7 +126,16 @@ describe("mount-root vs cgroup-path resolution", () => {
   test("a resolved directory always lies within the mount point", () => {
     fc.assert(
       fc.property(path, path, (root, cgroupPath) => {
-        const mount = { mountId: 1, parentId: 0, root, mountPoint: "/sys/fs/cgroup/memory", mountOptions: "rw", fsType: "cgroup", source: "cgroup", superOptions: "rw,memory" };
+        const mount = {
+          mountId: 1,
+          parentId: 0,
+          root,
+          mountPoint: "/sys/fs/cgroup/memory",
+          mountOptions: "rw",
+          fsType: "cgroup",
+          source: "cgroup",
+          superOptions: "rw,memory",
+        };
         const dir = resolveInMount(mount, cgroupPath);
         if (dir !== null) expect(isWithin("/sys/fs/cgroup/memory", dir)).toBe(true);
       }),

@@ -1,7 +1,12 @@
 /** The text parsers of src/core/cgroup: the rules of research/cgroups.md §1, §2, §4, §5, §6.2. */
 import { describe, expect, test } from "vitest";
 import { parseProcCgroup, parseCgroupLine } from "../../../../src/core/cgroup/proc-cgroup.js";
-import { parseMountInfo, parseMountLine, unescapeOctal, v1Controllers } from "../../../../src/core/cgroup/mountinfo.js";
+import {
+  parseMountInfo,
+  parseMountLine,
+  unescapeOctal,
+  v1Controllers,
+} from "../../../../src/core/cgroup/mountinfo.js";
 import { parseCgroupNumber } from "../../../../src/core/cgroup/cgroup-number.js";
 import { parseCpuMax, parseCfsQuota } from "../../../../src/core/cgroup/cpu-max.js";
 import { parsePressure } from "../../../../src/core/cgroup/psi.js";
@@ -12,7 +17,9 @@ import { chainUpTo, relativeBelow } from "../../../../src/core/cgroup/cgroup-pat
 
 describe("/proc/self/cgroup", () => {
   test("splits on the first two colons only", () => {
-    expect(parseCgroupLine("0::/system.slice/sshd@1-10.0.0.1:22-10.0.0.2:3367.service")?.path).toBe("/system.slice/sshd@1-10.0.0.1:22-10.0.0.2:3367.service");
+    expect(parseCgroupLine("0::/system.slice/sshd@1-10.0.0.1:22-10.0.0.2:3367.service")?.path).toBe(
+      "/system.slice/sshd@1-10.0.0.1:22-10.0.0.2:3367.service",
+    );
   });
   test("rejects lines with fewer than two colons or a path not starting with /", () => {
     expect(parseCgroupLine("garbage")).toBeNull();
@@ -39,7 +46,9 @@ describe("/proc/self/mountinfo", () => {
     }
   });
   test("super options keep their spaces; octal escapes are decoded", () => {
-    const entry = parseMountLine("70 25 0:70 /a\\040b /mnt/c\\011d rw - 9p drvfs rw,path=C:\\Program Files\\;uid=0");
+    const entry = parseMountLine(
+      "70 25 0:70 /a\\040b /mnt/c\\011d rw - 9p drvfs rw,path=C:\\Program Files\\;uid=0",
+    );
     expect(entry?.superOptions).toBe("rw,path=C:\\Program Files\\;uid=0");
     expect(entry?.root).toBe("/a b");
     expect(entry?.mountPoint).toBe("/mnt/c\td");
@@ -51,9 +60,13 @@ describe("/proc/self/mountinfo", () => {
     expect(parsed.malformed).toHaveLength(2);
   });
   test("classifies by fstype, controllers from the super options", () => {
-    const entry = parseMountLine("36 31 0:32 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct")!;
+    const entry = parseMountLine(
+      "36 31 0:32 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct",
+    )!;
     expect(v1Controllers(entry)).toEqual(["rw", "cpu", "cpuacct"]);
-    expect(parseMountLine("32 31 0:28 / /sys/fs/cgroup/systemd rw - cgroup2 cgroup rw")?.fsType).toBe("cgroup2");
+    expect(parseMountLine("32 31 0:28 / /sys/fs/cgroup/systemd rw - cgroup2 cgroup rw")?.fsType).toBe(
+      "cgroup2",
+    );
   });
 });
 
@@ -62,12 +75,25 @@ describe("paths", () => {
     expect(relativeBelow("/foo/bar", "/foo/barbaz")).toBeNull();
     expect(relativeBelow("/foo/bar", "/foo/bar/baz")).toEqual(["baz"]);
     expect(relativeBelow("/", "/a")).toEqual(["a"]);
-    expect(chainUpTo("/sys/fs/cgroup", "/sys/fs/cgroup/a/b")).toEqual(["/sys/fs/cgroup/a/b", "/sys/fs/cgroup/a", "/sys/fs/cgroup"]);
+    expect(chainUpTo("/sys/fs/cgroup", "/sys/fs/cgroup/a/b")).toEqual([
+      "/sys/fs/cgroup/a/b",
+      "/sys/fs/cgroup/a",
+      "/sys/fs/cgroup",
+    ]);
   });
 });
 
 describe("numbers and unlimited spellings", () => {
-  test.each(["max", "-1", "9223372036854771712", "9223372036854775807", "18446744073709551615", "9223372036854710272", "9223372036854759424", "max\n"])("%s is unlimited", (text) => {
+  test.each([
+    "max",
+    "-1",
+    "9223372036854771712",
+    "9223372036854775807",
+    "18446744073709551615",
+    "9223372036854710272",
+    "9223372036854759424",
+    "max\n",
+  ])("%s is unlimited", (text) => {
     expect(parseCgroupNumber(text)).toEqual({ kind: "unlimited" });
   });
   test("plain numbers and garbage", () => {
@@ -87,7 +113,8 @@ describe("cpu quota", () => {
   });
   test("max is none; malformed and zero period are unknown", () => {
     expect(parseCpuMax("max 100000")).toEqual({ kind: "none" });
-    for (const text of ["", "\n", "250000 100000 100", "asdf 100000", "500000 njn", "250000 0"]) expect(parseCpuMax(text).kind).toBe("unknown");
+    for (const text of ["", "\n", "250000 100000 100", "asdf 100000", "500000 njn", "250000 0"])
+      expect(parseCpuMax(text).kind).toBe("unknown");
   });
   test("v1 cfs", () => {
     expect(parseCfsQuota("-1\n", "100000\n")).toEqual({ kind: "none" });
@@ -99,20 +126,29 @@ describe("cpu quota", () => {
 
 describe("PSI, meminfo, memory.stat, cpu lists", () => {
   test("PSI some/full, extra keys ignored, no full line on old cpu files", () => {
-    const psi = parsePressure("some avg10=1.71 avg60=2.36 avg300=2.57 total=230548833 new=1\nfull avg10=1.00 avg60=1.01 avg300=1.00 total=157622356\n");
+    const psi = parsePressure(
+      "some avg10=1.71 avg60=2.36 avg300=2.57 total=230548833 new=1\nfull avg10=1.00 avg60=1.01 avg300=1.00 total=157622356\n",
+    );
     expect(psi?.some).toEqual({ avg10: 1.71, avg60: 2.36, avg300: 2.57, total: 230548833 });
     expect(psi?.full?.total).toBe(157622356);
     expect(parsePressure("some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n")?.full).toBeNull();
     expect(parsePressure("garbage")).toBeNull();
   });
   test("meminfo in bytes", () => {
-    expect(parseMemInfo("MemTotal: 1024 kB\nMemAvailable: 512 kB\nSwapTotal: 0 kB\n")).toMatchObject({ totalBytes: 1048576, availableBytes: 524288, swapTotalBytes: 0, swapFreeBytes: null });
+    expect(parseMemInfo("MemTotal: 1024 kB\nMemAvailable: 512 kB\nSwapTotal: 0 kB\n")).toMatchObject({
+      totalBytes: 1048576,
+      availableBytes: 524288,
+      swapTotalBytes: 0,
+      swapFreeBytes: null,
+    });
   });
   test("inactive_file by whole key; v1 prefers total_inactive_file", () => {
     expect(inactiveFile("active_file 5\ninactive_file 7\n", "v2")).toBe(7);
     expect(inactiveFile("inactive_file 7\ntotal_inactive_file 9\n", "v1")).toBe(9);
     expect(inactiveFile("inactive_file 7\n", "v1")).toBe(7);
-    expect(hierarchicalLimit("hierarchical_memory_limit 9223372036854771712\n", "hierarchical_memory_limit")).toEqual({ kind: "unlimited" });
+    expect(
+      hierarchicalLimit("hierarchical_memory_limit 9223372036854771712\n", "hierarchical_memory_limit"),
+    ).toEqual({ kind: "unlimited" });
   });
   test("cpu lists", () => {
     expect(countCpuList("0-3,6,8-9\n")).toBe(7);

@@ -6,7 +6,13 @@ import { describe, expect, it } from "vitest";
 import { renderGunicornConf } from "../../../../src/core/conf/render.js";
 import { runWithConf } from "./python-check.js";
 
-const conf = renderGunicornConf({ settings: {}, gcFreeze: false, userConfig: null, comments: [], requestHooks: false });
+const conf = renderGunicornConf({
+  settings: {},
+  gcFreeze: false,
+  userConfig: null,
+  comments: [],
+  requestHooks: false,
+});
 
 describe("the channel writer", () => {
   it("never blocks on a full pipe, never raises on a closed fd, and hides the fd from exec", () => {

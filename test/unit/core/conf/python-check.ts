@@ -40,7 +40,11 @@ export function evalLiterals(literals: string[]): unknown[] {
   const dir = mkdtempSync(join(tmpdir(), "gw-literal-"));
   try {
     const file = join(dir, "literals.py");
-    writeFileSync(file, "import json\nprint(json.dumps([\n" + literals.map((l) => `    ${l},\n`).join("") + "]))\n", "utf8");
+    writeFileSync(
+      file,
+      "import json\nprint(json.dumps([\n" + literals.map((l) => `    ${l},\n`).join("") + "]))\n",
+      "utf8",
+    );
     return JSON.parse(execFileSync(python, [file], { encoding: "utf8" })) as unknown[];
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,14 @@ import { GwardenError } from "../../../../src/core/error.js";
 import { compileErrors } from "./python-check.js";
 
 const base: ConfOptions = {
-  settings: { workers: 3, threads: 1, worker_class: "sync", timeout: 30, preload_app: true, bind: ["127.0.0.1:8000"] },
+  settings: {
+    workers: 3,
+    threads: 1,
+    worker_class: "sync",
+    timeout: 30,
+    preload_app: true,
+    bind: ["127.0.0.1:8000"],
+  },
   gcFreeze: false,
   userConfig: null,
   comments: [],
@@ -29,7 +36,9 @@ describe("renderGunicornConf", () => {
     const text = renderGunicornConf({ ...base, userConfig: "/srv/app/gunicorn.conf.py" });
     const at = (needle: string): number => text.indexOf(needle);
     expect(text).toContain('_gw_user = _gw_load_user_config("/srv/app/gunicorn.conf.py")');
-    expect(at("globals().update(_gw_user_settings(_gw_user))")).toBeGreaterThan(at("_gw_load_user_config(\"/srv"));
+    expect(at("globals().update(_gw_user_settings(_gw_user))")).toBeGreaterThan(
+      at('_gw_load_user_config("/srv'),
+    );
     expect(at("\nworkers = 3\n")).toBeGreaterThan(at("globals().update("));
     expect(at("_gw_install_hooks(globals(), _gw_user, False, False)")).toBeGreaterThan(at("\nworkers = 3\n"));
     expect(text).toContain('\nbind = ["127.0.0.1:8000"]\n');

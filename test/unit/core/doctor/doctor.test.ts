@@ -11,12 +11,43 @@ import { slProfile } from "../plan/fixtures.js";
 
 const MiB = 1024 * 1024;
 
-function resources(limitMiB: number | null, over: { swap?: number | null; quota?: number | null; warnings?: string[] } = {}): Resources {
+function resources(
+  limitMiB: number | null,
+  over: { swap?: number | null; quota?: number | null; warnings?: string[] } = {},
+): Resources {
   return {
-    cgroup: { version: "v2", layout: "v2", memoryController: "v2", cpuController: "v2", memoryDir: "/sys/fs/cgroup", cpuDir: "/sys/fs/cgroup" },
-    memory: { limitBytes: limitMiB === null ? null : limitMiB * MiB, highBytes: null, sizingLimitBytes: limitMiB === null ? null : limitMiB * MiB, hostTotalBytes: 4096 * MiB, hostAvailableBytes: 3000 * MiB, usageBytes: null, workingSetBytes: null, availableBytes: null, peakBytes: null },
-    swap: { limitBytes: over.swap === undefined ? 0 : over.swap, usageBytes: null, hostTotalBytes: 0, hostFreeBytes: 0 },
-    cpu: { quota: over.quota === undefined ? 1 : over.quota, affinity: 2, effective: 1, effectiveFloor: 1, effectiveCeil: 1 },
+    cgroup: {
+      version: "v2",
+      layout: "v2",
+      memoryController: "v2",
+      cpuController: "v2",
+      memoryDir: "/sys/fs/cgroup",
+      cpuDir: "/sys/fs/cgroup",
+    },
+    memory: {
+      limitBytes: limitMiB === null ? null : limitMiB * MiB,
+      highBytes: null,
+      sizingLimitBytes: limitMiB === null ? null : limitMiB * MiB,
+      hostTotalBytes: 4096 * MiB,
+      hostAvailableBytes: 3000 * MiB,
+      usageBytes: null,
+      workingSetBytes: null,
+      availableBytes: null,
+      peakBytes: null,
+    },
+    swap: {
+      limitBytes: over.swap === undefined ? 0 : over.swap,
+      usageBytes: null,
+      hostTotalBytes: 0,
+      hostFreeBytes: 0,
+    },
+    cpu: {
+      quota: over.quota === undefined ? 1 : over.quota,
+      affinity: 2,
+      effective: 1,
+      effectiveFloor: 1,
+      effectiveCeil: 1,
+    },
     pressure: { memory: null, cpu: null, io: null },
     oom: { kills: null, ooms: null, maxEvents: null, highEvents: null, underOom: null, failcnt: null },
     sources: {},
@@ -48,48 +79,74 @@ const codes = (input: DoctorInput) => diagnose(input).findings.map((f) => f.code
 
 describe("doctor findings", () => {
   it("flags a timeout shorter than the measured boot on gunicorn ≤ 21", () => {
-    const input = doctorInput({ profile: slProfile(false, { importSeconds: 20 }), argv: ["gunicorn", "wsgi:app", "-w", "2", "--timeout", "15"] });
+    const input = doctorInput({
+      profile: slProfile(false, { importSeconds: 20 }),
+      argv: ["gunicorn", "wsgi:app", "-w", "2", "--timeout", "15"],
+    });
     const f = diagnose(input).findings.find((x) => x.code === "timeout-shorter-than-boot");
     expect(f?.severity).toBe("error");
     expect(f?.evidence).toContain("timeout = 15 (command-line)");
-    expect(codes({ ...input, gunicorn: { path: null, version: "23.0.0" } })).not.toContain("timeout-shorter-than-boot");
-    expect(codes({ ...input, argv: ["wsgi:app", "--preload", "--timeout", "15"] })).not.toContain("timeout-shorter-than-boot");
+    expect(codes({ ...input, gunicorn: { path: null, version: "23.0.0" } })).not.toContain(
+      "timeout-shorter-than-boot",
+    );
+    expect(codes({ ...input, argv: ["wsgi:app", "--preload", "--timeout", "15"] })).not.toContain(
+      "timeout-shorter-than-boot",
+    );
   });
 
   it("notes that gunicorn ≥ 22 never times out a booting worker", () => {
-    expect(codes(doctorInput({ gunicorn: { path: null, version: "23.0.0" } }))).toContain("boot-never-times-out");
+    expect(codes(doctorInput({ gunicorn: { path: null, version: "23.0.0" } }))).toContain(
+      "boot-never-times-out",
+    );
   });
 
   it("flags workers × memory over (error) or near (warning) the limit", () => {
-    const over = diagnose(doctorInput({ resources: resources(256), argv: ["wsgi:app", "-w", "3"] })).findings.find((f) => f.code === "workers-exceed-memory");
+    const over = diagnose(
+      doctorInput({ resources: resources(256), argv: ["wsgi:app", "-w", "3"] }),
+    ).findings.find((f) => f.code === "workers-exceed-memory");
     expect(over?.severity).toBe("error");
-    const near = diagnose(doctorInput({ resources: resources(280), profile: slProfile(false), argv: ["wsgi:app", "-w", "2"] })).findings.find((f) => f.code === "workers-exceed-memory");
+    const near = diagnose(
+      doctorInput({ resources: resources(280), profile: slProfile(false), argv: ["wsgi:app", "-w", "2"] }),
+    ).findings.find((f) => f.code === "workers-exceed-memory");
     expect(near?.severity).toBe("warning");
-    expect(codes(doctorInput({ resources: resources(1024), argv: ["wsgi:app", "-w", "2"] }))).not.toContain("workers-exceed-memory");
+    expect(codes(doctorInput({ resources: resources(1024), argv: ["wsgi:app", "-w", "2"] }))).not.toContain(
+      "workers-exceed-memory",
+    );
   });
 
   it("flags the heartbeat on a disk-backed filesystem, not on tmpfs", () => {
     expect(codes(doctorInput())).toContain("heartbeat-on-disk");
-    expect(codes(doctorInput({ argv: ["app:app", "--worker-tmp-dir", "/dev/shm"] }))).not.toContain("heartbeat-on-disk");
+    expect(codes(doctorInput({ argv: ["app:app", "--worker-tmp-dir", "/dev/shm"] }))).not.toContain(
+      "heartbeat-on-disk",
+    );
     expect(codes(doctorInput({ env: { TMPDIR: "/run/user" } }))).not.toContain("heartbeat-on-disk");
   });
 
   it("flags no swap under 1 GiB only", () => {
     expect(codes(doctorInput({ resources: resources(512) }))).toContain("no-swap-small-box");
     expect(codes(doctorInput({ resources: resources(2048) }))).not.toContain("no-swap-small-box");
-    expect(codes(doctorInput({ resources: resources(512, { swap: 512 * MiB }) }))).not.toContain("no-swap-small-box");
+    expect(codes(doctorInput({ resources: resources(512, { swap: 512 * MiB }) }))).not.toContain(
+      "no-swap-small-box",
+    );
   });
 
   it("flags host figures inside a container", () => {
-    const input = doctorInput({ inContainer: true, resources: resources(null, { warnings: ["memory: no cgroup limit; falling back to host MemTotal"] }) });
+    const input = doctorInput({
+      inContainer: true,
+      resources: resources(null, { warnings: ["memory: no cgroup limit; falling back to host MemTotal"] }),
+    });
     const f = diagnose(input).findings.find((x) => x.code === "host-figures-in-container");
     expect(f?.evidence[0]).toMatch(/host MemTotal/);
     expect(codes({ ...input, inContainer: false })).not.toContain("host-figures-in-container");
   });
 
   it("flags preload when the profile found it unsafe", () => {
-    expect(codes(doctorInput({ profile: slProfile(false), argv: ["wsgi:app", "--preload"] }))).toContain("preload-unsafe");
-    expect(codes(doctorInput({ profile: slProfile(true), argv: ["wsgi:app", "--preload"] }))).not.toContain("preload-unsafe");
+    expect(codes(doctorInput({ profile: slProfile(false), argv: ["wsgi:app", "--preload"] }))).toContain(
+      "preload-unsafe",
+    );
+    expect(codes(doctorInput({ profile: slProfile(true), argv: ["wsgi:app", "--preload"] }))).not.toContain(
+      "preload-unsafe",
+    );
     expect(codes(doctorInput({ argv: ["wsgi:app", "--preload"] }))).not.toContain("preload-unsafe");
   });
 
@@ -105,7 +162,10 @@ describe("doctor findings", () => {
       "WEB_CONCURRENCY=3 is overridden by workers = 2 from the command-line",
     ]);
     // SimpleLogin's case (simplelogin.md §6): the tmp dir from the env still applies.
-    expect(diagnose(input).config.effective.worker_tmp_dir).toEqual({ value: "/dev/shm", source: "GUNICORN_CMD_ARGS" });
+    expect(diagnose(input).config.effective.worker_tmp_dir).toEqual({
+      value: "/dev/shm",
+      source: "GUNICORN_CMD_ARGS",
+    });
   });
 
   it("reports a missing gunicorn, errors first", () => {
@@ -118,7 +178,10 @@ describe("doctor findings", () => {
 describe("effective configuration", () => {
   it("follows gunicorn's precedence: defaults < WEB_CONCURRENCY < file < GUNICORN_CMD_ARGS < command line", () => {
     const eff = effectiveConfig({
-      configFile: { path: "gunicorn.conf.py", text: "workers = 3\ntimeout = 40\npreload_app = True\nthreads=2  # two\n" },
+      configFile: {
+        path: "gunicorn.conf.py",
+        text: "workers = 3\ntimeout = 40\npreload_app = True\nthreads=2  # two\n",
+      },
       env: { GUNICORN_CMD_ARGS: "--workers 2 --timeout 50", WEB_CONCURRENCY: "5" },
       argv: ["app:app", "-w", "1"],
     });
@@ -130,7 +193,11 @@ describe("effective configuration", () => {
   });
 
   it("reads conf assignments textually and shell-splits env args", () => {
-    expect(parseConfAssignments("bind = ['0.0.0.0:80']\nworker_tmp_dir = \"/dev/shm\"\n  indented = 1\nx = os.environ['X']")).toEqual({
+    expect(
+      parseConfAssignments(
+        "bind = ['0.0.0.0:80']\nworker_tmp_dir = \"/dev/shm\"\n  indented = 1\nx = os.environ['X']",
+      ),
+    ).toEqual({
       bind: "['0.0.0.0:80']",
       worker_tmp_dir: "/dev/shm",
       x: "os.environ['X']",

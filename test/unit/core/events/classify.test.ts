@@ -9,7 +9,8 @@ import { analyzeText } from "../../../../src/core/analyze/analysis.js";
 import { fixtureNames, readFixture } from "../analyze/fixture-files.js";
 
 const log = (e: EventDraft): GunicornEvent => ({ ...e, source: "log" }) as GunicornEvent;
-const kill = (pid: number, signal = "SIGKILL"): GunicornEvent => log({ kind: "worker_signal", pid, signal, cause: "unknown" });
+const kill = (pid: number, signal = "SIGKILL"): GunicornEvent =>
+  log({ kind: "worker_signal", pid, signal, cause: "unknown" });
 
 function causes(events: GunicornEvent[], keys?: number[]): string[] {
   const c = createClassifier();
@@ -22,45 +23,71 @@ function causes(events: GunicornEvent[], keys?: number[]): string[] {
 describe("classify", () => {
   it("calls a SIGKILL after WORKER TIMEOUT for the same pid a timeout escalation, not OOM", () => {
     expect(causes([log({ kind: "worker_timeout", pid: 5 }), kill(5)])).toEqual(["timeout-escalation"]);
-    expect(causes([log({ kind: "worker_timeout", pid: 5 }), kill(5, "SIGABRT")])).toEqual(["timeout-escalation"]);
+    expect(causes([log({ kind: "worker_timeout", pid: 5 }), kill(5, "SIGABRT")])).toEqual([
+      "timeout-escalation",
+    ]);
   });
 
   it("reaches back 62 s (a stalled master) but not across a pid's new life", () => {
-    expect(causes([log({ kind: "worker_timeout", pid: 5 }), kill(5)], [0, 62_000])).toEqual(["timeout-escalation"]);
-    expect(causes([log({ kind: "worker_timeout", pid: 5 }), log({ kind: "worker_boot", pid: 5 }), kill(5)])).toEqual(["oom-suspected"]);
+    expect(causes([log({ kind: "worker_timeout", pid: 5 }), kill(5)], [0, 62_000])).toEqual([
+      "timeout-escalation",
+    ]);
+    expect(
+      causes([log({ kind: "worker_timeout", pid: 5 }), log({ kind: "worker_boot", pid: 5 }), kill(5)]),
+    ).toEqual(["oom-suspected"]);
   });
 
   it("calls kills after TERM/INT/QUIT shutdown kills", () => {
     for (const signal of ["term", "int", "quit"] as const) {
-      expect(causes([log({ kind: "master_signal", signal }), kill(5), kill(6, "SIGTERM")])).toEqual(["shutdown", "shutdown"]);
+      expect(causes([log({ kind: "master_signal", signal }), kill(5), kill(6, "SIGTERM")])).toEqual([
+        "shutdown",
+        "shutdown",
+      ]);
     }
   });
 
   it("calls SIGTERM deaths during TTOU or HUP scale-down", () => {
-    expect(causes([log({ kind: "master_signal", signal: "ttou" }), kill(5, "SIGTERM")])).toEqual(["scale-down"]);
-    expect(causes([log({ kind: "master_signal", signal: "hup" }), kill(5, "SIGTERM")])).toEqual(["scale-down"]);
+    expect(causes([log({ kind: "master_signal", signal: "ttou" }), kill(5, "SIGTERM")])).toEqual([
+      "scale-down",
+    ]);
+    expect(causes([log({ kind: "master_signal", signal: "hup" }), kill(5, "SIGTERM")])).toEqual([
+      "scale-down",
+    ]);
     expect(causes([log({ kind: "worker_exit", pid: 5 }), kill(5, "SIGTERM")])).toEqual(["scale-down"]);
   });
 
   it("does not call a SIGKILL of a worker that already logged its exit an OOM", () => {
-    expect(causes([log({ kind: "master_signal", signal: "hup" }), log({ kind: "worker_exit", pid: 5 }), kill(5)])).toEqual(["scale-down"]);
+    expect(
+      causes([log({ kind: "master_signal", signal: "hup" }), log({ kind: "worker_exit", pid: 5 }), kill(5)]),
+    ).toEqual(["scale-down"]);
     expect(causes([log({ kind: "worker_exit", pid: 5 }), kill(5)])).toEqual(["unknown"]);
   });
 
   it("calls a lone SIGKILL oom-suspected, and oom-confirmed only with kernel or cgroup evidence", () => {
     expect(causes([kill(5)])).toEqual(["oom-suspected"]);
-    const cgroup: GunicornEvent = { kind: "worker_signal", signal: "SIGKILL", cause: "oom-confirmed", source: "cgroup" };
+    const cgroup: GunicornEvent = {
+      kind: "worker_signal",
+      signal: "SIGKILL",
+      cause: "oom-confirmed",
+      source: "cgroup",
+    };
     expect(causes([cgroup, kill(5)])).toEqual(["oom-confirmed", "oom-confirmed"]);
-    expect(causes([log({ kind: "worker_signal", pid: 7, signal: "SIGKILL", cause: "oom-confirmed" }), kill(5)])).toEqual(["oom-confirmed", "oom-suspected"]);
+    expect(
+      causes([log({ kind: "worker_signal", pid: 7, signal: "SIGKILL", cause: "oom-confirmed" }), kill(5)]),
+    ).toEqual(["oom-confirmed", "oom-suspected"]);
   });
 
   it("resets on Starting gunicorn", () => {
-    expect(causes([log({ kind: "master_signal", signal: "term" }), log({ kind: "start" }), kill(5)])).toEqual(["oom-suspected"]);
+    expect(causes([log({ kind: "master_signal", signal: "term" }), log({ kind: "start" }), kill(5)])).toEqual(
+      ["oom-suspected"],
+    );
   });
 
   it("never decides OOM for a SIGTERM, whatever the context", () => {
     for (const bits of Array.from({ length: 64 }, (_, i) => i)) {
-      const [afterTimeout, stopping, halting, retiring, oomEvidence, exitedCleanly] = [0, 1, 2, 3, 4, 5].map((b) => Boolean(bits & (1 << b))) as [boolean, boolean, boolean, boolean, boolean, boolean];
+      const [afterTimeout, stopping, halting, retiring, oomEvidence, exitedCleanly] = [0, 1, 2, 3, 4, 5].map(
+        (b) => Boolean(bits & (1 << b)),
+      ) as [boolean, boolean, boolean, boolean, boolean, boolean];
       const ctx = { afterTimeout, stopping, halting, retiring, oomEvidence, exitedCleanly };
       expect(decideCause("SIGTERM", ctx)).not.toMatch(/^oom/);
       if (afterTimeout || stopping) expect(decideCause("SIGKILL", ctx)).not.toMatch(/^oom/);

@@ -8,7 +8,12 @@ const at = (s: number): string => `2024-01-01T12:00:${String(s).padStart(2, "0")
 const ev = (e: EventDraft, s = 0): GunicornEvent => ({ ...e, source: "log", time: at(s) }) as GunicornEvent;
 
 describe("lifecycle state machine", () => {
-  const boot = [ev({ kind: "start", version: "23.0.0", pid: 1 }), ev({ kind: "listening", address: "x", pid: 1 }), ev({ kind: "worker_boot", pid: 2 }), ev({ kind: "worker_boot", pid: 3 })];
+  const boot = [
+    ev({ kind: "start", version: "23.0.0", pid: 1 }),
+    ev({ kind: "listening", address: "x", pid: 1 }),
+    ev({ kind: "worker_boot", pid: 2 }),
+    ev({ kind: "worker_boot", pid: 3 }),
+  ];
 
   it("starts, boots and readies workers", () => {
     expect(foldEvents(boot).master).toEqual({ phase: "starting" });
@@ -19,14 +24,22 @@ describe("lifecycle state machine", () => {
   });
 
   it("moves timed-out workers to exiting and then dead with a cause", () => {
-    const s = foldEvents([...boot, ev({ kind: "worker_timeout", pid: 2 }, 40), ev({ kind: "worker_exit", pid: 2 }, 40)]);
+    const s = foldEvents([
+      ...boot,
+      ev({ kind: "worker_timeout", pid: 2 }, 40),
+      ev({ kind: "worker_exit", pid: 2 }, 40),
+    ]);
     expect(s.master).toEqual({ phase: "running" });
     expect(s.dead).toMatchObject([{ phase: "dead", pid: 2, cause: "timeout" }]);
     expect(s.owed).toBe(1);
   });
 
   it("treats the doubled death lines of one worker as one death", () => {
-    const s = foldEvents([...boot, ev({ kind: "worker_exit", pid: 2 }, 9), ev({ kind: "worker_exit_code", pid: 2, code: 1 }, 9)]);
+    const s = foldEvents([
+      ...boot,
+      ev({ kind: "worker_exit", pid: 2 }, 9),
+      ev({ kind: "worker_exit_code", pid: 2, code: 1 }, 9),
+    ]);
     expect(s.dead).toHaveLength(1);
     expect(s.dead[0]).toMatchObject({ cause: "exit-code", code: 1 });
     expect(s.owed).toBe(1);
@@ -36,7 +49,11 @@ describe("lifecycle state machine", () => {
     const s = foldEvents([...boot, ev({ kind: "worker_boot", pid: 4 }, 50)]);
     expect(s.hardDeaths).toBe(1);
     expect(s.lastHardDeath).toEqual({ replacedBy: 4, time: at(50) });
-    const t = foldEvents([...boot, ev({ kind: "worker_timeout", pid: 2 }, 40), ev({ kind: "worker_boot", pid: 4 }, 41)]);
+    const t = foldEvents([
+      ...boot,
+      ev({ kind: "worker_timeout", pid: 2 }, 40),
+      ev({ kind: "worker_boot", pid: 4 }, 41),
+    ]);
     expect(t.lastHardDeath?.pid).toBe(2);
     expect(t.dead).toMatchObject([{ pid: 2, cause: "timeout-escalation" }]);
   });
@@ -56,12 +73,20 @@ describe("lifecycle state machine", () => {
     ]);
     expect(s.hardDeaths).toBe(0);
     expect(s.master).toEqual({ phase: "running" });
-    expect(s.dead.map((w) => (w.phase === "dead" ? w.cause : ""))).toEqual(["scale-down", "scale-down", "scale-down"]);
+    expect(s.dead.map((w) => (w.phase === "dead" ? w.cause : ""))).toEqual([
+      "scale-down",
+      "scale-down",
+      "scale-down",
+    ]);
     expect([...s.workers.keys()]).toEqual([5, 6]);
   });
 
   it("stops, halts, crashes, and resets on Starting gunicorn", () => {
-    const stopped = foldEvents([...boot, ev({ kind: "master_signal", signal: "term", pid: 1 }, 5), ev({ kind: "worker_exit", pid: 2 }, 5)]);
+    const stopped = foldEvents([
+      ...boot,
+      ev({ kind: "master_signal", signal: "term", pid: 1 }, 5),
+      ev({ kind: "worker_exit", pid: 2 }, 5),
+    ]);
     expect(stopped.master).toEqual({ phase: "stopping", signal: "term" });
     expect(stopped.dead[0]).toMatchObject({ cause: "shutdown" });
     const halted = foldEvents([ev({ kind: "halt", reason: "App failed to load.", exitCode: 4 })], stopped);
@@ -74,7 +99,14 @@ describe("lifecycle state machine", () => {
   });
 
   it("accepts pids never seen booting and events with no pid", () => {
-    const s = foldEvents([ev({ kind: "worker_exit", pid: 77 }), ev({ kind: "worker_timeout" }), ev({ kind: "worker_signal", pid: 78, signal: "SIGKILL", cause: "oom-suspected" })], initialLifecycle());
+    const s = foldEvents(
+      [
+        ev({ kind: "worker_exit", pid: 77 }),
+        ev({ kind: "worker_timeout" }),
+        ev({ kind: "worker_signal", pid: 78, signal: "SIGKILL", cause: "oom-suspected" }),
+      ],
+      initialLifecycle(),
+    );
     expect(s.dead.map((w) => w.pid)).toEqual([77, 78]);
     expect(s.hardDeaths).toBe(0);
   });

@@ -5,7 +5,9 @@ import { parseHookRecord } from "../../../../src/core/events/parse-hook-record.j
 
 describe("parseHookRecord", () => {
   it("parses the lines the generated config writes", () => {
-    expect(parseHookRecord('{"hook":"post_worker_init","pid":4242,"ppid":4200,"time":1764214000.123}')).toEqual({
+    expect(
+      parseHookRecord('{"hook":"post_worker_init","pid":4242,"ppid":4200,"time":1764214000.123}'),
+    ).toEqual({
       hook: "post_worker_init",
       pid: 4242,
       ppid: 4200,
@@ -15,18 +17,33 @@ describe("parseHookRecord", () => {
       parseHookRecord(
         '{"hook":"child_exit","pid":10,"ppid":1,"time":1.5,"worker":11,"status":9,"exitcode":null,"signal":9}',
       ),
-    ).toEqual({ hook: "child_exit", pid: 10, ppid: 1, time: 1.5, worker: 11, status: 9, exitcode: null, signal: 9 });
-    expect(parseHookRecord('{"hook":"nworkers_changed","pid":10,"ppid":1,"time":1,"new":2,"old":null}')).toMatchObject({
+    ).toEqual({
+      hook: "child_exit",
+      pid: 10,
+      ppid: 1,
+      time: 1.5,
+      worker: 11,
+      status: 9,
+      exitcode: null,
+      signal: 9,
+    });
+    expect(
+      parseHookRecord('{"hook":"nworkers_changed","pid":10,"ppid":1,"time":1,"new":2,"old":null}'),
+    ).toMatchObject({
       new: 2,
       old: null,
     });
     expect(
-      parseHookRecord('{"hook":"when_ready","pid":10,"ppid":1,"time":1,"addresses":["http://127.0.0.1:8000"],"workerClass":"sync"}'),
+      parseHookRecord(
+        '{"hook":"when_ready","pid":10,"ppid":1,"time":1,"addresses":["http://127.0.0.1:8000"],"workerClass":"sync"}',
+      ),
     ).toMatchObject({ addresses: ["http://127.0.0.1:8000"], workerClass: "sync" });
   });
 
   it("ignores unknown fields and keeps userHookError", () => {
-    expect(parseHookRecord('{"hook":"on_exit","pid":3,"ppid":1,"time":2,"future":1,"userHookError":"ValueError"}')).toEqual({
+    expect(
+      parseHookRecord('{"hook":"on_exit","pid":3,"ppid":1,"time":2,"future":1,"userHookError":"ValueError"}'),
+    ).toEqual({
       hook: "on_exit",
       pid: 3,
       ppid: 1,
@@ -55,10 +72,17 @@ describe("parseHookRecord", () => {
 
   it("never throws, whatever the line (fast-check)", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: "binary" }), fc.json(), fc.jsonValue().map((v) => JSON.stringify(v))), (line) => {
-        const result = parseHookRecord(line);
-        expect(result === null || typeof result === "object").toBe(true);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: "binary" }),
+          fc.json(),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        (line) => {
+          const result = parseHookRecord(line);
+          expect(result === null || typeof result === "object").toBe(true);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -5,16 +5,34 @@ import { cell } from "./cell-fixture.js";
 describe("matrix.csv", () => {
   it("starts with exactly the columns of DESIGN.md, in order, then the extras", () => {
     const header = renderCsv([]).split("\n")[0]!;
-    expect(header.startsWith("tier_bytes,config,scenario,worker_timeouts,oom_kills,failed_requests,requests,startup_seconds,rps,p50_ms,p99_ms,peak_memory_bytes,")).toBe(true);
+    expect(
+      header.startsWith(
+        "tier_bytes,config,scenario,worker_timeouts,oom_kills,failed_requests,requests,startup_seconds,rps,p50_ms,p99_ms,peak_memory_bytes,",
+      ),
+    ).toBe(true);
     expect(CSV_COLUMNS).toHaveLength(12);
-    expect(header.split(",").slice(12)).toEqual(["cpus", "config_label", "expected_workers", "concurrency", "worker_deaths", "passed", "skipped", "note"]);
+    expect(header.split(",").slice(12)).toEqual([
+      "cpus",
+      "config_label",
+      "expected_workers",
+      "concurrency",
+      "worker_deaths",
+      "passed",
+      "skipped",
+      "note",
+    ]);
   });
 
   it("writes one line per cell, unknown figures empty", () => {
-    const text = renderCsv([cell(), cell({ scenario: "startup", rps: null, p50Ms: null, p99Ms: null, startupSeconds: null, requests: 0 })]);
+    const text = renderCsv([
+      cell(),
+      cell({ scenario: "startup", rps: null, p50Ms: null, p99Ms: null, startupSeconds: null, requests: 0 }),
+    ]);
     const lines = text.trimEnd().split("\n");
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toBe("268435456,planned,heavy,0,0,0,1000,1.5,100,10,50,209715200,1,2×1 sync,2,8,0,true,false,");
+    expect(lines[1]).toBe(
+      "268435456,planned,heavy,0,0,0,1000,1.5,100,10,50,209715200,1,2×1 sync,2,8,0,true,false,",
+    );
     expect(lines[2]!.split(",").slice(7, 11)).toEqual(["", "", "", ""]);
   });
 
@@ -28,7 +46,9 @@ describe("matrix.csv", () => {
   });
 
   it("leaves the counters of a skipped cell empty", () => {
-    const line = renderCsv([cell({ scenario: "oom", skipped: true, note: "skipped: no --hog-url" })]).split("\n")[1]!.split(",");
+    const line = renderCsv([cell({ scenario: "oom", skipped: true, note: "skipped: no --hog-url" })])
+      .split("\n")[1]!
+      .split(",");
     expect(line.slice(3, 7)).toEqual(["", "", "", ""]);
     expect(line.at(-2)).toBe("true");
   });

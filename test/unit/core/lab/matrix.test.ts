@@ -16,8 +16,15 @@ import type { AppSizes } from "../../../../src/core/lab/types.js";
 import type { Plan } from "../../../../src/core/plan/types.js";
 
 const MiB = 1024 * 1024;
-const sizes: AppSizes = { importSeconds: 1.3, masterBytes: 29 * MiB, workerPrivateBytes: 110 * MiB, preloadMasterBytes: 130 * MiB, preloadWorkerPrivateBytes: 17 * MiB };
-const plan = (workers: number, threads = 1, preload = false) => ({ workers, threads, preload }) as unknown as Plan;
+const sizes: AppSizes = {
+  importSeconds: 1.3,
+  masterBytes: 29 * MiB,
+  workerPrivateBytes: 110 * MiB,
+  preloadMasterBytes: 130 * MiB,
+  preloadWorkerPrivateBytes: 17 * MiB,
+};
+const plan = (workers: number, threads = 1, preload = false) =>
+  ({ workers, threads, preload }) as unknown as Plan;
 
 describe("lab matrix", () => {
   it("parses tiers into sorted unique bytes", () => {
@@ -40,8 +47,20 @@ describe("lab matrix", () => {
   });
 
   it("reads the user's own flags the way gunicorn does", () => {
-    expect(customConfig("-w 2 --timeout 15")).toMatchObject({ name: "custom", workers: 2, threads: 1, preload: false, flags: ["-w", "2", "--timeout", "15"], label: "2×1 sync" });
-    expect(customConfig("--workers=3 --threads 4 --preload")).toMatchObject({ workers: 3, threads: 4, preload: true, label: "3×4 gthread preload" });
+    expect(customConfig("-w 2 --timeout 15")).toMatchObject({
+      name: "custom",
+      workers: 2,
+      threads: 1,
+      preload: false,
+      flags: ["-w", "2", "--timeout", "15"],
+      label: "2×1 sync",
+    });
+    expect(customConfig("--workers=3 --threads 4 --preload")).toMatchObject({
+      workers: 3,
+      threads: 4,
+      preload: true,
+      label: "3×4 gthread preload",
+    });
     expect(() => customConfig("-w 2 app:app")).toThrow(/flags only/);
   });
 
@@ -81,21 +100,26 @@ describe("lab matrix", () => {
 
   it("every expansion has unique (tier, config) pairs and only requested scenarios", () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.integer({ min: 64, max: 8192 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 4 }), (tiersMiB, cpus) => {
-        const specs = expandMatrix({
-          tiers: tiersMiB.map((t) => t * MiB),
-          cpus,
-          configs: ["default", "planned", "grid"],
-          scenarios: ["startup", "light"],
-          custom: null,
-          grid: { workers: [1, 2], threads: [1, 2], preload: true },
-          planFor: () => plan(1),
-          sizes,
-        });
-        const keys = specs.map((s) => `${s.tierBytes}/${s.config.name}`);
-        expect(new Set(keys).size).toBe(keys.length);
-        for (const s of specs) expect(s.scenarios.every((x) => x === "startup" || x === "light")).toBe(true);
-      }),
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 64, max: 8192 }), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 1, max: 4 }),
+        (tiersMiB, cpus) => {
+          const specs = expandMatrix({
+            tiers: tiersMiB.map((t) => t * MiB),
+            cpus,
+            configs: ["default", "planned", "grid"],
+            scenarios: ["startup", "light"],
+            custom: null,
+            grid: { workers: [1, 2], threads: [1, 2], preload: true },
+            planFor: () => plan(1),
+            sizes,
+          });
+          const keys = specs.map((s) => `${s.tierBytes}/${s.config.name}`);
+          expect(new Set(keys).size).toBe(keys.length);
+          for (const s of specs)
+            expect(s.scenarios.every((x) => x === "startup" || x === "light")).toBe(true);
+        },
+      ),
     );
   });
 

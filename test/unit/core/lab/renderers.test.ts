@@ -10,25 +10,60 @@ const MiB = 1024 * 1024;
 const evil = `</script><img src=x onerror=alert(1)> | "pipe" & 'quote'`;
 
 function data(): LabRunData {
-  const config = (name: string, workers: number) => ({ name, kind: (name.startsWith("grid") ? "grid" : name) as "grid", workers, threads: 1, preload: false, flags: [], label: `${workers}×1 sync` });
+  const config = (name: string, workers: number) => ({
+    name,
+    kind: (name.startsWith("grid") ? "grid" : name) as "grid",
+    workers,
+    threads: 1,
+    preload: false,
+    flags: [],
+    label: `${workers}×1 sync`,
+  });
   return {
     command: `gwarden lab -- gunicorn ${evil}`,
     startedAt: "2026-11-27T05:00:00.000Z",
     cpus: 1,
     quick: true,
     gunicornVersion: "20.1.0",
-    sizes: { importSeconds: 1.3, masterBytes: 29 * MiB, workerPrivateBytes: 110 * MiB, preloadMasterBytes: null, preloadWorkerPrivateBytes: null },
+    sizes: {
+      importSeconds: 1.3,
+      masterBytes: 29 * MiB,
+      workerPrivateBytes: 110 * MiB,
+      preloadMasterBytes: null,
+      preloadWorkerPrivateBytes: null,
+    },
     instances: [
       { tierBytes: 256 * MiB, config: config("default", 3) },
       { tierBytes: 256 * MiB, config: config("planned", 2) },
       { tierBytes: 256 * MiB, config: config("grid-w2-t1", 2) },
     ],
     cells: [
-      cell({ config: "default", configLabel: "3×1 sync", scenario: "startup", oomKills: 9, passed: false, startupSeconds: null, rps: null, note: evil }),
+      cell({
+        config: "default",
+        configLabel: "3×1 sync",
+        scenario: "startup",
+        oomKills: 9,
+        passed: false,
+        startupSeconds: null,
+        rps: null,
+        note: evil,
+      }),
       cell({ config: "planned", scenario: "heavy", rps: 98 }),
       cell({ config: "grid-w2-t1", scenario: "heavy", rps: 100 }),
     ],
-    traces: [{ tierBytes: 256 * MiB, config: "default", configLabel: "3×1 sync", memory: [[0, 1], [1, 2]], events: [[0.5, "worker_signal", 42]], marks: [[0, "startup"]] }],
+    traces: [
+      {
+        tierBytes: 256 * MiB,
+        config: "default",
+        configLabel: "3×1 sync",
+        memory: [
+          [0, 1],
+          [1, 2],
+        ],
+        events: [[0.5, "worker_signal", 42]],
+        marks: [[0, "startup"]],
+      },
+    ],
     notes: [evil],
     complete: false,
   };
@@ -42,9 +77,13 @@ describe("summary.md and report.html", () => {
   it("renders the seed-style tables, the comparison and the root causes", () => {
     const md = renderSummary(data());
     expect(md).toContain("## Failures per tier: default vs planned");
-    expect(md).toContain("| 256M | 0 / 9 / 0 of 1000 (0 %) | ❌ 1 of 1 scenarios fail | 0 / 0 / 0 of 1000 (0 %) | ✅ all scenarios pass |");
+    expect(md).toContain(
+      "| 256M | 0 / 9 / 0 of 1000 (0 %) | ❌ 1 of 1 scenarios fail | 0 / 0 / 0 of 1000 (0 %) | ✅ all scenarios pass |",
+    );
     expect(md).toContain("| 256M | 98 | 2×1 sync | 100 | 0.98 | yes |");
-    expect(md).toContain("**256M default (3×1 sync), startup**: 3 workers × 110 MiB private + master 29 MiB = 359 MiB > 256M: OOM-kill loop during boot");
+    expect(md).toContain(
+      "**256M default (3×1 sync), startup**: 3 workers × 110 MiB private + master 29 MiB = 359 MiB > 256M: OOM-kill loop during boot",
+    );
     expect(md).toContain("**Partial results**");
     expect(md).toContain('&lt;/script>&lt;img src=x onerror=alert(1)> \\| "pipe" &');
     expect(md.replace(/```sh\n.*?\n```/s, "")).not.toContain("<img");
@@ -52,7 +91,14 @@ describe("summary.md and report.html", () => {
 
   it("compares planned with the best passing grid cell", () => {
     expect(compareThroughput(data().cells, [256 * MiB])).toEqual([
-      { tierBytes: 256 * MiB, plannedRps: 98, plannedPassed: true, best: { config: "grid-w2-t1", label: "2×1 sync", rps: 100 }, ratio: 0.98, withinFivePercent: true },
+      {
+        tierBytes: 256 * MiB,
+        plannedRps: 98,
+        plannedPassed: true,
+        best: { config: "grid-w2-t1", label: "2×1 sync", rps: 100 },
+        ratio: 0.98,
+        withinFivePercent: true,
+      },
     ]);
   });
 

@@ -1,16 +1,41 @@
 import { describe, expect, it } from "vitest";
-import { heavyConnections, hogPath, judge, readySeconds, scenarioLoad, skipReason, type ScenarioSettings } from "../../../../src/core/lab/scenarios.js";
+import {
+  heavyConnections,
+  hogPath,
+  judge,
+  readySeconds,
+  scenarioLoad,
+  skipReason,
+  type ScenarioSettings,
+} from "../../../../src/core/lab/scenarios.js";
 import { defaultConfig } from "../../../../src/core/lab/matrix.js";
 
-const settings: ScenarioSettings = { quick: true, urls: ["/", "/db"], healthUrl: "/health", hogUrl: "/hog?mb={limit_mib}", leakUrl: null };
-const clean = { workerTimeouts: 0, oomKills: 0, failedRequests: 0, workerDeaths: 0, ready: true, masterAlive: true };
+const settings: ScenarioSettings = {
+  quick: true,
+  urls: ["/", "/db"],
+  healthUrl: "/health",
+  hogUrl: "/hog?mb={limit_mib}",
+  leakUrl: null,
+};
+const clean = {
+  workerTimeouts: 0,
+  oomKills: 0,
+  failedRequests: 0,
+  workerDeaths: 0,
+  ready: true,
+  masterAlive: true,
+};
 
 describe("lab scenarios", () => {
   it("loads above the worker count under heavy load, one connection for light load", () => {
     const config = defaultConfig(1);
     expect(heavyConnections(config)).toBeGreaterThan(config.workers * config.threads);
     expect(scenarioLoad("light", config, settings)).toMatchObject({ connections: 1, paths: ["/", "/db"] });
-    expect(scenarioLoad("health", config, settings)).toMatchObject({ connections: 1, paths: ["/health"], seconds: 3 });
+    expect(scenarioLoad("health", config, settings)).toMatchObject({
+      connections: 1,
+      paths: ["/health"],
+      seconds: 3,
+    });
     expect(scenarioLoad("startup", config, settings)).toBeNull();
   });
 

@@ -23,7 +23,7 @@ const fragments = [
   "Traceback (most recent call last):",
   "HaltServer: <HaltServer 'App failed to load.' 4>",
   "--- Logging error ---",
-  'web-1  | ',
+  "web-1  | ",
   "> ",
   "│ ",
   '{"log":"',
@@ -35,33 +35,49 @@ const fragments = [
   "99999999999999999999",
   "-1",
 ];
-const line = fc.oneof(fc.string(), fc.array(fc.oneof(fc.constantFrom(...fragments), fc.string(), fc.nat().map(String)), { maxLength: 8 }).map((p) => p.join("")));
+const line = fc.oneof(
+  fc.string(),
+  fc
+    .array(fc.oneof(fc.constantFrom(...fragments), fc.string(), fc.nat().map(String)), { maxLength: 8 })
+    .map((p) => p.join("")),
+);
 
 describe("never throws", () => {
   it("parseLine on arbitrary strings", () => {
-    fc.assert(fc.property(fc.oneof(fc.string(), fc.string({ unit: "grapheme" }), line), (s) => {
-      expect(Array.isArray(parseLine(s))).toBe(true);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: "grapheme" }), line), (s) => {
+        expect(Array.isArray(parseLine(s))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it("the streaming parser on arbitrary lines", () => {
-    fc.assert(fc.property(fc.array(line, { maxLength: 60 }), (lines) => {
-      const parser = createLogParser();
-      for (const l of lines) parser.feed(l);
-      parser.end();
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 60 }), (lines) => {
+        const parser = createLogParser();
+        for (const l of lines) parser.feed(l);
+        parser.end();
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("the analyzer and renderers on arbitrary logs", () => {
-    fc.assert(fc.property(fc.array(line, { maxLength: 60 }), (lines) => {
-      const report = analyzeText(lines.join("\n"), { maxEvents: 20 });
-      expect(typeof renderText(report)).toBe("string");
-      expect(typeof renderMarkdown(report)).toBe("string");
-      expect(() => JSON.stringify(report)).not.toThrow();
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 60 }), (lines) => {
+        const report = analyzeText(lines.join("\n"), { maxEvents: 20 });
+        expect(typeof renderText(report)).toBe("string");
+        expect(typeof renderMarkdown(report)).toBe("string");
+        expect(() => JSON.stringify(report)).not.toThrow();
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("a 1 MB line", () => {
-    expect(parseLine("x".repeat(1_000_000) + "[2024-01-01 12:00:00 +0000] [1] [INFO] Booting worker with pid: 1")).toBeDefined();
+    expect(
+      parseLine("x".repeat(1_000_000) + "[2024-01-01 12:00:00 +0000] [1] [INFO] Booting worker with pid: 1"),
+    ).toBeDefined();
   });
 });

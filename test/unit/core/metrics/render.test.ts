@@ -9,15 +9,23 @@ interface ParsedFamily {
   type: string;
   metrics: { value: string; labels?: Record<string, string> }[];
 }
-const parsePrometheus = createRequire(import.meta.url)("parse-prometheus-text-format") as (text: string) => ParsedFamily[];
+const parsePrometheus = createRequire(import.meta.url)("parse-prometheus-text-format") as (
+  text: string,
+) => ParsedFamily[];
 const MiB = 1024 * 1024;
 
 function families(text: string): Map<string, ParsedFamily> {
   return new Map(parsePrometheus(text).map((f) => [f.name, f]));
 }
 
-function value(f: Map<string, ParsedFamily>, name: string, labels: Record<string, string> = {}): number | undefined {
-  const metric = f.get(name)?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v));
+function value(
+  f: Map<string, ParsedFamily>,
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
+  const metric = f
+    .get(name)
+    ?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v));
   return metric === undefined ? undefined : Number(metric.value);
 }
 
@@ -28,7 +36,8 @@ describe("renderMetrics", () => {
     for (const [name, family] of f) {
       expect(name).toMatch(/^gwarden_/);
       if (family.type === "counter") expect(name).toMatch(/_total$/);
-      if (name.includes("memory") || name.endsWith("_bytes")) expect(name).toMatch(/_(bytes|ratio|seconds_total|kills_total)$/);
+      if (name.includes("memory") || name.endsWith("_bytes"))
+        expect(name).toMatch(/_(bytes|ratio|seconds_total|kills_total)$/);
     }
   });
 
@@ -79,10 +88,34 @@ describe("renderMetrics", () => {
 
   it("leaves unknown figures out and says the master is down", () => {
     const bare = families(
-      renderMetrics(snapshot({ master: { state: "down", pid: null, startedAt: null, reason: "x", exitCode: null, memory: { rss: null, pss: null, uss: null, swap: null, anon: null }, cpuSeconds: null, cpuPercent: null }, workers: [], cgroup: null, backlog: null, plan: null })),
+      renderMetrics(
+        snapshot({
+          master: {
+            state: "down",
+            pid: null,
+            startedAt: null,
+            reason: "x",
+            exitCode: null,
+            memory: { rss: null, pss: null, uss: null, swap: null, anon: null },
+            cpuSeconds: null,
+            cpuPercent: null,
+          },
+          workers: [],
+          cgroup: null,
+          backlog: null,
+          plan: null,
+        }),
+      ),
     );
     expect(value(bare, "gwarden_master_up")).toBe(0);
     expect(value(bare, "gwarden_workers", { state: "ready" })).toBe(0);
-    for (const gone of ["gwarden_memory_limit_bytes", "gwarden_plan_workers", "gwarden_worker_rss_bytes", "gwarden_listen_backlog_requests", "gwarden_master_pid"]) expect(bare.has(gone), gone).toBe(false);
+    for (const gone of [
+      "gwarden_memory_limit_bytes",
+      "gwarden_plan_workers",
+      "gwarden_worker_rss_bytes",
+      "gwarden_listen_backlog_requests",
+      "gwarden_master_pid",
+    ])
+      expect(bare.has(gone), gone).toBe(false);
   });
 });

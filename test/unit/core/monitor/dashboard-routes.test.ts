@@ -10,10 +10,19 @@ const three = [worker(101, "ready"), worker(102, "ready"), worker(103, "ready")]
 function deps(events: GunicornEvent[], over: Partial<RouteDeps> = {}): RouteDeps {
   const ring = new RingBuffer<GunicornEvent>(5000);
   for (const e of events) ring.push(e);
-  return { getSnapshot: () => snapshot({ workers: three }), getEvents: (since) => ring.since(since, 1000), getAsset: webAsset, ...over };
+  return {
+    getSnapshot: () => snapshot({ workers: three }),
+    getEvents: (since) => ring.since(since, 1000),
+    getAsset: webAsset,
+    ...over,
+  };
 }
 
-function get(path: string, query: Record<string, string> = {}, headers: Record<string, string> = {}): HttpRequest {
+function get(
+  path: string,
+  query: Record<string, string> = {},
+  headers: Record<string, string> = {},
+): HttpRequest {
   return { method: "GET", path, query, headers };
 }
 
@@ -34,7 +43,8 @@ describe("the dashboard routes", () => {
     expect(js.headers["content-type"]).toMatch(/^text\/javascript/);
     expect(js.body).toContain("uPlot");
     expect(route(get("/assets/dashboard.css"), deps([])).status).toBe(200);
-    for (const bad of ["/assets/../package.json", "/assets/.env", "/assets/nope.js", "/assets/"]) expect(route(get(bad), deps([])).status, bad).toBe(404);
+    for (const bad of ["/assets/../package.json", "/assets/.env", "/assets/nope.js", "/assets/"])
+      expect(route(get(bad), deps([])).status, bad).toBe(404);
   });
 
   it("has no dashboard when no assets are given", () => {
@@ -42,8 +52,22 @@ describe("the dashboard routes", () => {
   });
 
   it("judges the newest minute of events at /api/verdict, behind the token", () => {
-    const old = Array.from({ length: 2500 }, (_, i) => ({ kind: "worker_boot", pid: 1000 + i, source: "hook", time: "2026-11-27T03:00:00.000Z" }) as GunicornEvent);
-    const fresh: GunicornEvent = { kind: "worker_timeout", pid: 101, source: "log", time: "2026-11-27T04:00:04.000Z" };
+    const old = Array.from(
+      { length: 2500 },
+      (_, i) =>
+        ({
+          kind: "worker_boot",
+          pid: 1000 + i,
+          source: "hook",
+          time: "2026-11-27T03:00:00.000Z",
+        }) as GunicornEvent,
+    );
+    const fresh: GunicornEvent = {
+      kind: "worker_timeout",
+      pid: 101,
+      source: "log",
+      time: "2026-11-27T04:00:04.000Z",
+    };
     const res = route(get("/api/verdict"), deps([...old, fresh]));
     expect(res.status).toBe(200);
     const verdict = JSON.parse(res.body) as { level: string; reasons: string[] };
@@ -53,10 +77,23 @@ describe("the dashboard routes", () => {
   });
 
   it("adds what each event says when asked (?text=1)", () => {
-    const events: GunicornEvent[] = [{ kind: "worker_signal", pid: 7, signal: "unknown", cause: "unknown", source: "proc", detail: "gone from the master's children" }];
-    const page = JSON.parse(route(get("/api/events", { since: "0", text: "1" }), deps(events)).body) as { events: Array<{ text: string }> };
+    const events: GunicornEvent[] = [
+      {
+        kind: "worker_signal",
+        pid: 7,
+        signal: "unknown",
+        cause: "unknown",
+        source: "proc",
+        detail: "gone from the master's children",
+      },
+    ];
+    const page = JSON.parse(route(get("/api/events", { since: "0", text: "1" }), deps(events)).body) as {
+      events: Array<{ text: string }>;
+    };
     expect(page.events[0]!.text).toBe("worker died (gone from the master's children)");
-    const plain = JSON.parse(route(get("/api/events", { since: "0" }), deps(events)).body) as { events: object[] };
+    const plain = JSON.parse(route(get("/api/events", { since: "0" }), deps(events)).body) as {
+      events: object[];
+    };
     expect(plain.events[0]).not.toHaveProperty("text");
   });
 });

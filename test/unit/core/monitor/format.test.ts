@@ -4,9 +4,21 @@ import { recentEvents } from "../../../../src/core/monitor/view.js";
 
 describe("frame text helpers", () => {
   it("writes sizes and ages for people, — when unknown", () => {
-    expect([bytes(null), bytes(512 * 1024), bytes(45.24 * 1048576), bytes(300 * 1048576), bytes(1.5 * 1073741824)]).toEqual(["—", "512 KiB", "45.2 MiB", "300 MiB", "1.50 GiB"]);
+    expect([
+      bytes(null),
+      bytes(512 * 1024),
+      bytes(45.24 * 1048576),
+      bytes(300 * 1048576),
+      bytes(1.5 * 1073741824),
+    ]).toEqual(["—", "512 KiB", "45.2 MiB", "300 MiB", "1.50 GiB"]);
     const now = "2026-11-27T04:00:00.000Z";
-    expect([age(null, now), age("2026-11-27T03:59:18.000Z", now), age("2026-11-27T03:55:00.000Z", now), age("2026-11-27T01:30:00.000Z", now), age("2026-11-25T02:00:00.000Z", now)]).toEqual(["—", "42s", "5m00s", "2h30m", "2d2h"]);
+    expect([
+      age(null, now),
+      age("2026-11-27T03:59:18.000Z", now),
+      age("2026-11-27T03:55:00.000Z", now),
+      age("2026-11-27T01:30:00.000Z", now),
+      age("2026-11-25T02:00:00.000Z", now),
+    ]).toEqual(["—", "42s", "5m00s", "2h30m", "2d2h"]);
   });
 
   it("fits and aligns by characters, not bytes", () => {
@@ -18,6 +30,9 @@ describe("frame text helpers", () => {
 
   it("keeps the events of the last minute, and those without a time", () => {
     const events = [{ time: "2026-11-27T03:58:00.000Z" }, { time: "2026-11-27T03:59:30.000Z" }, {}];
-    expect(recentEvents(events, "2026-11-27T04:00:00.000Z")).toEqual([{ time: "2026-11-27T03:59:30.000Z" }, {}]);
+    expect(recentEvents(events, "2026-11-27T04:00:00.000Z")).toEqual([
+      { time: "2026-11-27T03:59:30.000Z" },
+      {},
+    ]);
   });
 });

@@ -69,7 +69,12 @@ describe("renderFrame", () => {
   });
 
   it("keeps the newest events and says how many workers are hidden on a small screen", () => {
-    const many = Array.from({ length: 30 }, (_, i) => ({ kind: "worker_boot" as const, pid: 200 + i, source: "proc" as const, time: "2026-11-27T04:00:04.000Z" }));
+    const many = Array.from({ length: 30 }, (_, i) => ({
+      kind: "worker_boot" as const,
+      pid: 200 + i,
+      source: "proc" as const,
+      time: "2026-11-27T04:00:04.000Z",
+    }));
     const frame = renderFrame(view({}, many), { columns: 80, rows: 12 });
     check(frame, 80, 12);
     expect(frame).toMatch(/more worker/);
@@ -77,14 +82,38 @@ describe("renderFrame", () => {
   });
 
   it("scrubs control characters from log-derived text", () => {
-    const evil = [{ kind: "request_error" as const, path: "/\u001b[2J<script>", source: "log" as const, time: "2026-11-27T04:00:04.000Z" }];
+    const evil = [
+      {
+        kind: "request_error" as const,
+        path: "/\u001b[2J<script>",
+        source: "log" as const,
+        time: "2026-11-27T04:00:04.000Z",
+      },
+    ];
     const frame = renderFrame(view({}, evil), { columns: 100, rows: 30 });
     expect(frame).not.toContain("\u001b");
     expect(frame).toContain("/?[2J<script>");
   });
 
   it("says when the master is down and there is no limit", () => {
-    const frame = renderFrame(view({ master: { state: "down", pid: null, startedAt: null, reason: "exit 3", exitCode: 3, memory: { rss: null, pss: null, uss: null, swap: null, anon: null }, cpuSeconds: null, cpuPercent: null }, workers: [], cgroup: null, backlog: null }), { columns: 80, rows: 24 });
+    const frame = renderFrame(
+      view({
+        master: {
+          state: "down",
+          pid: null,
+          startedAt: null,
+          reason: "exit 3",
+          exitCode: 3,
+          memory: { rss: null, pss: null, uss: null, swap: null, anon: null },
+          cpuSeconds: null,
+          cpuPercent: null,
+        },
+        workers: [],
+        cgroup: null,
+        backlog: null,
+      }),
+      { columns: 80, rows: 24 },
+    );
     expect(frame).toMatchInlineSnapshot(`
       "gwarden monitor · http://127.0.0.1:9191 · 04:00:05                     ● FAILING
       master DOWN: exit 3 · workers 0 (0 ready, 0 busy, 0 booting) · plan 3×sync time…

@@ -9,7 +9,12 @@ const three = [worker(101, "ready"), worker(102, "ready"), worker(103, "busy")];
 
 describe("judge", () => {
   it("is healthy with the master up, the planned workers ready and room in memory", () => {
-    expect(judge(snapshot({ workers: three }), [])).toEqual({ level: "healthy", reasons: [], recommendations: [], findings: [] });
+    expect(judge(snapshot({ workers: three }), [])).toEqual({
+      level: "healthy",
+      reasons: [],
+      recommendations: [],
+      findings: [],
+    });
   });
 
   it("fails with /healthz's reason when no worker can take requests", () => {
@@ -21,16 +26,29 @@ describe("judge", () => {
 
   it("degrades near the memory limit and fails at it", () => {
     const near = snapshot({ workers: three, cgroup: { ...snapshot().cgroup!, workingSetBytes: 450 * MiB } });
-    expect(judge(near, [])).toMatchObject({ level: "degraded", reasons: ["memory at 88% of the 512 MiB limit"] });
+    expect(judge(near, [])).toMatchObject({
+      level: "degraded",
+      reasons: ["memory at 88% of the 512 MiB limit"],
+    });
     const full = snapshot({ workers: three, cgroup: { ...snapshot().cgroup!, workingSetBytes: 500 * MiB } });
     expect(judge(full, []).level).toBe("failing");
   });
 
   it("degrades on memory pressure and a filling accept queue", () => {
     const cg = snapshot().cgroup!;
-    const v = judge(snapshot({ workers: three, cgroup: { ...cg, memoryPressure: { some: { avg10: 22, avg60: 5, avg300: 1, total: 1 }, full: null } }, backlog: { queued: 40, max: 64, listeners: 1 } }), []);
+    const v = judge(
+      snapshot({
+        workers: three,
+        cgroup: { ...cg, memoryPressure: { some: { avg10: 22, avg60: 5, avg300: 1, total: 1 }, full: null } },
+        backlog: { queued: 40, max: 64, listeners: 1 },
+      }),
+      [],
+    );
     expect(v.level).toBe("degraded");
-    expect(v.reasons).toEqual(["memory pressure: tasks stalled 22.0% of the last 10 s", "40 of 64 connections wait in the accept queue"]);
+    expect(v.reasons).toEqual([
+      "memory pressure: tasks stalled 22.0% of the last 10 s",
+      "40 of 64 connections wait in the accept queue",
+    ]);
   });
 
   it("reports a worker gone from /proc as a death, with where to look", () => {
@@ -41,7 +59,17 @@ describe("judge", () => {
   });
 
   it("uses the analyze findings over the recent events, and says what to do", () => {
-    const v = judge(snapshot({ workers: three }), [{ kind: "worker_signal", pid: 101, signal: "SIGKILL", cause: "oom-suspected", source: "log", time: "2026-11-27T04:00:02.000Z", line: "[ERROR] Worker (pid:101) was sent SIGKILL! Perhaps out of memory?" }]);
+    const v = judge(snapshot({ workers: three }), [
+      {
+        kind: "worker_signal",
+        pid: 101,
+        signal: "SIGKILL",
+        cause: "oom-suspected",
+        source: "log",
+        time: "2026-11-27T04:00:02.000Z",
+        line: "[ERROR] Worker (pid:101) was sent SIGKILL! Perhaps out of memory?",
+      },
+    ]);
     expect(v.level).toBe("degraded");
     expect(v.findings.map((f) => f.code).length).toBeGreaterThan(0);
     expect(v.recommendations.some((r) => /dmesg|memory/.test(r))).toBe(true);

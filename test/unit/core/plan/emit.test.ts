@@ -11,7 +11,11 @@ import { commandLineSettings } from "../../../../src/core/plan/conflicts.js";
 import { box, input, slProfile } from "./fixtures.js";
 
 const small = planGunicorn(input(box(256, 1)));
-const preloaded = planGunicorn(input(box(1024, 2), slProfile(true), { appArgv: ["gunicorn", "wsgi:app", "-b", "0.0.0.0:7777", "-w", "2", "--timeout", "15"] }));
+const preloaded = planGunicorn(
+  input(box(1024, 2), slProfile(true), {
+    appArgv: ["gunicorn", "wsgi:app", "-b", "0.0.0.0:7777", "-w", "2", "--timeout", "15"],
+  }),
+);
 
 describe("args", () => {
   it("parses back (as gunicorn's shlex.split would) to the planned settings", () => {
@@ -47,7 +51,8 @@ describe("env", () => {
     expect(text).toMatch(/^GWARDEN_DB_POOL_SIZE=4$/m);
     expect(text).toMatch(/^GWARDEN_DB_MAX_OVERFLOW=2$/m);
     expect(text).toMatch(/create_engine\(url, pool_size=int\(os.environ\["GWARDEN_DB_POOL_SIZE"\]\)/);
-    for (const line of text.split("\n")) expect(line === "" || line.startsWith("#") || /^[A-Z_]+=/.test(line)).toBe(true);
+    for (const line of text.split("\n"))
+      expect(line === "" || line.startsWith("#") || /^[A-Z_]+=/.test(line)).toBe(true);
   });
 
   it("carries the conflicts as comments", () => {
@@ -63,10 +68,21 @@ describe("json", () => {
 
 describe("k8s", () => {
   it("writes a container fragment with requests = limits, env and a command without sizing flags", () => {
-    const text = emitK8s(preloaded, ["gunicorn", "wsgi:app", "-b", "0.0.0.0:7777", "-w", "2", "--timeout", "15"]);
+    const text = emitK8s(preloaded, [
+      "gunicorn",
+      "wsgi:app",
+      "-b",
+      "0.0.0.0:7777",
+      "-w",
+      "2",
+      "--timeout",
+      "15",
+    ]);
     expect(text).toMatch(/^name: web$/m);
     expect(text).toContain('command: ["gunicorn", "wsgi:app", "-b", "0.0.0.0:7777"]');
-    expect(text).toContain('resources:\n  requests:\n    memory: "1024Mi"\n    cpu: "2"\n  limits:\n    memory: "1024Mi"\n    cpu: "2"\n');
+    expect(text).toContain(
+      'resources:\n  requests:\n    memory: "1024Mi"\n    cpu: "2"\n  limits:\n    memory: "1024Mi"\n    cpu: "2"\n',
+    );
     expect(text).toMatch(/^ {2}- name: GUNICORN_CMD_ARGS\n {4}value: "--workers /m);
     expect(text).toMatch(/^ {2}- name: GWARDEN_DB_POOL_SIZE\n {4}value: "1"$/m);
     // Every non-comment line is `key: value`, `key:` or a list item, indented by 2s.
@@ -79,7 +95,9 @@ describe("k8s", () => {
     expect(k8sCpu(0.5)).toBe("500m");
     expect(k8sCpu(2)).toBe("2");
     expect(k8sMemory(256 * 1024 * 1024 + 1)).toBe("257Mi");
-    expect(commandWithoutSizing(["/usr/bin/python3", "-m", "gunicorn", "--preload", "app:app", "--chdir", "x"])).toEqual(["/usr/bin/python3", "-m", "gunicorn", "app:app", "--chdir", "x"]);
+    expect(
+      commandWithoutSizing(["/usr/bin/python3", "-m", "gunicorn", "--preload", "app:app", "--chdir", "x"]),
+    ).toEqual(["/usr/bin/python3", "-m", "gunicorn", "app:app", "--chdir", "x"]);
   });
 
   it("leaves a command hint when no command was given", () => {

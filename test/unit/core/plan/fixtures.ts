@@ -8,7 +8,16 @@ export const TIERS_MIB = [256, 512, 1024, 2048, 4096] as const;
 
 /** A box with `memMiB` of memory and `cpus` CPUs, tmpfs /dev/shm, no swap. */
 export function box(memMiB: number, cpus: number, extra: Partial<PlanResources> = {}): PlanResources {
-  return { memoryBytes: memMiB * MiB, memorySource: "test", cpus, cpuSource: "test", swapBytes: 0, devShm: true, warnings: [], ...extra };
+  return {
+    memoryBytes: memMiB * MiB,
+    memorySource: "test",
+    cpus,
+    cpuSource: "test",
+    swapBytes: 0,
+    devShm: true,
+    warnings: [],
+    ...extra,
+  };
 }
 
 const mem = (rss: number, uss: number) => ({ rss: rss * MiB, pss: uss * MiB, uss: uss * MiB, swap: 0 });
@@ -25,7 +34,9 @@ export function slProfile(preloadSafe: boolean, overrides: Partial<Profile> = {}
     worker: mem(125, 107),
     preload: {
       safe: preloadSafe,
-      reason: preloadSafe ? "3 workers answered every URL" : "import-time DB connection: 24 of 46 requests failed",
+      reason: preloadSafe
+        ? "3 workers answered every URL"
+        : "import-time DB connection: 24 of 46 requests failed",
       masterImportSeconds: 1.6,
       master: mem(130, 110),
       workerPrivateBytes: 14 * MiB,
@@ -38,6 +49,10 @@ export function slProfile(preloadSafe: boolean, overrides: Partial<Profile> = {}
 }
 
 /** A full input with the default policy plus overrides. */
-export function input(resources: PlanResources, profile: Profile | null = null, policy: Partial<PlanPolicy> = {}): PlanInput {
+export function input(
+  resources: PlanResources,
+  profile: Profile | null = null,
+  policy: Partial<PlanPolicy> = {},
+): PlanInput {
   return { resources, profile, policy: defaultPolicy(policy) };
 }

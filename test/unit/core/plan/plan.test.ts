@@ -4,9 +4,27 @@ import type { Plan } from "../../../../src/core/plan/types.js";
 import { box, input, MiB, slProfile, TIERS_MIB } from "./fixtures.js";
 
 const REQUIRED_REASONS = [
-  "workers", "threads", "workerClass", "timeout", "gracefulTimeout", "bootDeadline", "maxRequests", "maxRequestsJitter",
-  "preload", "gcFreeze", "workerTmpDir", "backlog", "keepalive", "recycleBytes", "minWorkers", "maxWorkers",
-  "memory.plannedBytes", "memory.marginBytes", "memory.perWorkerBytes", "database.poolSize", "database.totalConnections",
+  "workers",
+  "threads",
+  "workerClass",
+  "timeout",
+  "gracefulTimeout",
+  "bootDeadline",
+  "maxRequests",
+  "maxRequestsJitter",
+  "preload",
+  "gcFreeze",
+  "workerTmpDir",
+  "backlog",
+  "keepalive",
+  "recycleBytes",
+  "minWorkers",
+  "maxWorkers",
+  "memory.plannedBytes",
+  "memory.marginBytes",
+  "memory.perWorkerBytes",
+  "database.poolSize",
+  "database.totalConnections",
 ];
 
 function fits(plan: Plan): boolean {
@@ -17,7 +35,8 @@ describe("planGunicorn on the tiers", () => {
   for (const cpus of [1, 2]) {
     for (const mem of TIERS_MIB) {
       for (const profile of [null, slProfile(false), slProfile(true)]) {
-        const label = profile === null ? "no profile" : profile.preload.safe ? "preload safe" : "preload unsafe";
+        const label =
+          profile === null ? "no profile" : profile.preload.safe ? "preload safe" : "preload unsafe";
         it(`${mem} MiB, ${cpus} CPU, ${label}: fits, ≥ 1 worker, every value explained`, () => {
           const plan = planGunicorn(input(box(mem, cpus), profile));
           expect(plan.workers).toBeGreaterThanOrEqual(1);
@@ -56,7 +75,9 @@ describe("the 256 MiB rule (baseline-lessons 2)", () => {
   it("closes gthread connections after each response (a retiring worker drops its idle keep-alive ones); sync keeps the default", () => {
     const threaded = planGunicorn(input(box(256, 1)));
     expect(threaded.keepalive).toBe(0);
-    expect(threaded.reasons.keepalive?.reason).toMatch(/drops requests already sent on its idle keep-alive connections/);
+    expect(threaded.reasons.keepalive?.reason).toMatch(
+      /drops requests already sent on its idle keep-alive connections/,
+    );
     const sync = planGunicorn(input(box(256, 1), slProfile(false)));
     expect(sync.keepalive).toBe(2);
   });
@@ -152,7 +173,9 @@ describe("recycling", () => {
     const normal = planGunicorn(input(box(1024, 1), slProfile(false)));
     const low = planGunicorn(input(box(1024, 1), slProfile(false), { lowMemory: true }));
     expect(low.maxRequests).toBeLessThan(normal.maxRequests);
-    expect(low.recycleBytes - low.memory.perWorkerBytes).toBeLessThan(normal.recycleBytes - normal.memory.perWorkerBytes);
+    expect(low.recycleBytes - low.memory.perWorkerBytes).toBeLessThan(
+      normal.recycleBytes - normal.memory.perWorkerBytes,
+    );
   });
 });
 
@@ -202,7 +225,11 @@ describe("when nothing fits", () => {
 
 describe("conflicts with the app's own command line", () => {
   it("lists SimpleLogin's -w 2 --timeout 15 when they differ from the plan", () => {
-    const plan = planGunicorn(input(box(256, 1), null, { appArgv: ["gunicorn", "wsgi:app", "-b", "0.0.0.0:7777", "-w", "2", "--timeout", "15"] }));
+    const plan = planGunicorn(
+      input(box(256, 1), null, {
+        appArgv: ["gunicorn", "wsgi:app", "-b", "0.0.0.0:7777", "-w", "2", "--timeout", "15"],
+      }),
+    );
     expect(plan.conflicts.map((c) => c.setting).sort()).toEqual(["timeout", "workers"]);
     expect(plan.conflicts[0]?.message).toMatch(/beats the plan/);
   });

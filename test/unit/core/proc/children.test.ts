@@ -5,7 +5,13 @@ import { capturedMaster, capturedWorkers, procFixture } from "./fixture.js";
 
 describe("parseChildren", () => {
   it("reads the workers of a real gunicorn master", () => {
-    const text = procFixture("gunicorn-2-workers", String(capturedMaster), "task", String(capturedMaster), "children");
+    const text = procFixture(
+      "gunicorn-2-workers",
+      String(capturedMaster),
+      "task",
+      String(capturedMaster),
+      "children",
+    );
     expect(parseChildren(text)).toEqual(capturedWorkers);
   });
 

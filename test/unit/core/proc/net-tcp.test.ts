@@ -9,9 +9,18 @@ const tcp6 = procFixture("gunicorn-2-workers", "net", "tcp6");
 describe("parseNetTcp", () => {
   it("reads the captured listeners of gunicorn with connections waiting", () => {
     const listeners = parseNetTcp(tcp).filter((s) => s.state === TCP_LISTEN && s.localPort === 18777);
-    expect(listeners).toEqual([expect.objectContaining({ localAddress: "127.0.0.1", remoteAddress: "0.0.0.0", rxQueue: 8, txQueue: 0 })]);
+    expect(listeners).toEqual([
+      expect.objectContaining({
+        localAddress: "127.0.0.1",
+        remoteAddress: "0.0.0.0",
+        rxQueue: 8,
+        txQueue: 0,
+      }),
+    ]);
     const listeners6 = parseNetTcp(tcp6).filter((s) => s.state === TCP_LISTEN);
-    expect(listeners6).toEqual([expect.objectContaining({ localAddress: "::1", localPort: 18778, rxQueue: 4, remoteAddress: "::" })]);
+    expect(listeners6).toEqual([
+      expect.objectContaining({ localAddress: "::1", localPort: 18778, rxQueue: 4, remoteAddress: "::" }),
+    ]);
   });
 
   it("skips the header and junk, never throws", () => {
@@ -40,7 +49,8 @@ describe("listenBacklog", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 65535 }), fc.nat(0xffff), fc.nat(0xffff), (port, rx, other) => {
         const hex = (n: number, w: number) => n.toString(16).toUpperCase().padStart(w, "0");
-        const line = (p: number, st: string, q: number) => `   0: 00000000:${hex(p, 4)} 00000000:0000 ${st} 00000000:${hex(q, 8)} 00:00000000 00000000 0 0 7 1 0 100 0 0 10 0`;
+        const line = (p: number, st: string, q: number) =>
+          `   0: 00000000:${hex(p, 4)} 00000000:0000 ${st} 00000000:${hex(q, 8)} 00:00000000 00000000 0 0 7 1 0 100 0 0 10 0`;
         const otherPort = port === 65535 ? 1 : port + 1;
         const text = [line(port, "0A", rx), line(otherPort, "0A", other), line(port, "01", other)].join("\n");
         expect(listenBacklog([text], [port])).toEqual({ queued: rx, max: null, listeners: 1 });

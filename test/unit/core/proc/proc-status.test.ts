@@ -6,7 +6,14 @@ import { capturedMaster, procFixture } from "./fixture.js";
 describe("parseProcStatus", () => {
   it("reads a real gunicorn master", () => {
     const status = parseProcStatus(procFixture("gunicorn-2-workers", String(capturedMaster), "status"));
-    expect(status).toMatchObject({ name: "python3", state: "S", pid: capturedMaster, ppid: 1, threads: 1, cpusAllowedList: "0-1" });
+    expect(status).toMatchObject({
+      name: "python3",
+      state: "S",
+      pid: capturedMaster,
+      ppid: 1,
+      threads: 1,
+      cpusAllowedList: "0-1",
+    });
     expect(status.vmRssBytes).toBeGreaterThan(0);
     expect(status.rssAnonBytes! + status.rssFileBytes! + status.rssShmemBytes!).toBe(status.vmRssBytes);
     expect(status.vmSwapBytes).toBe(0);
@@ -17,7 +24,11 @@ describe("parseProcStatus", () => {
   });
 
   it("gives nulls for missing or malformed fields, never throws", () => {
-    expect(parseProcStatus("VmRSS:\tlots\nPid: x\n")).toMatchObject({ vmRssBytes: null, pid: null, name: null });
+    expect(parseProcStatus("VmRSS:\tlots\nPid: x\n")).toMatchObject({
+      vmRssBytes: null,
+      pid: null,
+      name: null,
+    });
     fc.assert(fc.property(fc.string(), (text) => void parseProcStatus(text)));
   });
 });

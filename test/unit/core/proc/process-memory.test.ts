@@ -16,7 +16,11 @@ describe("memoryFromSmapsRollup", () => {
   });
 
   it("adds swap to Private_Dirty for anon", () => {
-    expect(memoryFromSmapsRollup("Rss: 100 kB\nPss: 50 kB\nPrivate_Clean: 4 kB\nPrivate_Dirty: 10 kB\nSwap: 3 kB\n")).toEqual({ rss: 102400, pss: 51200, uss: 14336, swap: 3072, anon: 13312 });
+    expect(
+      memoryFromSmapsRollup(
+        "Rss: 100 kB\nPss: 50 kB\nPrivate_Clean: 4 kB\nPrivate_Dirty: 10 kB\nSwap: 3 kB\n",
+      ),
+    ).toEqual({ rss: 102400, pss: 51200, uss: 14336, swap: 3072, anon: 13312 });
     expect(memoryFromSmapsRollup("Rss: 100 kB\n")).toMatchObject({ anon: null });
     expect(memoryFromSmapsRollup("")).toBeNull();
     fc.assert(fc.property(fc.string(), (text) => void memoryFromSmapsRollup(text)));

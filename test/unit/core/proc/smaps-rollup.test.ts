@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { parseSmapsFields, parseSmapsRollup } from "../../../../src/core/proc/smaps-rollup.js";
 import { repoRoot } from "../../../helpers/gunicorns.js";
 
-const fixture = (name: string): string => readFileSync(join(repoRoot, "test/fixtures/proc/smaps-rollup", name), "utf8");
+const fixture = (name: string): string =>
+  readFileSync(join(repoRoot, "test/fixtures/proc/smaps-rollup", name), "utf8");
 const kB = 1024;
 
 describe("parseSmapsRollup", () => {
@@ -36,7 +37,12 @@ describe("parseSmapsRollup", () => {
       "Swap:               4096 kB",
       "SwapPss:            4096 kB",
     ].join("\n");
-    expect(parseSmapsRollup(text)).toEqual({ rss: 10240 * kB, pss: 8000 * kB, uss: 8192 * kB, swap: 4096 * kB });
+    expect(parseSmapsRollup(text)).toEqual({
+      rss: 10240 * kB,
+      pss: 8000 * kB,
+      uss: 8192 * kB,
+      swap: 4096 * kB,
+    });
   });
 
   it("returns null for an empty or unreadable text (a process that just exited)", () => {

@@ -12,7 +12,19 @@ describe("appIdentity", () => {
 
   it("is the same app whatever the sizing flags, launcher or spelling of the directory", () => {
     const a = appIdentity(["gunicorn", "--chdir", "example", "app:app"], "/work/main");
-    const b = appIdentity(["/usr/bin/python3", "-m", "gunicorn", "-w", "3", "--preload", "--chdir=/work/main/example/", "app:app"], "/tmp");
+    const b = appIdentity(
+      [
+        "/usr/bin/python3",
+        "-m",
+        "gunicorn",
+        "-w",
+        "3",
+        "--preload",
+        "--chdir=/work/main/example/",
+        "app:app",
+      ],
+      "/tmp",
+    );
     const c = appIdentity(["gunicorn", "app:app"], "/work/main/example");
     expect(b.fingerprint).toBe(a.fingerprint);
     expect(c.fingerprint).toBe(a.fingerprint);
@@ -20,13 +32,19 @@ describe("appIdentity", () => {
 
   it("is another app when the spec or the directory differs", () => {
     const a = appIdentity(["gunicorn", "--chdir", "example", "app:app"], "/work/main");
-    expect(appIdentity(["gunicorn", "--chdir", "example", "wsgi:app"], "/work/main").fingerprint).not.toBe(a.fingerprint);
-    expect(appIdentity(["gunicorn", "--chdir", "other", "app:app"], "/work/main").fingerprint).not.toBe(a.fingerprint);
+    expect(appIdentity(["gunicorn", "--chdir", "example", "wsgi:app"], "/work/main").fingerprint).not.toBe(
+      a.fingerprint,
+    );
+    expect(appIdentity(["gunicorn", "--chdir", "other", "app:app"], "/work/main").fingerprint).not.toBe(
+      a.fingerprint,
+    );
   });
 
   it("makes gunicorn's default callable explicit", () => {
     expect(appIdentity(["gunicorn", "wsgi"], "/srv").spec).toBe("wsgi:application");
-    expect(appIdentity(["gunicorn", "wsgi"], "/srv").fingerprint).toBe(appIdentity(["gunicorn", "wsgi:application"], "/srv").fingerprint);
+    expect(appIdentity(["gunicorn", "wsgi"], "/srv").fingerprint).toBe(
+      appIdentity(["gunicorn", "wsgi:application"], "/srv").fingerprint,
+    );
   });
 });
 

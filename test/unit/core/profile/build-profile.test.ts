@@ -1,12 +1,27 @@
 import { describe, expect, it } from "vitest";
 import { appIdentity } from "../../../../src/core/profile/app-identity.js";
-import { buildProfile, median, preloadVerdict, type ProfileInputs } from "../../../../src/core/profile/build-profile.js";
+import {
+  buildProfile,
+  median,
+  preloadVerdict,
+  type ProfileInputs,
+} from "../../../../src/core/profile/build-profile.js";
 import { renderProfileSummary } from "../../../../src/core/profile/summary.js";
 import type { ProcessMemory, ProfileRunResult } from "../../../../src/core/profile/types.js";
 
 const MiB = 1024 * 1024;
-const mem = (rss: number, pss: number, uss: number): ProcessMemory => ({ rss: rss * MiB, pss: pss * MiB, uss: uss * MiB, swap: 0 });
-const url = (path: string, status: number): ProfileRunResult["urls"][number] => ({ path, status, ok: status < 300, ms: 4 });
+const mem = (rss: number, pss: number, uss: number): ProcessMemory => ({
+  rss: rss * MiB,
+  pss: pss * MiB,
+  uss: uss * MiB,
+  swap: 0,
+});
+const url = (path: string, status: number): ProfileRunResult["urls"][number] => ({
+  path,
+  status,
+  ok: status < 300,
+  ms: 4,
+});
 
 function run(mode: ProfileRunResult["mode"], over: Partial<ProfileRunResult> = {}): ProfileRunResult {
   const workers = mode === "preload-shared" ? 3 : 1;
@@ -18,7 +33,9 @@ function run(mode: ProfileRunResult["mode"], over: Partial<ProfileRunResult> = {
     masterImportSeconds: null,
     startSeconds: mode === "single" ? 0.5 : 1.4,
     master: mode === "single" ? mem(29, 16, 13) : mem(130, 45, 18),
-    workerMemory: Array.from({ length: workers }, () => (mode === "single" ? mem(129, 114, 110) : mem(131, 40, 14 + workers))),
+    workerMemory: Array.from({ length: workers }, () =>
+      mode === "single" ? mem(129, 114, 110) : mem(131, 40, 14 + workers),
+    ),
     urls: [url("/health", 200), url("/db", 200)],
     ...(mode === "preload-shared" ? { workersAnswering: 3 } : {}),
     ...over,
@@ -45,7 +62,9 @@ describe("buildProfile", () => {
     expect(profile.importSeconds).toBe(0.8);
     expect(profile.worker.uss).toBe(110 * MiB);
     expect(profile.master.uss).toBe(13 * MiB);
-    expect(profile.app.fingerprint).toBe(appIdentity(["gunicorn", "app:app"], "/work/main/example").fingerprint);
+    expect(profile.app.fingerprint).toBe(
+      appIdentity(["gunicorn", "app:app"], "/work/main/example").fingerprint,
+    );
     expect(profile.preload.safe).toBe(true);
     expect(profile.preload.reason).toMatch(/3 of 3 workers/);
     // The master's import is its start time beyond the plain run's (interpreter + gunicorn alone).
@@ -55,14 +74,24 @@ describe("buildProfile", () => {
   });
 
   it("marks preload unsafe, naming the URL, when a request failed with several workers", () => {
-    const shared = run("preload-shared", { ok: false, urls: [url("/health", 200), url("/db", 500)], error: "GET /db answered 500" });
+    const shared = run("preload-shared", {
+      ok: false,
+      urls: [url("/health", 200), url("/db", 500)],
+      error: "GET /db answered 500",
+    });
     const profile = buildProfile(inputs([run("single"), run("preload"), shared]));
     expect(profile.preload.safe).toBe(false);
     expect(profile.preload.reason).toBe("requests failed with --preload and 3 workers: /db → 500");
   });
 
   it("marks preload unsafe when the app did not boot with --preload", () => {
-    const preload = run("preload", { ok: false, urls: [], master: null, workerMemory: [], error: "The app did not import" });
+    const preload = run("preload", {
+      ok: false,
+      urls: [],
+      master: null,
+      workerMemory: [],
+      error: "The app did not import",
+    });
     expect(preloadVerdict(preload, run("preload-shared"))).toEqual({
       safe: false,
       reason: "the app did not boot with --preload and 1 worker: The app did not import",
@@ -107,7 +136,9 @@ describe("renderProfileSummary", () => {
     const single = run("single", { workerMemory: [{ ...mem(100, 90, 80), swap: 20 * MiB }] });
     const shared = run("preload-shared", { ok: false, urls: [url("/db", 500)] });
     const text = renderProfileSummary(buildProfile(inputs([single, run("preload"), shared])), null);
-    expect(text).toContain("preload          NOT safe: requests failed with --preload and 3 workers: /db → 500");
+    expect(text).toContain(
+      "preload          NOT safe: requests failed with --preload and 3 workers: /db → 500",
+    );
     expect(text).toContain("swap 20 MiB");
     expect(text).not.toContain("Written to");
   });

@@ -3,7 +3,16 @@ import { managedValue, parseGunicornArgv } from "../../../../src/core/profile/gu
 
 describe("parseGunicornArgv", () => {
   it("splits SimpleLogin's command into launcher, spec, managed flags and the rest", () => {
-    const cmd = parseGunicornArgv(["gunicorn", "wsgi:app", "-b", "0.0.0.0:7777", "-w", "2", "--timeout", "15"]);
+    const cmd = parseGunicornArgv([
+      "gunicorn",
+      "wsgi:app",
+      "-b",
+      "0.0.0.0:7777",
+      "-w",
+      "2",
+      "--timeout",
+      "15",
+    ]);
     expect(cmd).toEqual({
       launcher: ["gunicorn"],
       spec: "wsgi:app",
@@ -20,20 +29,50 @@ describe("parseGunicornArgv", () => {
 
   it("keeps the flags gwarden does not manage, in order, with their values", () => {
     const cmd = parseGunicornArgv([
-      "gunicorn", "--chdir", "example", "-k", "gthread", "--env", "A=1", "-e", "B=2",
-      "--pythonpath", "/x", "--preload", "--log-level=debug", "app:app", "--reload",
+      "gunicorn",
+      "--chdir",
+      "example",
+      "-k",
+      "gthread",
+      "--env",
+      "A=1",
+      "-e",
+      "B=2",
+      "--pythonpath",
+      "/x",
+      "--preload",
+      "--log-level=debug",
+      "app:app",
+      "--reload",
     ]);
     expect(cmd.spec).toBe("app:app");
     expect(cmd.chdir).toBe("example");
     expect(cmd.args).toEqual([
-      "--chdir", "example", "-k", "gthread", "--env", "A=1", "-e", "B=2", "--pythonpath", "/x", "--log-level=debug", "--reload",
+      "--chdir",
+      "example",
+      "-k",
+      "gthread",
+      "--env",
+      "A=1",
+      "-e",
+      "B=2",
+      "--pythonpath",
+      "/x",
+      "--log-level=debug",
+      "--reload",
     ]);
     expect(cmd.managed).toEqual([{ name: "preload_app", flag: "--preload", value: null }]);
   });
 
   it("recognises `python -m gunicorn` and a path to gunicorn as launchers", () => {
-    expect(parseGunicornArgv(["/usr/bin/python3", "-m", "gunicorn", "app:app"]).launcher).toEqual(["/usr/bin/python3", "-m", "gunicorn"]);
-    expect(parseGunicornArgv(["/opt/venv/bin/gunicorn", "app:app"]).launcher).toEqual(["/opt/venv/bin/gunicorn"]);
+    expect(parseGunicornArgv(["/usr/bin/python3", "-m", "gunicorn", "app:app"]).launcher).toEqual([
+      "/usr/bin/python3",
+      "-m",
+      "gunicorn",
+    ]);
+    expect(parseGunicornArgv(["/opt/venv/bin/gunicorn", "app:app"]).launcher).toEqual([
+      "/opt/venv/bin/gunicorn",
+    ]);
     expect(parseGunicornArgv(["gunicorn3", "app:app"]).launcher).toEqual(["gunicorn3"]);
   });
 
@@ -44,7 +83,16 @@ describe("parseGunicornArgv", () => {
   });
 
   it("reads glued values (`-w3`, `--workers=3`, `-cconf.py`) and remembers the user's config", () => {
-    const cmd = parseGunicornArgv(["gunicorn", "-w3", "--threads=4", "-cconf.py", "-b", "unix:/run/x.sock", "--bind=:9000", "m:app"]);
+    const cmd = parseGunicornArgv([
+      "gunicorn",
+      "-w3",
+      "--threads=4",
+      "-cconf.py",
+      "-b",
+      "unix:/run/x.sock",
+      "--bind=:9000",
+      "m:app",
+    ]);
     expect(cmd.userConfig).toBe("conf.py");
     expect(managedValue(cmd, "workers")).toBe("3");
     expect(managedValue(cmd, "threads")).toBe("4");
@@ -74,7 +122,11 @@ describe("parseGunicornArgv launchers", () => {
   });
 
   it("takes `python -m <anything>` as the launcher (a wrong module is reported, not run as args)", () => {
-    expect(parseGunicornArgv(["/usr/bin/python3", "-m", "gunicornx", "app:app"]).launcher).toEqual(["/usr/bin/python3", "-m", "gunicornx"]);
+    expect(parseGunicornArgv(["/usr/bin/python3", "-m", "gunicornx", "app:app"]).launcher).toEqual([
+      "/usr/bin/python3",
+      "-m",
+      "gunicornx",
+    ]);
   });
 
   it("keeps a lone module as the spec", () => {

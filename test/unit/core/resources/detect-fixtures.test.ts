@@ -10,13 +10,24 @@ import { rootedReader } from "../../../../src/adapters/root-fs.js";
 import { repoRoot } from "../../../helpers/gunicorns.js";
 
 const fixtures = join(repoRoot, "test", "fixtures", "cgroup");
-const cases = readdirSync(fixtures).filter((name) => statSync(join(fixtures, name)).isDirectory()).sort();
+const cases = readdirSync(fixtures)
+  .filter((name) => statSync(join(fixtures, name)).isDirectory())
+  .sort();
 
 function at(value: unknown, dotted: string): unknown {
   // sources keys themselves contain dots: "sources.memory.limitBytes.source" → sources["memory.limitBytes"].source
   const sources = /^sources\.(.+)\.(source|path|reason)$/.exec(dotted);
-  if (sources) return (value as { sources: Record<string, Record<string, unknown> | undefined> }).sources[sources[1]!]?.[sources[2]!];
-  return dotted.split(".").reduce<unknown>((node, key) => (node === null || node === undefined ? undefined : (node as Record<string, unknown>)[key]), value);
+  if (sources)
+    return (value as { sources: Record<string, Record<string, unknown> | undefined> }).sources[sources[1]!]?.[
+      sources[2]!
+    ];
+  return dotted
+    .split(".")
+    .reduce<unknown>(
+      (node, key) =>
+        node === null || node === undefined ? undefined : (node as Record<string, unknown>)[key],
+      value,
+    );
 }
 
 describe("detect on fixture trees", () => {
@@ -24,11 +35,18 @@ describe("detect on fixture trees", () => {
     expect(cases.length).toBeGreaterThan(30);
   });
   test.each(cases)("%s", (name) => {
-    const expected = JSON.parse(readFileSync(join(fixtures, name, "expected.json"), "utf8")) as Record<string, unknown> & {
+    const expected = JSON.parse(readFileSync(join(fixtures, name, "expected.json"), "utf8")) as Record<
+      string,
+      unknown
+    > & {
       _input: { affinityCpus: number };
       _warnings?: string;
     };
-    const resources = detect({ read: rootedReader(join(fixtures, name)), affinityCpus: expected._input.affinityCpus, affinityFromStatus: true });
+    const resources = detect({
+      read: rootedReader(join(fixtures, name)),
+      affinityCpus: expected._input.affinityCpus,
+      affinityFromStatus: true,
+    });
     for (const [key, want] of Object.entries(expected)) {
       if (key.startsWith("_")) continue;
       expect(at(resources, key), `${name}: ${key}`).toEqual(want);

@@ -9,7 +9,9 @@ import { repoRoot } from "../../../helpers/gunicorns.js";
 const fixture = (name: string): string => join(repoRoot, "test", "fixtures", "cgroup", name);
 
 test("a limited v2 container: the limit with its file, cpu quota, cgroup PSI", () => {
-  const text = renderResources(detect({ read: rootedReader(fixture("v2-private-cgroupns")), affinityCpus: 4 }));
+  const text = renderResources(
+    detect({ read: rootedReader(fixture("v2-private-cgroupns")), affinityCpus: 4 }),
+  );
   expect(text).toMatch(/^cgroup v2 /);
   expect(text).toMatch(/memory limit\s+256 MiB\s+cgroup-v2 \/sys\/fs\/cgroup\/memory\.max/);
   expect(text).toMatch(/cpu quota\s+1 CPU\s+cgroup-v2 \/sys\/fs\/cgroup\/cpu\.max/);

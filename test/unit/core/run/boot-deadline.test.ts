@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { GunicornEvent } from "../../../../src/core/events/types.js";
-import { EMPTY_BOOT_CLOCK, noteBootEvent, noteBootSeen, overdueBoots, type BootClock } from "../../../../src/core/run/boot-deadline.js";
+import {
+  EMPTY_BOOT_CLOCK,
+  noteBootEvent,
+  noteBootSeen,
+  overdueBoots,
+  type BootClock,
+} from "../../../../src/core/run/boot-deadline.js";
 
 function replay(steps: [number, GunicornEvent][]): BootClock {
   return steps.reduce((clock, [at, event]) => noteBootEvent(clock, event, at), EMPTY_BOOT_CLOCK);
@@ -24,7 +30,17 @@ describe("boot deadline", () => {
   });
 
   it("stops a clock at the worker's death and clears all on a new master", () => {
-    expect(overdueBoots(noteBootEvent(clock, { kind: "worker_signal", pid: 11, signal: "SIGKILL", cause: "unknown", source: "hook" }, 6000), 9000, 5000)).toEqual([]);
+    expect(
+      overdueBoots(
+        noteBootEvent(
+          clock,
+          { kind: "worker_signal", pid: 11, signal: "SIGKILL", cause: "unknown", source: "hook" },
+          6000,
+        ),
+        9000,
+        5000,
+      ),
+    ).toEqual([]);
     expect(noteBootEvent(clock, { kind: "start", source: "log" }, 6000).size).toBe(0);
   });
 

@@ -8,7 +8,11 @@ describe("createDeduper", () => {
     expect(d.isEcho({ kind: "worker_boot", pid: 11, source: "log" }, 50)).toBe(true);
     expect(d.isEcho({ kind: "worker_boot", pid: 12, source: "log" }, 60)).toBe(false);
     expect(d.isEcho({ kind: "worker_boot", pid: 11, source: "log" }, 20_100)).toBe(false);
-    expect(d.isEcho({ kind: "boot_deadline_kill", pid: 11, deadlineSeconds: 4, source: "supervisor" }, 20_200)).toBe(false);
-    expect(d.isEcho({ kind: "boot_deadline_kill", pid: 11, deadlineSeconds: 4, source: "supervisor" }, 20_300)).toBe(false);
+    expect(
+      d.isEcho({ kind: "boot_deadline_kill", pid: 11, deadlineSeconds: 4, source: "supervisor" }, 20_200),
+    ).toBe(false);
+    expect(
+      d.isEcho({ kind: "boot_deadline_kill", pid: 11, deadlineSeconds: 4, source: "supervisor" }, 20_300),
+    ).toBe(false);
   });
 });

@@ -32,7 +32,8 @@ describe("explainExit", () => {
   });
 
   it("a HaltServer crash (exit 1) is recognised from stderr", () => {
-    const tail = "Traceback (most recent call last):\ngunicorn.errors.HaltServer: <HaltServer 'App failed to load.' 4>";
+    const tail =
+      "Traceback (most recent call last):\ngunicorn.errors.HaltServer: <HaltServer 'App failed to load.' 4>";
     const out = explainExit({ code: 1, signal: null }, [], tail);
     expect(out.meaning).toContain("HaltServer");
     expect(out.diagnosis).toContain("HaltServer");
@@ -40,18 +41,36 @@ describe("explainExit", () => {
 
   it("signals map to 128 + n, a clean stop has no diagnosis", () => {
     expect(exitCodeOf({ code: null, signal: "SIGKILL" })).toBe(137);
-    expect(explainExit({ code: 0, signal: null }, parse(IMPORT_FAIL))).toEqual({ exitCode: 0, meaning: "gunicorn stopped cleanly", diagnosis: null });
+    expect(explainExit({ code: 0, signal: null }, parse(IMPORT_FAIL))).toEqual({
+      exitCode: 0,
+      meaning: "gunicorn stopped cleanly",
+      diagnosis: null,
+    });
   });
 });
 
 describe("diagnose", () => {
   it("prefers the app's error to the HaltServer crash that followed it (26.x race)", () => {
     const events: GunicornEvent[] = [
-      { kind: "worker_boot_error", pid: 11, message: "RuntimeError: example app: IMPORT_FAIL=1 asked the import to fail", source: "log" },
-      { kind: "master_crash", pid: 10, message: "HaltServer: Worker failed to boot. (exit 3)", source: "log" },
+      {
+        kind: "worker_boot_error",
+        pid: 11,
+        message: "RuntimeError: example app: IMPORT_FAIL=1 asked the import to fail",
+        source: "log",
+      },
+      {
+        kind: "master_crash",
+        pid: 10,
+        message: "HaltServer: Worker failed to boot. (exit 3)",
+        source: "log",
+      },
     ];
-    expect(explainExit({ code: 1, signal: null }, events, "gunicorn.errors.HaltServer: <HaltServer 'Worker failed to boot.' 3>").diagnosis).toBe(
-      "app fails to import: RuntimeError: example app: IMPORT_FAIL=1 asked the import to fail",
-    );
+    expect(
+      explainExit(
+        { code: 1, signal: null },
+        events,
+        "gunicorn.errors.HaltServer: <HaltServer 'Worker failed to boot.' 3>",
+      ).diagnosis,
+    ).toBe("app fails to import: RuntimeError: example app: IMPORT_FAIL=1 asked the import to fail");
   });
 });

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RESTART_POLICY, decideRestart, type MasterRun } from "../../../../src/core/run/restart-policy.js";
+import {
+  DEFAULT_RESTART_POLICY,
+  decideRestart,
+  type MasterRun,
+} from "../../../../src/core/run/restart-policy.js";
 
-const crash = (startedAtMs: number, endedAtMs: number, code = 1): MasterRun => ({ startedAtMs, endedAtMs, exit: { code, signal: null } });
+const crash = (startedAtMs: number, endedAtMs: number, code = 1): MasterRun => ({
+  startedAtMs,
+  endedAtMs,
+  exit: { code, signal: null },
+});
 
 describe("decideRestart", () => {
   it("backs off 1 s, 2 s, 4 s ... up to 30 s on fast failures", () => {
@@ -22,7 +30,9 @@ describe("decideRestart", () => {
 
   it("gives up after --max-restarts fast failures (flapping)", () => {
     const history = [crash(0, 800, 3), crash(2000, 2800, 3)];
-    expect(decideRestart(history.slice(0, 1), { ...DEFAULT_RESTART_POLICY, maxRestarts: 1 }).action).toBe("restart");
+    expect(decideRestart(history.slice(0, 1), { ...DEFAULT_RESTART_POLICY, maxRestarts: 1 }).action).toBe(
+      "restart",
+    );
     const d = decideRestart(history, { ...DEFAULT_RESTART_POLICY, maxRestarts: 1 });
     expect(d.action).toBe("give-up");
     expect(d.reason).toContain("flapping");
@@ -33,6 +43,8 @@ describe("decideRestart", () => {
     expect(decideRestart(history)).toMatchObject({ action: "restart", attempt: 1, delayMs: 1000 });
     expect(decideRestart([crash(0, 100, 0)]).action).toBe("exit");
     expect(decideRestart([crash(0, 100, 2)]).action).toBe("give-up");
-    expect(decideRestart([{ startedAtMs: 0, endedAtMs: 90_000, exit: { code: null, signal: "SIGKILL" } }])).toMatchObject({ action: "restart", delayMs: 1000 });
+    expect(
+      decideRestart([{ startedAtMs: 0, endedAtMs: 90_000, exit: { code: null, signal: "SIGKILL" } }]),
+    ).toMatchObject({ action: "restart", delayMs: 1000 });
   });
 });

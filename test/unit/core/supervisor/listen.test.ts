@@ -29,9 +29,13 @@ describe("parseListen", () => {
 
   it("round-trips through formatListen", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.ipV4(), fc.constantFrom("::1", "::", "fe80::1", "localhost")), fc.integer({ min: 0, max: 65535 }), (host, port) => {
-        expect(parseListen(formatListen({ host, port }))).toEqual({ host, port });
-      }),
+      fc.property(
+        fc.oneof(fc.ipV4(), fc.constantFrom("::1", "::", "fe80::1", "localhost")),
+        fc.integer({ min: 0, max: 65535 }),
+        (host, port) => {
+          expect(parseListen(formatListen({ host, port }))).toEqual({ host, port });
+        },
+      ),
     );
   });
 });

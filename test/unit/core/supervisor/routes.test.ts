@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { authorized, route, type HttpRequest, type RouteDeps } from "../../../../src/core/supervisor/routes.js";
+import {
+  authorized,
+  route,
+  type HttpRequest,
+  type RouteDeps,
+} from "../../../../src/core/supervisor/routes.js";
 import { RingBuffer } from "../../../../src/core/ring-buffer.js";
 import type { GunicornEvent } from "../../../../src/core/events/types.js";
 import { snapshot, worker } from "./example-snapshot.js";
@@ -11,7 +16,11 @@ function deps(over: Partial<RouteDeps> = {}): RouteDeps {
   return { getSnapshot: () => snapshot(), getEvents: (since) => ring.since(since), ...over };
 }
 
-function get(path: string, query: Record<string, string> = {}, headers: Record<string, string> = {}): HttpRequest {
+function get(
+  path: string,
+  query: Record<string, string> = {},
+  headers: Record<string, string> = {},
+): HttpRequest {
   return { method: "GET", path, query, headers };
 }
 
@@ -41,7 +50,11 @@ describe("route", () => {
       dropped: 0,
     });
     expect(JSON.parse(route(get("/api/events", { since: "1" }), deps()).body).events).toHaveLength(1);
-    expect(JSON.parse(route(get("/api/events", { since: "2" }), deps()).body)).toEqual({ events: [], next: 2, dropped: 0 });
+    expect(JSON.parse(route(get("/api/events", { since: "2" }), deps()).body)).toEqual({
+      events: [],
+      next: 2,
+      dropped: 0,
+    });
     expect(route(get("/api/events", { since: "-1" }), deps()).status).toBe(400);
     expect(route(get("/api/events", { since: "abc" }), deps()).status).toBe(400);
   });
@@ -49,7 +62,10 @@ describe("route", () => {
   it("answers /healthz 200 or 503 with the reason", () => {
     expect(route(get("/healthz"), deps())).toMatchObject({ status: 200, body: "ok\n" });
     const booting = deps({ getSnapshot: () => snapshot({ workers: [worker(7, "booting")] }) });
-    expect(route(get("/healthz"), booting)).toMatchObject({ status: 503, body: "no worker ready yet (1 booting)\n" });
+    expect(route(get("/healthz"), booting)).toMatchObject({
+      status: 503,
+      body: "no worker ready yet (1 booting)\n",
+    });
   });
 
   it("404s unknown paths and 405s other methods, HEAD has no body", () => {
@@ -78,6 +94,7 @@ describe("authorized", () => {
     expect(authorized("Bearer abc", "abc")).toBe(true);
     expect(authorized("bearer abc", "abc")).toBe(true);
     expect(authorized(["Bearer abc"], "abc")).toBe(true);
-    for (const header of [undefined, "", "Bearer ab", "Bearer abcd", "Basic abc", "Bearer  ", "abc"]) expect(authorized(header, "abc")).toBe(false);
+    for (const header of [undefined, "", "Bearer ab", "Bearer abcd", "Basic abc", "Bearer  ", "abc"])
+      expect(authorized(header, "abc")).toBe(false);
   });
 });
