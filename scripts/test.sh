@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 GWARDEN_SETUP_TEST=1 bash scripts/setup.sh
 npm run --silent typecheck
 npm run --silent lint
+npm run --silent format:check
 mkdir -p test-results
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile=test-results/vitest.json || status=$?

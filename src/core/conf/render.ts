@@ -17,8 +17,8 @@ const HEADER = [
 /** One comment line per input line; control characters become `\xNN` so the comment cannot end early. */
 function commentLines(text: string): string[] {
   return text.split(/\r\n|\r|\n/).map((line) => {
-    // eslint-disable-next-line no-control-regex
     const clean = line.replace(
+      // eslint-disable-next-line no-control-regex
       /[\u0000-\u0008\u000b-\u001f\u007f]/g,
       (c) => "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0"),
     );
