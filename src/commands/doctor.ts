@@ -9,7 +9,7 @@ import { diagnose } from "../core/doctor/findings.js";
 import { renderDoctor } from "../core/doctor/render.js";
 import type { DoctorInput } from "../core/doctor/types.js";
 import { parseGunicornArgv } from "../core/profile/app-identity.js";
-import { detectResources } from "../adapters/resources.js";
+import { detectResources } from "../adapters/resources/resources.js";
 import { splitAtDoubleDash } from "./argv.js";
 import { checkProfileApp, installedVersion, loadProfile } from "./plan.js";
 import type { Profile } from "../core/profile/types.js";

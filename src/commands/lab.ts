@@ -7,7 +7,7 @@
 import { defineCommand } from "citty";
 import { join, resolve } from "node:path";
 import { GwardenError } from "../core/error.js";
-import type { PostgresTemplate } from "../adapters/lab-postgres.js";
+import type { PostgresTemplate } from "../adapters/lab/postgres.js";
 import { appSizes } from "../core/lab/app-sizes.js";
 import {
   DEFAULT_TIERS,
@@ -22,7 +22,7 @@ import {
 } from "../core/lab/matrix.js";
 import { readySeconds, type ScenarioSettings } from "../core/lab/scenarios.js";
 import { SCENARIOS, type LabRunData } from "../core/lab/types.js";
-import { parseGunicornArgv } from "../core/profile/gunicorn-argv.js";
+import { parseGunicornArgv } from "../core/argv/gunicorn-argv.js";
 import { numberFlag, repeatedFlag, splitAtDoubleDash } from "./argv.js";
 
 const DEFAULT_OUT = "gwarden-lab";
@@ -114,7 +114,7 @@ export default defineCommand({
     if (sandbox !== "cgroup" && sandbox !== "docker")
       throw new GwardenError("E_USAGE", `Expected --sandbox cgroup or docker, got \`${sandbox}\``);
     if (sandbox === "docker") {
-      const { dockerEngineAvailable } = await import("../adapters/lab-docker.js");
+      const { dockerEngineAvailable } = await import("../adapters/sandbox/docker-engine.js");
       throw new GwardenError(
         "E_USAGE",
         dockerEngineAvailable()
@@ -161,12 +161,12 @@ export default defineCommand({
     const outDir = resolve(cwd, args.out ?? DEFAULT_OUT);
     const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
-    const { gunicornVersion } = await import("../adapters/gunicorn-process.js");
-    const { profileApp, readProfile } = await import("../adapters/lab-profile.js");
-    const { handleInterrupts, interruptTargets, runLab } = await import("../adapters/lab-runner.js");
-    const { launchFor, planAt } = await import("../adapters/lab-launch.js");
-    const { setLoadDriver } = await import("../adapters/lab-load.js");
-    const { wrkAvailable } = await import("../adapters/lab-load-wrk.js");
+    const { gunicornVersion } = await import("../adapters/run/gunicorn-process.js");
+    const { profileApp, readProfile } = await import("../adapters/lab/profile.js");
+    const { handleInterrupts, interruptTargets, runLab } = await import("../adapters/lab/runner.js");
+    const { launchFor, planAt } = await import("../adapters/lab/launch.js");
+    const { setLoadDriver } = await import("../adapters/lab/load.js");
+    const { wrkAvailable } = await import("../adapters/lab/load-wrk.js");
     const { userConfigFor } = await import("./plan-setup.js");
     if (args.load !== undefined && args.load !== "wrk" && args.load !== "autocannon")
       throw new GwardenError("E_USAGE", `Expected --load wrk or autocannon, got \`${args.load}\``);
@@ -195,7 +195,7 @@ export default defineCommand({
     const interrupts = handleInterrupts(outDir, data, say);
     const postgres =
       args["db-on-box"] === true
-        ? (await import("../adapters/lab-postgres.js")).preparePostgresTemplate()
+        ? (await import("../adapters/lab/postgres.js")).preparePostgresTemplate()
         : null;
     try {
       let profile;
@@ -285,8 +285,8 @@ async function profileWith<T>(
   profile: (env: Record<string, string>) => Promise<T>,
 ): Promise<T> {
   if (template === null) return profile(env);
-  const { startOnBoxPostgres } = await import("../adapters/lab-postgres.js");
-  const { withDatabaseUrl } = await import("../adapters/lab-launch.js");
+  const { startOnBoxPostgres } = await import("../adapters/lab/postgres.js");
+  const { withDatabaseUrl } = await import("../adapters/lab/launch.js");
   const pg = await startOnBoxPostgres({
     template,
     wrap: (argv) => [...argv],

@@ -7,7 +7,7 @@ import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createSandbox, type Sandbox } from "../../src/adapters/cgroup-sandbox.js";
+import { createSandbox, type Sandbox } from "../../src/adapters/sandbox/cgroup-sandbox.js";
 import { repoRoot, systemPython } from "../helpers/gunicorns.js";
 
 const MiB = 1024 * 1024;
