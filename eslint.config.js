@@ -7,7 +7,7 @@ export default tseslint.config(
   {
     ignores: [
       "dist/**",
-      "dist-check/**",
+      "dist-check/**", "dist-bench/**",
       "coverage/**",
       "node_modules/**",
       ".gwarden/**",

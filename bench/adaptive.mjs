@@ -11,18 +11,18 @@
  *   burst  1 GiB: 16 lanes of /sleep?s=0.3 for 15 s against the plan's 3 sync workers. Reports OOM kills,
  *          failed requests, p99, requests served and the highest worker count.
  *
- *   npx tsc -p tsconfig.build.json --noEmitOnError false   # builds dist/
+ *   npm run build && npm run build:bench   # builds dist/ and dist-bench/ (the harness)
  *   node bench/adaptive.mjs [--json]
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 
-const dist = join(dirname(fileURLToPath(import.meta.url)), "..", "dist");
+const dist = join(dirname(fileURLToPath(import.meta.url)), "..", "dist-bench");
 const { startScenario, steadyLoad, paced, failures, sleep } = await import(
-  pathToFileURL(join(dist, "adapters", "adaptive-scenarios.js")).href
+  pathToFileURL(join(dist, "bench", "harness", "adaptive-scenarios.js")).href
 );
-const { summarizeLoad } = await import(pathToFileURL(join(dist, "core", "load-summary.js")).href);
+const { summarizeLoad } = await import(pathToFileURL(join(dist, "bench", "harness", "load-summary.js")).href);
 const { values } = parseArgs({ options: { json: { type: "boolean" } } });
 const MiB = 1048576;
 

@@ -35,9 +35,11 @@ else await parent();
 
 /** The supervisor under test: sampler + snapshot + HTTP endpoint, nothing else. */
 async function child(masterPid, port, intervalMs) {
-  const { createSampler } = await import(pathToFileURL(join(dist, "adapters", "sampler.js")).href);
-  const { startHttpServer } = await import(pathToFileURL(join(dist, "adapters", "http-server.js")).href);
-  const { buildSnapshot } = await import(pathToFileURL(join(dist, "core", "supervisor", "sample.js")).href);
+  const { createSampler } = await import(pathToFileURL(join(dist, "adapters", "run", "sampler.js")).href);
+  const { startHttpServer } = await import(
+    pathToFileURL(join(dist, "adapters", "http", "http-server.js")).href
+  );
+  const { buildSnapshot } = await import(pathToFileURL(join(dist, "core", "snapshot", "build.js")).href);
   const { RingBuffer } = await import(pathToFileURL(join(dist, "core", "ring-buffer.js")).href);
   const events = new RingBuffer(1000);
   const startedAt = new Date().toISOString();
@@ -88,7 +90,7 @@ async function parent() {
   });
   if (values.run) return parentRun(values);
   const workers = Number(values.workers);
-  if (!existsSync(join(dist, "adapters", "sampler.js"))) {
+  if (!existsSync(join(dist, "adapters", "run", "sampler.js"))) {
     console.error("dist/ is missing: run `npx tsc -p tsconfig.build.json --noEmitOnError false` first");
     process.exit(2);
   }

@@ -11,8 +11,8 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const { runTierBench } = await import(join(root, "dist/adapters/tier-bench.js"));
-const { renderTierTable } = await import(join(root, "dist/core/bench/tier-table.js"));
+const { runTierBench } = await import(join(root, "dist-bench/bench/harness/tier-bench.js"));
+const { renderTierTable } = await import(join(root, "dist-bench/bench/harness/tier-table.js"));
 const { parseSize } = await import(join(root, "dist/core/size.js"));
 
 const { values } = parseArgs({

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeRenderedOutputs } from "../dist/adapters/lab-outputs.js";
+import { writeRenderedOutputs } from "../dist/adapters/lab/outputs.js";
 
 const [results, outDir] = process.argv.slice(2);
 if (!results || !outDir) {

@@ -7,7 +7,7 @@ import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { GwardenError } from "../core/error.js";
 import { renderResources } from "../core/resources/render.js";
-import { detectResources } from "../adapters/resources.js";
+import { detectResources } from "../adapters/resources/resources.js";
 
 export default defineCommand({
   meta: {

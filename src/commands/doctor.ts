@@ -10,7 +10,7 @@ import { effectiveConfig } from "../core/doctor/effective-config.js";
 import { renderDoctor } from "../core/doctor/render.js";
 import type { DoctorInput } from "../core/doctor/types.js";
 import { parseGunicornArgv } from "../core/profile/app-identity.js";
-import { detectResources } from "../adapters/resources.js";
+import { detectResources } from "../adapters/resources/resources.js";
 import { splitAtDoubleDash } from "./argv.js";
 import { checkProfileApp, installedVersion, loadProfile } from "./plan.js";
 import type { Profile } from "../core/profile/types.js";
@@ -88,7 +88,7 @@ export default defineCommand({
       mountinfo: readText("/proc/self/mountinfo"),
       inContainer: inContainer(),
     };
-    const { heartbeatDirFact, heartbeatDirFacts } = await import("../adapters/heartbeat-dirs.js");
+    const { heartbeatDirFact, heartbeatDirFacts } = await import("../adapters/resources/heartbeat-dirs.js");
     const dir = effectiveConfig(input).worker_tmp_dir?.value ?? "/tmp";
     const candidates = heartbeatDirFacts();
     input.heartbeatDirs = candidates.some((f) => f.dir === dir)

@@ -10,10 +10,10 @@ import type { LabRunData } from "../core/lab/types.js";
 import { planResources } from "../core/plan/inputs.js";
 import type { PlanResources } from "../core/plan/types.js";
 import type { Profile } from "../core/profile/types.js";
-import { detectResources } from "../adapters/resources.js";
-import { heartbeatDirFacts } from "../adapters/heartbeat-dirs.js";
+import { detectResources } from "../adapters/resources/resources.js";
+import { heartbeatDirFacts } from "../adapters/resources/heartbeat-dirs.js";
 import { createBoxSandbox, peakSwapBytes } from "../adapters/sandbox/box-sandbox.js";
-import { writeLabOutputs } from "../adapters/lab-outputs.js";
+import { writeLabOutputs } from "../adapters/lab/outputs.js";
 
 let detected: PlanResources | null = null;
 

@@ -41,7 +41,7 @@ export async function runVmLabCommand(c: VmLabCommand): Promise<void> {
       hint: "apt-get install --no-install-recommends qemu-system-x86 linux-image-amd64 busybox-static",
     });
   }
-  const { profileApp } = await import("../adapters/lab-profile.js");
+  const { profileApp } = await import("../adapters/lab/profile.js");
   let hostImportSeconds: number | null = null;
   try {
     c.say("gwarden lab: profiling the app on this host, the yardstick for the guests' vCPU");

@@ -7,7 +7,7 @@
 import { defineCommand } from "citty";
 import { join, resolve } from "node:path";
 import { GwardenError } from "../core/error.js";
-import type { PostgresTemplate } from "../adapters/lab-postgres.js";
+import type { PostgresTemplate } from "../adapters/lab/postgres.js";
 import { appSizes } from "../core/lab/app-sizes.js";
 import {
   DEFAULT_TIERS,
@@ -23,7 +23,7 @@ import {
 import { readySeconds, type ScenarioSettings } from "../core/lab/scenarios.js";
 import { SCENARIOS, type LabRunData } from "../core/lab/types.js";
 import { shellQuote } from "../core/sandbox/shell-quote.js";
-import { parseGunicornArgv } from "../core/profile/gunicorn-argv.js";
+import { parseGunicornArgv } from "../core/argv/gunicorn-argv.js";
 import { numberFlag, repeatedFlag, splitAtDoubleDash } from "./argv.js";
 
 const DEFAULT_OUT = "gwarden-lab";
@@ -137,7 +137,7 @@ export default defineCommand({
     if (!["cgroup", "vm", "box", "docker"].includes(sandbox))
       throw new GwardenError("E_USAGE", `Expected --sandbox cgroup, vm or docker, got \`${sandbox}\``);
     if (sandbox === "docker") {
-      const { dockerEngineAvailable } = await import("../adapters/lab-docker.js");
+      const { dockerEngineAvailable } = await import("../adapters/sandbox/docker-engine.js");
       throw new GwardenError(
         "E_USAGE",
         dockerEngineAvailable()
@@ -194,12 +194,12 @@ export default defineCommand({
     const outDir = resolve(cwd, args.out ?? DEFAULT_OUT);
     const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
-    const { gunicornVersion } = await import("../adapters/gunicorn-process.js");
-    const { profileApp, readProfile } = await import("../adapters/lab-profile.js");
-    const { handleInterrupts, interruptTargets, runLab } = await import("../adapters/lab-runner.js");
-    const { launchFor, planAt } = await import("../adapters/lab-launch.js");
-    const { setLoadDriver } = await import("../adapters/lab-load.js");
-    const { wrkAvailable } = await import("../adapters/lab-load-wrk.js");
+    const { gunicornVersion } = await import("../adapters/run/gunicorn-process.js");
+    const { profileApp, readProfile } = await import("../adapters/lab/profile.js");
+    const { handleInterrupts, interruptTargets, runLab } = await import("../adapters/lab/runner.js");
+    const { launchFor, planAt } = await import("../adapters/lab/launch.js");
+    const { setLoadDriver } = await import("../adapters/lab/load.js");
+    const { wrkAvailable } = await import("../adapters/lab/load-wrk.js");
     const { userConfigFor } = await import("./plan-setup.js");
     if (args.load !== undefined && args.load !== "wrk" && args.load !== "autocannon")
       throw new GwardenError("E_USAGE", `Expected --load wrk or autocannon, got \`${args.load}\``);
@@ -248,13 +248,13 @@ export default defineCommand({
         interrupts.release();
       }
       data.complete = !interrupts.interrupted();
-      const { writeLabOutputs } = await import("../adapters/lab-outputs.js");
+      const { writeLabOutputs } = await import("../adapters/lab/outputs.js");
       writeLabOutputs(outDir, data);
       return printSummary(data, outDir);
     }
     const postgres =
       args["db-on-box"] === true
-        ? (await import("../adapters/lab-postgres.js")).preparePostgresTemplate()
+        ? (await import("../adapters/lab/postgres.js")).preparePostgresTemplate()
         : null;
     try {
       let profile;
@@ -352,8 +352,8 @@ async function profileWith<T>(
   profile: (env: Record<string, string>) => Promise<T>,
 ): Promise<T> {
   if (template === null) return profile(env);
-  const { startOnBoxPostgres } = await import("../adapters/lab-postgres.js");
-  const { withDatabaseUrl } = await import("../adapters/lab-launch.js");
+  const { startOnBoxPostgres } = await import("../adapters/lab/postgres.js");
+  const { withDatabaseUrl } = await import("../adapters/lab/launch.js");
   const pg = await startOnBoxPostgres({
     template,
     wrap: (argv) => [...argv],

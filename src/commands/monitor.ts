@@ -1,7 +1,7 @@
 /**
  * `gwarden monitor [--url URL | --pid MASTER_PID] [--interval 2s] [--token T] [--once] [--json]`: the
  * live terminal dashboard of a running `gwarden run` (its API; the default) or of any gunicorn master
- * found by pid through /proc. Parses options and wires; the loop lives in src/adapters/monitor-loop.ts.
+ * found by pid through /proc. Parses options and wires; the loop lives in src/adapters/monitor/loop.ts.
  */
 import { defineCommand } from "citty";
 import { parseDuration } from "../core/duration.js";
@@ -44,12 +44,12 @@ export default defineCommand({
     const pid = numberFlag(args.pid, "--pid", { min: 1, integer: true });
     const source =
       pid !== undefined
-        ? (await import("../adapters/pid-attach.js")).createPidSource(pid)
-        : (await import("../adapters/monitor-api.js")).createApiSource(
+        ? (await import("../adapters/monitor/pid-source.js")).createPidSource(pid)
+        : (await import("../adapters/monitor/api-source.js")).createApiSource(
             args.url ?? DEFAULT_URL,
             args.token ?? process.env.GWARDEN_TOKEN ?? null,
           );
-    const { runMonitor } = await import("../adapters/monitor-loop.js");
+    const { runMonitor } = await import("../adapters/monitor/loop.js");
     process.exitCode = await runMonitor({
       source,
       intervalMs,

@@ -12,9 +12,9 @@ import { parseProfile } from "../core/plan/profile-schema.js";
 import type { Plan } from "../core/plan/types.js";
 import type { Profile } from "../core/profile/types.js";
 import { appIdentity, parseGunicornArgv } from "../core/profile/app-identity.js";
-import { gunicornVersion } from "../adapters/gunicorn-process.js";
-import { detectResources } from "../adapters/resources.js";
-import { heartbeatDirFacts } from "../adapters/heartbeat-dirs.js";
+import { gunicornVersion } from "../adapters/run/gunicorn-process.js";
+import { detectResources } from "../adapters/resources/resources.js";
+import { heartbeatDirFacts } from "../adapters/resources/heartbeat-dirs.js";
 import { numberFlag } from "./argv.js";
 
 const DEFAULT_PROFILE = ".gwarden/profile.json";

@@ -5,12 +5,12 @@
  */
 import { defineCommand } from "citty";
 import { GwardenError } from "../core/error.js";
-import { renderExplain, renderSummary } from "../core/plan/explain.js";
-import { emitArgs } from "../core/plan/emit-args.js";
-import { emitEnv } from "../core/plan/emit-env.js";
-import { emitJson } from "../core/plan/emit-json.js";
-import { emitK8s } from "../core/plan/emit-k8s.js";
-import { emitConf } from "../core/plan/emit-conf.js";
+import { renderExplain, renderSummary } from "../core/emit/explain.js";
+import { emitArgs } from "../core/emit/emit-args.js";
+import { emitEnv } from "../core/emit/emit-env.js";
+import { emitJson } from "../core/emit/emit-json.js";
+import { emitK8s } from "../core/emit/emit-k8s.js";
+import { emitConf } from "../core/emit/emit-conf.js";
 import type { Plan } from "../core/plan/types.js";
 import { splitAtDoubleDash } from "./argv.js";
 import { planFromFlags, userConfigFor } from "./plan-setup.js";

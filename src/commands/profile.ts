@@ -12,9 +12,9 @@ import { appIdentity, parseGunicornArgv } from "../core/profile/app-identity.js"
 import { buildProfile, PROFILE_RUNS } from "../core/profile/build-profile.js";
 import { renderProfileSummary } from "../core/profile/summary.js";
 import type { ProfileRunResult } from "../core/profile/types.js";
-import { gunicornVersion, type GunicornProcess } from "../adapters/gunicorn-process.js";
-import { runProfileMode } from "../adapters/profile-runs.js";
-import { detectResources } from "../adapters/resources.js";
+import { gunicornVersion, type GunicornProcess } from "../adapters/run/gunicorn-process.js";
+import { runProfileMode } from "../adapters/profile/profile-runs.js";
+import { detectResources } from "../adapters/resources/resources.js";
 import { numberFlag, repeatedFlag, splitAtDoubleDash } from "./argv.js";
 
 const DEFAULT_OUT = ".gwarden/profile.json";

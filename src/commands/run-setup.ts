@@ -3,13 +3,13 @@
  * gunicorn arguments and environment, the config text, the event log — and the lines that tell the
  * user what was replaced and why.
  */
-import { emitConf } from "../core/plan/emit-conf.js";
+import { emitConf } from "../core/emit/emit-conf.js";
 import type { Plan } from "../core/plan/types.js";
-import { parseGunicornArgv } from "../core/profile/gunicorn-argv.js";
-import { rewriteArgv } from "../core/run/argv-rewrite.js";
-import { envConflicts } from "../core/run/env-conflicts.js";
-import { openEventLog, type EventLog } from "../adapters/event-log.js";
-import { pid1Setup } from "../adapters/pid1.js";
+import { parseGunicornArgv } from "../core/argv/gunicorn-argv.js";
+import { rewriteArgv } from "../core/launch/argv-rewrite.js";
+import { envConflicts } from "../core/launch/env-conflicts.js";
+import { openEventLog, type EventLog } from "../adapters/run/event-log.js";
+import { pid1Setup } from "../adapters/run/pid1.js";
 import { planFromFlags, userConfigFor, type PlanFlags } from "./plan-setup.js";
 import { resolve } from "node:path";
 

@@ -2,7 +2,7 @@
  * `gwarden run [options] -- gunicorn <app> [gunicorn args]`: plan, launch gunicorn with the
  * instrumented config, watch every worker, enforce the boot deadline, confirm OOM kills, forward
  * signals, restart with backoff, serve /metrics, /api/state, /api/events and /healthz. This file parses
- * options and wires; the runtime (src/adapters/supervisor.ts) is loaded only once the options are good.
+ * options and wires; the runtime (src/adapters/run/supervisor.ts) is loaded only once the options are good.
  */
 import { defineCommand } from "citty";
 import { GwardenError } from "../core/error.js";
@@ -90,7 +90,7 @@ export default defineCommand({
       ? durationFlag(args["boot-deadline"], "--boot-deadline", "")
       : null;
     const maxRestarts = numberFlag(args["max-restarts"], "--max-restarts", { min: 0, integer: true });
-    if (!noHttp) (await import("../core/supervisor/listen.js")).parseListen(listen);
+    if (!noHttp) (await import("../core/serve/listen.js")).parseListen(listen);
     const adaptive = args.adaptive !== false && !own.includes("--no-adaptive");
     const recycleBytes = args["recycle-at"]
       ? (await import("../core/size.js")).parseSize(args["recycle-at"], "`--recycle-at`")
@@ -108,8 +108,8 @@ export default defineCommand({
       eventsPath: args.events ?? DEFAULT_EVENTS,
       requestHooks: adaptive,
     });
-    const { supervise } = await import("../adapters/supervisor.js");
-    const { openUpstreamChannel } = await import("../adapters/hook-channel.js");
+    const { supervise } = await import("../adapters/run/supervisor.js");
+    const { openUpstreamChannel } = await import("../adapters/run/hook-channel.js");
     const { DEFAULT_RESTART_POLICY } = await import("../core/run/restart-policy.js");
     const { adaptiveConfigFromPlan } = await import("../core/adaptive/config.js");
     const code = await supervise({

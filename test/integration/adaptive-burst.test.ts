@@ -8,7 +8,12 @@
  *   all): one more worker would pass 80 % of the limit, so the same burst adds none and says why.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { sleep, startScenario, steadyLoad, type ScenarioRun } from "../../src/adapters/adaptive-scenarios.js";
+import {
+  sleep,
+  startScenario,
+  steadyLoad,
+  type ScenarioRun,
+} from "../../bench/harness/adaptive-scenarios.js";
 
 const MiB = 1048576;
 const runs: ScenarioRun[] = [];

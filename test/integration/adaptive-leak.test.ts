@@ -6,7 +6,7 @@
  * the cgroup never OOM-kills and no request fails.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { failures, paced, startScenario, type ScenarioRun } from "../../src/adapters/adaptive-scenarios.js";
+import { failures, paced, startScenario, type ScenarioRun } from "../../bench/harness/adaptive-scenarios.js";
 
 const MiB = 1048576;
 const runs: ScenarioRun[] = [];

@@ -19,7 +19,7 @@ import {
   startScenario,
   steadyLoad,
   type ScenarioRun,
-} from "../../src/adapters/adaptive-scenarios.js";
+} from "../../bench/harness/adaptive-scenarios.js";
 
 const MiB = 1048576;
 const runs: ScenarioRun[] = [];

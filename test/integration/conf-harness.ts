@@ -6,7 +6,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { HOOK_STDIO, hookChannelEnv, hookStream, readHookRecords } from "../../src/adapters/hook-channel.js";
+import {
+  HOOK_STDIO,
+  hookChannelEnv,
+  hookStream,
+  readHookRecords,
+} from "../../src/adapters/run/hook-channel.js";
 import type { HookName, HookRecord } from "../../src/core/events/hook-record.js";
 import { repoRoot, type GunicornRelease } from "../helpers/gunicorns.js";
 

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hookStream } from "../../src/adapters/hook-channel.js";
+import { hookStream } from "../../src/adapters/run/hook-channel.js";
 import { renderGunicornConf } from "../../src/core/conf/render.js";
 import type { ConfOptions } from "../../src/core/conf/types.js";
 import { gunicornReleases } from "../helpers/gunicorns.js";

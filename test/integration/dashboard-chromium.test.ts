@@ -13,11 +13,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHttpServer } from "../../src/adapters/http-server.js";
+import { startHttpServer } from "../../src/adapters/http/http-server.js";
 import type { GunicornEvent } from "../../src/core/events/types.js";
 import { RingBuffer } from "../../src/core/ring-buffer.js";
 import { repoRoot } from "../helpers/gunicorns.js";
-import { snapshot } from "../unit/core/supervisor/example-snapshot.js";
+import { snapshot } from "../unit/core/snapshot/example-snapshot.js";
 import {
   childrenOf,
   masterOf,

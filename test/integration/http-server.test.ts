@@ -1,12 +1,12 @@
 /** The API on a real socket: Prometheus parsing of /metrics, /healthz flipping, bearer auth, bind errors. */
 import { createRequire } from "node:module";
 import { afterEach, describe, expect, it } from "vitest";
-import { startHttpServer, type RunningHttpServer } from "../../src/adapters/http-server.js";
+import { startHttpServer, type RunningHttpServer } from "../../src/adapters/http/http-server.js";
 import { GwardenError } from "../../src/core/error.js";
 import type { GunicornEvent } from "../../src/core/events/types.js";
 import { RingBuffer } from "../../src/core/ring-buffer.js";
-import type { SupervisorSnapshot } from "../../src/core/supervisor/snapshot.js";
-import { snapshot, worker } from "../unit/core/supervisor/example-snapshot.js";
+import type { SupervisorSnapshot } from "../../src/core/snapshot/snapshot.js";
+import { snapshot, worker } from "../unit/core/snapshot/example-snapshot.js";
 
 interface ParsedFamily {
   name: string;

@@ -8,14 +8,14 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSandbox, type Sandbox } from "../../src/adapters/cgroup-sandbox.js";
+import { createSandbox, type Sandbox } from "../../src/adapters/sandbox/cgroup-sandbox.js";
 import {
   preparePostgresTemplate,
   startOnBoxPostgres,
   type OnBoxPostgres,
   type PostgresSettings,
   type PostgresTemplate,
-} from "../../src/adapters/lab-postgres.js";
+} from "../../src/adapters/lab/postgres.js";
 import { systemPython } from "../helpers/gunicorns.js";
 
 const MiB = 1024 * 1024;

@@ -6,10 +6,10 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHttpServer, type RunningHttpServer } from "../../src/adapters/http-server.js";
+import { startHttpServer, type RunningHttpServer } from "../../src/adapters/http/http-server.js";
 import type { GunicornEvent } from "../../src/core/events/types.js";
 import { RingBuffer } from "../../src/core/ring-buffer.js";
-import { snapshot, worker } from "../unit/core/supervisor/example-snapshot.js";
+import { snapshot, worker } from "../unit/core/snapshot/example-snapshot.js";
 import { cli } from "./monitor-harness.js";
 
 const run = promisify(execFile);

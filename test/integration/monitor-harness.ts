@@ -7,8 +7,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createSandbox, type Sandbox } from "../../src/adapters/cgroup-sandbox.js";
-import { freePort } from "../../src/adapters/free-port.js";
+import { createSandbox, type Sandbox } from "../../src/adapters/sandbox/cgroup-sandbox.js";
+import { freePort } from "../../src/adapters/http/free-port.js";
 import { repoRoot } from "../helpers/gunicorns.js";
 import { until } from "./run-harness.js";
 

@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, chownSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startGunicorn } from "../../src/adapters/gunicorn-process.js";
-import { runProfileMode } from "../../src/adapters/profile-runs.js";
+import { startGunicorn } from "../../src/adapters/run/gunicorn-process.js";
+import { runProfileMode } from "../../src/adapters/profile/profile-runs.js";
 import { parseGunicornArgv } from "../../src/core/profile/app-identity.js";
 import { PROFILE_RUNS } from "../../src/core/profile/build-profile.js";
 import type { Profile } from "../../src/core/profile/types.js";

@@ -6,7 +6,7 @@
  */
 import { createRequire } from "node:module";
 import { afterEach, describe, expect, it } from "vitest";
-import { readEventLog } from "../../src/adapters/event-log.js";
+import { readEventLog } from "../../src/adapters/run/event-log.js";
 import { gunicornReleases } from "../helpers/gunicorns.js";
 import { MiB, apiEvents, startRun, until, type GwardenRun } from "./run-harness.js";
 

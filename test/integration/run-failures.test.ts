@@ -5,7 +5,7 @@
  * and the app's own error in its last lines.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { readEventLog } from "../../src/adapters/event-log.js";
+import { readEventLog } from "../../src/adapters/run/event-log.js";
 import { gunicornReleases } from "../helpers/gunicorns.js";
 import { MiB, ownLines, startRun, until, type GwardenRun } from "./run-harness.js";
 

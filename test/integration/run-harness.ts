@@ -10,10 +10,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { onTestFailed } from "vitest";
-import { createSandbox, type Sandbox } from "../../src/adapters/cgroup-sandbox.js";
-import { freePort } from "../../src/adapters/free-port.js";
-import { gwardenRunArgv } from "../../src/adapters/adaptive-scenarios.js";
-import { probe, type ProbeResult } from "../../src/adapters/http-probe.js";
+import { createSandbox, type Sandbox } from "../../src/adapters/sandbox/cgroup-sandbox.js";
+import { freePort } from "../../src/adapters/http/free-port.js";
+import { gwardenRunArgv } from "../../bench/harness/adaptive-scenarios.js";
+import { probe, type ProbeResult } from "../../src/adapters/http/http-probe.js";
 import type { GunicornRelease } from "../helpers/gunicorns.js";
 import { exampleDir } from "../helpers/gunicorns.js";
 

@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { readEventLog } from "../../src/adapters/event-log.js";
+import { readEventLog } from "../../src/adapters/run/event-log.js";
 import { gunicornReleases, repoRoot } from "../helpers/gunicorns.js";
 import { MiB, startRun, until, type GwardenRun } from "./run-harness.js";
 

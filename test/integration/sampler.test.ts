@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { createServer, connect, type Socket } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSampler } from "../../src/adapters/sampler.js";
+import { createSampler } from "../../src/adapters/run/sampler.js";
 import { repoRoot, systemPython } from "../helpers/gunicorns.js";
 
 const WORKERS = 4;

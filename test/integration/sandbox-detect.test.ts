@@ -8,7 +8,7 @@ import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createSandbox, type Sandbox } from "../../src/adapters/cgroup-sandbox.js";
+import { createSandbox, type Sandbox } from "../../src/adapters/sandbox/cgroup-sandbox.js";
 import { repoRoot, systemPython } from "../helpers/gunicorns.js";
 
 const MiB = 1024 * 1024;
@@ -140,7 +140,7 @@ describe.skipIf(!(v1Memory || v2Memory) || process.getuid?.() !== 0)(
 
     test("sandboxes still open are removed when the owner exits, and on SIGTERM", async () => {
       const script = (tail: string): string =>
-        `import { createSandbox } from ${JSON.stringify(join(repoRoot, "dist", "adapters", "cgroup-sandbox.js"))};
+        `import { createSandbox } from ${JSON.stringify(join(repoRoot, "dist", "adapters", "sandbox", "cgroup-sandbox.js"))};
        const s = await createSandbox({ memoryBytes: 64 * 1024 * 1024, cpus: 1, name: "hook" });
        process.stdout.write(JSON.stringify([s.memoryDir, s.cpuDir]) + "\\n"); ${tail}`;
       const exited = run([process.execPath, "--input-type=module", "-e", script("")]);

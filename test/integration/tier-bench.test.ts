@@ -10,9 +10,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { renderTierTable } from "../../src/core/bench/tier-table.js";
+import { renderTierTable } from "../../bench/harness/tier-table.js";
 import type { Profile } from "../../src/core/profile/types.js";
-import { runTierBench, type TierBenchRow } from "../../src/adapters/tier-bench.js";
+import { runTierBench, type TierBenchRow } from "../../bench/harness/tier-bench.js";
 import { exampleDir, repoRoot } from "../helpers/gunicorns.js";
 
 const MiB = 1024 * 1024;

@@ -6,7 +6,7 @@
  * short on the guest's slow vCPU; the example app's OOM test runs on v1 (test/integration/run-failures).
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { readEventLog } from "../../src/adapters/event-log.js";
+import { readEventLog } from "../../src/adapters/run/event-log.js";
 import { gunicornReleases } from "../helpers/gunicorns.js";
 import { samplerApp } from "../integration/monitor-harness.js";
 import { MiB, startRun, until, type GwardenRun } from "../integration/run-harness.js";

@@ -33,7 +33,7 @@ describe.skipIf(!v2Delegated() || !existsSync("/usr/bin/setpriv"))(
       const [top, own] = delegated.dirs as [string, string];
       chownTree(top);
       const script = `
-      import { createSandbox } from ${JSON.stringify(join(repoRoot, "dist", "adapters", "cgroup-sandbox.js"))};
+      import { createSandbox } from ${JSON.stringify(join(repoRoot, "dist", "adapters", "sandbox", "cgroup-sandbox.js"))};
       import { spawnSync } from "node:child_process";
       const s = await createSandbox({ memoryBytes: 64 * 1024 * 1024, cpus: 0.5, name: "deleg" });
       const argv = s.wrap(["/bin/cat", "/proc/self/cgroup"]);

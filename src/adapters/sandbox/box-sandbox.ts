@@ -10,9 +10,9 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { GwardenError } from "../../core/error.js";
 import { parseMemInfo } from "../../core/cgroup/meminfo.js";
-import { forgetOnExit, killAndRemove, removeOnExit } from "../cgroup-cleanup.js";
-import { counter, pidsIn } from "../cgroup-files.js";
-import type { Sandbox, SandboxOptions } from "../cgroup-sandbox.js";
+import { forgetOnExit, killAndRemove, removeOnExit } from "./cgroup-cleanup.js";
+import { counter, pidsIn } from "./cgroup-files.js";
+import type { Sandbox, SandboxOptions } from "./cgroup-sandbox.js";
 
 const ROOT = "/sys/fs/cgroup";
 

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { tierLabel } from "../../core/lab/matrix.js";
 import type { LabRunData } from "../../core/lab/types.js";
 import { foldTierRun, innerLabArgs } from "../../core/sandbox/vm-lab.js";
-import { writeLabOutputs } from "../lab-outputs.js";
+import { writeLabOutputs } from "../lab/outputs.js";
 import { runInVm, type VmSwap } from "./vm.js";
 
 const CLI = fileURLToPath(new URL("../../cli.js", import.meta.url));

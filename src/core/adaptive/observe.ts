@@ -2,7 +2,7 @@
  * From one sampler tick (`Sample`) and what the hook channel said (busy slots, readiness, gunicorn's own
  * worker count, reloads) to the `AdaptiveInput` the policies read. Pure.
  */
-import type { Sample } from "../supervisor/sample.js";
+import type { Sample } from "../sample/sample.js";
 import type { AdaptiveInput } from "./types.js";
 
 export interface HookObservations {

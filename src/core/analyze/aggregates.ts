@@ -3,7 +3,7 @@
  * restarts (replacement boots) per minute. Bounded: lifetimes keep the newest few hundred pids.
  */
 import type { GunicornEvent } from "../events/types.js";
-import { msOf } from "../log/timestamp.js";
+import { msOf } from "../events/time.js";
 
 export interface Lifetime {
   pid: number;

@@ -2,7 +2,7 @@
 import type { HardDeath } from "../events/lifecycle.js";
 import type { GunicornEvent } from "../events/types.js";
 
-export { msOf } from "../log/timestamp.js";
+export { msOf } from "../events/time.js";
 
 export type Severity = "critical" | "warning" | "info";
 

@@ -1,6 +1,7 @@
 /** Findings about how workers died: OOM kills and loops, timeout escalations, silent deaths, shutdown kills. */
 import type { GunicornEvent } from "../events/types.js";
-import { evidence, msOf, type Finding, type FindingInput } from "./finding.js";
+import { evidence, type Finding, type FindingInput } from "./finding.js";
+import { msOf } from "../events/time.js";
 
 const BOOT_DEATH_SECONDS = 10;
 

@@ -1,6 +1,7 @@
 /** Findings about `WORKER TIMEOUT`: boot-timeout loops, storms, idle connections, plain slow requests. */
 import type { GunicornEvent } from "../events/types.js";
-import { evidence, majorOf, msOf, type Finding, type FindingInput } from "./finding.js";
+import { evidence, majorOf, type Finding, type FindingInput } from "./finding.js";
+import { msOf } from "../events/time.js";
 
 interface Timeout {
   index: number;

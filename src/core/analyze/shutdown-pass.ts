@@ -4,7 +4,7 @@
  * `Handling signal: term` line is missing (log level warning, a cut excerpt).
  */
 import type { GunicornEvent } from "../events/types.js";
-import { msOf } from "../log/timestamp.js";
+import { msOf } from "../events/time.js";
 
 const WINDOW_MS = 35_000;
 const WINDOW_EVENTS = 20;

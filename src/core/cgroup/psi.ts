@@ -2,7 +2,19 @@
  * Parser for PSI files (/proc/pressure/{memory,cpu,io}, cgroup v2 `*.pressure`): `some` and `full` lines
  * of `key=value` tokens (avg10, avg60, avg300 in percent; total in microseconds). Unknown keys are ignored.
  */
-import type { Pressure, PressureStat } from "../resources/types.js";
+export interface PressureStat {
+  avg10: number;
+  avg60: number;
+  avg300: number;
+  /** Cumulative stall time in microseconds. */
+  total: number;
+}
+
+export interface Pressure {
+  some: PressureStat;
+  /** Absent in the CPU pressure file of older kernels. */
+  full: PressureStat | null;
+}
 
 function parseStat(tokens: readonly string[]): PressureStat | null {
   const values = new Map<string, number>();

@@ -4,7 +4,7 @@
  */
 import type { DoctorInput, EffectiveSetting } from "./types.js";
 import { parseConfAssignments } from "./conf-file.js";
-import { shellSplit } from "./shell-split.js";
+import { shellSplit } from "../argv/shell-split.js";
 import { commandLineSettings } from "../plan/conflicts.js";
 
 /** The settings doctor looks at, with gunicorn's defaults (23.0). */

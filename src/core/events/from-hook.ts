@@ -2,7 +2,7 @@
  * Instrumentation hook records (hook-record.ts) → the lifecycle vocabulary, so `run` feeds hook events
  * through the same classifier and state machine as `analyze` feeds log lines.
  */
-import { signalFromNumber } from "../log/signals.js";
+import { signalFromNumber } from "./signals.js";
 import type { HookRecord } from "./hook-record.js";
 import type { GunicornEvent } from "./types.js";
 

@@ -4,8 +4,8 @@
  * short ring. It also infers hard deaths that gunicorn ≤20.0 never logs: a replacement `Booting worker`
  * with no death line before it (gunicorn.md §4.3).
  */
-import { msOf } from "../log/timestamp.js";
 import type { GunicornEvent, MasterSignal, WorkerSignalCause } from "./types.js";
+import { msOf } from "./time.js";
 
 export type DeathCause =
   | WorkerSignalCause

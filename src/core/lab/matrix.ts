@@ -5,8 +5,8 @@
  * the best requests/s the box can give with a layout that survives reloads, not to repeat every scenario.
  */
 import { GwardenError } from "../error.js";
-import { shellSplit } from "../doctor/shell-split.js";
-import { managedValue, parseGunicornArgv } from "../profile/gunicorn-argv.js";
+import { shellSplit } from "../argv/shell-split.js";
+import { managedValue, parseGunicornArgv } from "../argv/gunicorn-argv.js";
 import type { Plan } from "../plan/types.js";
 import { parseSize, MiB } from "../size.js";
 import {

@@ -1,6 +1,6 @@
 /**
  * The seven scenarios of the write-up as data: what load each sends (which paths, how many connections,
- * for how long or how many requests), and what counts as a failure. The runner (src/adapters/lab-*.ts)
+ * for how long or how many requests), and what counts as a failure. The runner (src/adapters/lab/)
  * does the sending; `judge` decides pass or fail from what was measured.
  */
 import type { LabConfig, ScenarioName } from "./types.js";

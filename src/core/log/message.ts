@@ -4,7 +4,7 @@
  * names a worker, that pid wins over the `[pid]` of the prefix (which is the emitting process).
  */
 import type { EventDraft, GunicornEvent, MasterSignal } from "../events/types.js";
-import { signalFromNumber, signalFromText } from "./signals.js";
+import { signalFromNumber, signalFromText } from "../events/signals.js";
 
 /** Something a message says: an event, or a piece that completes a neighbouring event. */
 export type MessageMatch =

@@ -80,10 +80,3 @@ export function parseGunicornStamp(text: string): Stamp | undefined {
     m[4] && /^[+-]\d{4}$|^Z$/.test(m[4]) ? m[4] : m[4] === "UTC" || m[4] === "GMT" ? "Z" : undefined;
   return makeStamp(m[1]!, m[2]!, m[3], zone);
 }
-
-/** Milliseconds since the epoch of an ISO 8601 time, or undefined. */
-export function msOf(time: string | undefined): number | undefined {
-  if (time === undefined) return undefined;
-  const value = Date.parse(time);
-  return Number.isFinite(value) ? value : undefined;
-}

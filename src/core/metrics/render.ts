@@ -5,15 +5,11 @@
  * meaningful. Unknown figures are left out rather than written as 0.
  */
 import type { Plan } from "../plan/types.js";
-import type { Pressure } from "../resources/types.js";
-import {
-  countWorkers,
-  WORKER_STATES,
-  type MemoryFigures,
-  type SupervisorSnapshot,
-} from "../supervisor/snapshot.js";
+import { countWorkers, WORKER_STATES, type SupervisorSnapshot } from "../snapshot/snapshot.js";
 import { EVENT_KINDS } from "./event-kinds.js";
 import { exposition, type MetricFamily, type MetricSample } from "./exposition.js";
+import type { MemoryFigures } from "../sample/figures.js";
+import type { Pressure } from "../cgroup/psi.js";
 
 /** Renders the snapshot as Prometheus text exposition (format 0.0.4). */
 export function renderMetrics(snapshot: SupervisorSnapshot): string {

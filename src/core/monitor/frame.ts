@@ -7,7 +7,7 @@
  */
 import { clock } from "../analyze/describe.js";
 import type { GunicornEvent } from "../events/types.js";
-import { countWorkers, type SupervisorSnapshot, type WorkerSnapshot } from "../supervisor/snapshot.js";
+import { countWorkers, type SupervisorSnapshot, type WorkerSnapshot } from "../snapshot/snapshot.js";
 import { eventText } from "./event-text.js";
 import { age, bytes, fit, num, right, scrub } from "./format.js";
 import type { MonitorView } from "./view.js";

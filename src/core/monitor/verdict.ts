@@ -6,8 +6,8 @@
 import type { Finding } from "../analyze/finding.js";
 import { replay } from "../analyze/replay.js";
 import type { GunicornEvent } from "../events/types.js";
-import { health } from "../supervisor/health.js";
-import { countWorkers, type SupervisorSnapshot } from "../supervisor/snapshot.js";
+import { health } from "../snapshot/health.js";
+import { countWorkers, type SupervisorSnapshot } from "../snapshot/snapshot.js";
 
 export type VerdictLevel = "healthy" | "degraded" | "failing";
 

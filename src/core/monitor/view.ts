@@ -3,7 +3,7 @@
  * to a bare gunicorn master), the events of the last minute, the verdict, and where it all came from.
  */
 import type { GunicornEvent } from "../events/types.js";
-import type { SupervisorSnapshot } from "../supervisor/snapshot.js";
+import type { SupervisorSnapshot } from "../snapshot/snapshot.js";
 import type { Verdict } from "./verdict.js";
 
 export interface MonitorView {

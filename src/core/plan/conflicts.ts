@@ -3,7 +3,7 @@
  * report each one that would defeat the plan.
  */
 import type { Plan, PlanConflict } from "./types.js";
-import { parseGunicornArgv, type GunicornCommand } from "../profile/gunicorn-argv.js";
+import { parseGunicornArgv, type GunicornCommand } from "../argv/gunicorn-argv.js";
 
 /** The planned value of each setting a command line can fix, as gunicorn would print it. */
 function plannedSettings(plan: Omit<Plan, "conflicts">): Record<string, string> {

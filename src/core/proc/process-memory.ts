@@ -3,8 +3,8 @@
  * (parseSmapsRollup) plus `anon` = Private_Dirty + Swap, the memory nobody else shares and no file
  * backs (what the supervisor's own budget is counted in).
  */
-import type { MemoryFigures } from "../supervisor/snapshot.js";
 import { parseSmapsFields, parseSmapsRollup } from "./smaps-rollup.js";
+import type { MemoryFigures } from "../sample/figures.js";
 
 /** Memory figures from smaps_rollup text; null when the text has no `Rss` line. */
 export function memoryFromSmapsRollup(text: string): MemoryFigures | null {

@@ -4,7 +4,13 @@
  * among the processes sharing them, USS (Private_Clean + Private_Dirty) is what the process alone
  * costs: the memory freed if it exits.
  */
-import type { ProcessMemory } from "../profile/types.js";
+export interface ProcessMemory {
+  rss: number;
+  pss: number;
+  /** Private_Clean + Private_Dirty: what this process alone costs. */
+  uss: number;
+  swap: number;
+}
 
 /** Every `Name: value kB` field of a smaps_rollup text, in bytes (unknown units are skipped). */
 export function parseSmapsFields(text: string): Map<string, number> {

@@ -2,10 +2,10 @@
  * Which app a profile belongs to. `profile` stamps a fingerprint on the profile; `plan` and `run`
  * recompute it from their own command line and refuse a profile measured on another app.
  */
-import { parseGunicornArgv } from "./gunicorn-argv.js";
+import { parseGunicornArgv } from "../argv/gunicorn-argv.js";
 
-export { parseGunicornArgv, managedValue } from "./gunicorn-argv.js";
-export type { GunicornCommand, ManagedFlag, ManagedName } from "./gunicorn-argv.js";
+export { parseGunicornArgv, managedValue } from "../argv/gunicorn-argv.js";
+export type { GunicornCommand, ManagedFlag, ManagedName } from "../argv/gunicorn-argv.js";
 
 export interface AppIdentity {
   /** `module:callable`, with gunicorn's default callable made explicit (`app` → `app:application`). */

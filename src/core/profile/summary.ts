@@ -1,6 +1,7 @@
 /** The human summary `profile` prints (without --json). */
 import { formatBytes } from "../size.js";
-import type { Profile, ProcessMemory } from "./types.js";
+import type { Profile } from "./types.js";
+import type { ProcessMemory } from "../proc/smaps-rollup.js";
 
 function memory(m: ProcessMemory | null): string {
   if (!m) return "unknown";

@@ -2,14 +2,7 @@
  * What `profile` measures about an app, and what `plan` reads. Bytes are bytes, times are seconds.
  * Written as JSON to `.gwarden/profile.json` by default.
  */
-export interface ProcessMemory {
-  rss: number;
-  pss: number;
-  /** Private_Clean + Private_Dirty: what this process alone costs. */
-  uss: number;
-  swap: number;
-}
-
+import type { ProcessMemory } from "../proc/smaps-rollup.js";
 export interface ProfileRunResult {
   /** `single`: 1 worker, no preload; `preload`: 1 worker, --preload; `preload-shared`: 3 workers, --preload + gc.freeze(). */
   mode: "single" | "preload" | "preload-shared";

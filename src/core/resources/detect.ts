@@ -3,7 +3,7 @@
  * locate the process's memory and cpu cgroups, read limits as the minimum over the visible chain, combine
  * them with the host figures, and say where every figure came from. Never throws on bad input.
  */
-import type { Pressure, Provenance, Resources } from "./types.js";
+import type { Provenance, Resources } from "./types.js";
 import type { Reader } from "./probe.js";
 import { Notes, readText } from "./probe.js";
 import { controllerVersion, locateControllers, overallVersion, type Located } from "./locate.js";
@@ -14,6 +14,7 @@ import { readCpuChain } from "./cpu.js";
 import { parseMemInfo } from "../cgroup/meminfo.js";
 import { parsePressure } from "../cgroup/psi.js";
 import { affinityFromStatus } from "../cgroup/cpu-list.js";
+import type { Pressure } from "../cgroup/psi.js";
 
 export type { Reader, ReadResult } from "./probe.js";
 

@@ -2,8 +2,9 @@
  * The human report of `gwarden detect`: every figure with where it came from (the cgroup file, the host,
  * or why it is unknown), and the warnings, host fallbacks first. Pure: Resources in, text out.
  */
-import type { Pressure, Provenance, Resources } from "./types.js";
+import type { Provenance, Resources } from "./types.js";
 import { formatBytes } from "../size.js";
+import type { Pressure } from "../cgroup/psi.js";
 
 function origin(p: Provenance | undefined): string {
   if (!p) return "";

@@ -3,6 +3,7 @@
  * when unknown/unlimited) and `sources` says where each came from, keyed by the figure's dotted name
  * (`memory.limitBytes`, `cpu.quota`, ...). This is the JSON contract of `detect --json` (DESIGN.md).
  */
+import type { Pressure } from "../cgroup/psi.js";
 export type CgroupVersion = "v1" | "v2" | "hybrid" | "none";
 
 /** Where a figure came from. `unknown` always carries a `reason`. */
@@ -14,20 +15,6 @@ export interface Provenance {
   path?: string;
   /** Why the figure is unknown, or how it was combined (e.g. "min over 3 levels", "capped at MemTotal"). */
   reason?: string;
-}
-
-export interface PressureStat {
-  avg10: number;
-  avg60: number;
-  avg300: number;
-  /** Cumulative stall time in microseconds. */
-  total: number;
-}
-
-export interface Pressure {
-  some: PressureStat;
-  /** Absent in the CPU pressure file of older kernels. */
-  full: PressureStat | null;
 }
 
 export interface Resources {

@@ -5,7 +5,7 @@
  * other workers, and a recommendation.
  */
 import type { EventOf, GunicornEvent } from "../events/types.js";
-import type { CgroupFigures, MemoryFigures } from "../supervisor/snapshot.js";
+import type { CgroupFigures, MemoryFigures } from "../sample/figures.js";
 
 export interface OomInput {
   /** The death as classified (worker_signal, or a /proc-synthesized one). */

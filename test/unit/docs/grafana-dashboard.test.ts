@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderMetrics } from "../../../src/core/metrics/render.js";
 import { repoRoot } from "../../helpers/gunicorns.js";
-import { snapshot } from "../core/supervisor/example-snapshot.js";
+import { snapshot } from "../core/snapshot/example-snapshot.js";
 
 interface ParsedFamily {
   name: string;

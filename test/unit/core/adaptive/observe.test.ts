@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { adaptiveInput } from "../../../../src/core/adaptive/observe.js";
-import type { ProcessSample, Sample } from "../../../../src/core/supervisor/sample.js";
-import { UNKNOWN_MEMORY } from "../../../../src/core/supervisor/snapshot.js";
+import type { ProcessSample, Sample } from "../../../../src/core/sample/sample.js";
+import { UNKNOWN_MEMORY } from "../../../../src/core/sample/figures.js";
 
 const proc = (pid: number, uss: number | null, procState = "S"): ProcessSample => ({
   pid,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { diagnose } from "../../../../src/core/doctor/findings.js";
 import { effectiveConfig } from "../../../../src/core/doctor/effective-config.js";
 import { parseConfAssignments } from "../../../../src/core/doctor/conf-file.js";
-import { shellSplit } from "../../../../src/core/doctor/shell-split.js";
+import { shellSplit } from "../../../../src/core/argv/shell-split.js";
 import { isTmpfsDir, mountOf } from "../../../../src/core/doctor/fs-type.js";
 import { renderDoctor } from "../../../../src/core/doctor/render.js";
 import type { DoctorInput } from "../../../../src/core/doctor/types.js";

@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { renderMetrics } from "../../../../src/core/metrics/render.js";
 import { EVENT_KINDS } from "../../../../src/core/metrics/event-kinds.js";
-import { snapshot } from "../supervisor/example-snapshot.js";
+import { snapshot } from "../snapshot/example-snapshot.js";
 
 interface ParsedFamily {
   name: string;

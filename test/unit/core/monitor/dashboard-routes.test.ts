@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { webAsset } from "../../../../src/adapters/web-assets.js";
+import { webAsset } from "../../../../src/adapters/http/web-assets.js";
 import type { GunicornEvent } from "../../../../src/core/events/types.js";
 import { RingBuffer } from "../../../../src/core/ring-buffer.js";
-import { route, type HttpRequest, type RouteDeps } from "../../../../src/core/supervisor/routes.js";
-import { snapshot, worker } from "../supervisor/example-snapshot.js";
+import { route, type HttpRequest, type RouteDeps } from "../../../../src/core/serve/routes.js";
+import { snapshot, worker } from "../snapshot/example-snapshot.js";
 
 const three = [worker(101, "ready"), worker(102, "ready"), worker(103, "ready")];
 

@@ -1,8 +1,8 @@
 import type { GunicornEvent } from "../../../../src/core/events/types.js";
 import { judge } from "../../../../src/core/monitor/verdict.js";
 import type { MonitorView } from "../../../../src/core/monitor/view.js";
-import type { SupervisorSnapshot } from "../../../../src/core/supervisor/snapshot.js";
-import { snapshot, worker } from "../supervisor/example-snapshot.js";
+import type { SupervisorSnapshot } from "../../../../src/core/snapshot/snapshot.js";
+import { snapshot, worker } from "../snapshot/example-snapshot.js";
 
 /** Events of a worker killed and replaced a few seconds before the snapshot. */
 export const killEvents: GunicornEvent[] = [

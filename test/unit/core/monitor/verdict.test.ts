@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GunicornEvent } from "../../../../src/core/events/types.js";
 import { judge } from "../../../../src/core/monitor/verdict.js";
-import { snapshot, worker } from "../supervisor/example-snapshot.js";
+import { snapshot, worker } from "../snapshot/example-snapshot.js";
 import { killEvents } from "./example-view.js";
 
 const MiB = 1024 * 1024;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { planGunicorn } from "../../../../src/core/plan/plan.js";
-import { emitArgs, planArgs, shellQuote } from "../../../../src/core/plan/emit-args.js";
-import { emitEnv } from "../../../../src/core/plan/emit-env.js";
-import { emitJson } from "../../../../src/core/plan/emit-json.js";
-import { emitK8s, k8sCpu, k8sMemory, commandWithoutSizing } from "../../../../src/core/plan/emit-k8s.js";
-import { emitConf } from "../../../../src/core/plan/emit-conf.js";
-import { renderExplain, renderSummary } from "../../../../src/core/plan/explain.js";
-import { shellSplit } from "../../../../src/core/doctor/shell-split.js";
+import { emitArgs, planArgs, shellQuote } from "../../../../src/core/emit/emit-args.js";
+import { emitEnv } from "../../../../src/core/emit/emit-env.js";
+import { emitJson } from "../../../../src/core/emit/emit-json.js";
+import { emitK8s, k8sCpu, k8sMemory, commandWithoutSizing } from "../../../../src/core/emit/emit-k8s.js";
+import { emitConf } from "../../../../src/core/emit/emit-conf.js";
+import { renderExplain, renderSummary } from "../../../../src/core/emit/explain.js";
+import { shellSplit } from "../../../../src/core/argv/shell-split.js";
 import { commandLineSettings } from "../../../../src/core/plan/conflicts.js";
 import { box, input, slProfile } from "./fixtures.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { planGunicorn } from "../../../../src/core/plan/plan.js";
-import { planArgs } from "../../../../src/core/plan/emit-args.js";
+import { planArgs } from "../../../../src/core/emit/emit-args.js";
 import type { Plan } from "../../../../src/core/plan/types.js";
 import { box, input, MiB, slProfile, TIERS_MIB } from "./fixtures.js";
 

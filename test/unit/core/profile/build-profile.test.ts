@@ -7,7 +7,8 @@ import {
   type ProfileInputs,
 } from "../../../../src/core/profile/build-profile.js";
 import { renderProfileSummary } from "../../../../src/core/profile/summary.js";
-import type { ProcessMemory, ProfileRunResult } from "../../../../src/core/profile/types.js";
+import type { ProfileRunResult } from "../../../../src/core/profile/types.js";
+import type { ProcessMemory } from "../../../../src/core/proc/smaps-rollup.js";
 
 const MiB = 1024 * 1024;
 const mem = (rss: number, pss: number, uss: number): ProcessMemory => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { managedValue, parseGunicornArgv } from "../../../../src/core/profile/gunicorn-argv.js";
+import { managedValue, parseGunicornArgv } from "../../../../src/core/argv/gunicorn-argv.js";
 
 describe("parseGunicornArgv", () => {
   it("splits SimpleLogin's command into launcher, spec, managed flags and the rest", () => {

@@ -6,7 +6,7 @@ import { describe, expect, test } from "vitest";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { detect } from "../../../../src/core/resources/detect.js";
-import { rootedReader } from "../../../../src/adapters/root-fs.js";
+import { rootedReader } from "../../../../src/adapters/resources/root-fs.js";
 import { repoRoot } from "../../../helpers/gunicorns.js";
 
 const fixtures = join(repoRoot, "test", "fixtures", "cgroup");

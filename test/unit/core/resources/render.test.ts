@@ -3,7 +3,7 @@ import { expect, test } from "vitest";
 import { join } from "node:path";
 import { detect } from "../../../../src/core/resources/detect.js";
 import { renderResources } from "../../../../src/core/resources/render.js";
-import { rootedReader } from "../../../../src/adapters/root-fs.js";
+import { rootedReader } from "../../../../src/adapters/resources/root-fs.js";
 import { repoRoot } from "../../../helpers/gunicorns.js";
 
 const fixture = (name: string): string => join(repoRoot, "test", "fixtures", "cgroup", name);

@@ -1,0 +1,65 @@
+/**
+ * The lab's real profile: `gwarden profile` run as a child process (the same CLI, so the lab measures
+ * exactly what users' `profile` measures), its output file read back; or a profile file given with
+ * --profile.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { GwardenError } from "../../core/error.js";
+import type { Profile } from "../../core/profile/types.js";
+
+const CLI = fileURLToPath(new URL("../../cli.js", import.meta.url));
+
+/** Reads a profile file (E_PROFILE when missing or not JSON). */
+export function readProfile(path: string): Profile {
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as Profile;
+  } catch (error) {
+    throw new GwardenError("E_PROFILE", `Cannot read the profile ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Runs `gwarden profile --out <out> --url ... -- <command>`; its progress goes to our stderr. */
+export async function profileApp(options: {
+  out: string;
+  urls: string[];
+  command: string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  onStart?: (child: ChildProcess) => void;
+}): Promise<Profile> {
+  const args = [
+    CLI,
+    "profile",
+    "--out",
+    options.out,
+    ...options.urls.flatMap((u) => ["--url", u]),
+    "--",
+    ...options.command,
+  ];
+  const child = spawn(process.execPath, args, {
+    env: options.env,
+    cwd: options.cwd,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  options.onStart?.(child);
+  let tail = "";
+  child.stderr.setEncoding("utf8").on("data", (text: string) => {
+    tail = (tail + text).slice(-4000);
+    process.stderr.write(text);
+  });
+  const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+  if (code !== 0) {
+    throw new GwardenError(
+      "E_PROFILE",
+      `gwarden profile failed (exit ${code}): ${tail.trim().split("\n").slice(-3).join(" / ")}`,
+      {
+        hint: "run `gwarden profile -- <the same command>` to see why, or pass --profile FILE",
+      },
+    );
+  }
+  return readProfile(options.out);
+}

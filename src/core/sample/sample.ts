@@ -1,0 +1,33 @@
+/**
+ * What one sampler tick read from /proc and the cgroup. Pure data: the sampler adapter produces
+ * `Sample`s; snapshot/build.ts joins them with the lifecycle.
+ */
+import type { BacklogFigures, CgroupFigures, MemoryFigures } from "./figures.js";
+
+export interface ProcessSample {
+  pid: number;
+  /** The /proc state letter (`S`, `R`, `Z`, ...); null when stat was unreadable. */
+  procState: string | null;
+  /** Start time after boot in clock ticks: with the pid, identifies the process across samples. */
+  startTimeTicks: number | null;
+  memory: MemoryFigures;
+  cpuSeconds: number | null;
+  cpuPercent: number | null;
+}
+
+export interface Sample {
+  /** ISO 8601 wall-clock time of the sample. */
+  time: string;
+  /** Monotonic milliseconds when it was taken. */
+  atMs: number;
+  /** How long reading it took. */
+  durationMs: number;
+  /** null when the master is gone (no /proc/<pid>/stat). */
+  master: ProcessSample | null;
+  /** Children of the master, ordered by pid. */
+  workers: ProcessSample[];
+  cgroup: CgroupFigures | null;
+  backlog: BacklogFigures | null;
+  /** The supervisor process itself. */
+  self: ProcessSample;
+}
