@@ -6,35 +6,21 @@
  * master's own listening sockets; events are derived from the changes between looks.
  */
 import { readdirSync, readlinkSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { GwardenError } from "../../core/error.js";
 import type { EventKind } from "../../core/events/types.js";
 import { procEvents, type ProcLook } from "../../core/monitor/proc-events.js";
 import { parseNetTcp, TCP_LISTEN } from "../../core/proc/net-tcp.js";
-import { detect } from "../../core/resources/detect.js";
 import type { Resources } from "../../core/resources/types.js";
-import type { Reader } from "../../core/resources/probe.js";
 import { type ProcessSample } from "../../core/sample/sample.js";
 import { type WorkerState } from "../../core/snapshot/snapshot.js";
 import type { MonitorSource, SourceReading } from "./source.js";
 import { procTextReader, readListenBacklog } from "../resources/proc-reader.js";
-import { rootedReader } from "../resources/root-fs.js";
+import { detectForPid } from "../resources/resources.js";
 import { createSampler } from "../run/sampler.js";
 import { buildSnapshot, type MasterLife, type WorkerLife } from "../../core/snapshot/build.js";
 import { cgroupFigures } from "../../core/sample/figures.js";
 
 const HZ = 100;
-
-/** A detection reader for another process: `/proc/self/...` reads `/proc/<pid>/...`. */
-export function pidReader(pid: number, base: Reader = rootedReader("/")): Reader {
-  return (path) =>
-    base(path.startsWith("/proc/self/") ? `/proc/${pid}/${path.slice("/proc/self/".length)}` : path);
-}
-
-/** Detects the resources of another process's cgroup. */
-export function detectForPid(pid: number): Resources {
-  return detect({ read: pidReader(pid), affinityCpus: availableParallelism(), affinityFromStatus: true });
-}
 
 /** TCP ports the process listens on (its own socket fds that are LISTEN rows in its namespace). */
 export function listeningPorts(pid: number): number[] {
