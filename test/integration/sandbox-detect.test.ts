@@ -120,7 +120,7 @@ describe.skipIf(!v1Memory || process.getuid?.() !== 0)("cgroup sandbox (cgroup v
 
   test("sandboxes still open are removed when the owner exits, and on SIGTERM", async () => {
     const script = (tail: string): string =>
-      `import { createSandbox } from ${JSON.stringify(join(repoRoot, "dist", "adapters", "cgroup-sandbox.js"))};
+      `import { createSandbox } from ${JSON.stringify(join(repoRoot, "dist", "adapters", "sandbox", "cgroup-sandbox.js"))};
        const s = await createSandbox({ memoryBytes: 64 * 1024 * 1024, cpus: 1, name: "hook" });
        process.stdout.write(JSON.stringify([s.memoryDir, s.cpuDir]) + "\\n"); ${tail}`;
     const exited = run([process.execPath, "--input-type=module", "-e", script("")]);

@@ -3,9 +3,11 @@
  * are the master's children (the sampler's reading: stat for CPU, smaps_rollup for RSS/PSS/USS, every
  * tick); the cgroup figures come from the core detection with a reader that maps /proc/self/ to
  * /proc/<pid>/, so the limit is the master's, not the monitor's; the accept backlog is read on the
- * master's own listening sockets; events are derived from the changes between looks.
+ * master's own listening sockets, against the backlog the master was configured with (its command
+ * line, GUNICORN_CMD_ARGS and config file, as gunicorn resolves them); events are derived from the
+ * changes between looks.
  */
-import { readdirSync, readlinkSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { GwardenError } from "../../core/error.js";
 import type { EventKind } from "../../core/events/types.js";
 import { procEvents, type ProcLook } from "../../core/monitor/proc-events.js";
@@ -19,6 +21,7 @@ import { detectForPid } from "../resources/resources.js";
 import { createSampler } from "../run/sampler.js";
 import { buildSnapshot, type MasterLife, type WorkerLife } from "../../core/snapshot/build.js";
 import { cgroupFigures } from "../../core/sample/figures.js";
+import { configPath, masterBacklog, type MasterProcess } from "../../core/monitor/master-backlog.js";
 
 const HZ = 100;
 
@@ -46,6 +49,31 @@ export function listeningPorts(pid: number): number[] {
   return [...ports].sort((a, b) => a - b);
 }
 
+function readOrNull(path: string): string | null {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+/** The listen backlog the master was started with (gunicorn's default 2048 when nothing sets it). */
+export function configuredBacklog(pid: number): number {
+  let cwd: string | null = null;
+  try {
+    cwd = readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    // another user's process: a relative config path stays unknown
+  }
+  const master: MasterProcess = {
+    cmdline: readOrNull(`/proc/${pid}/cmdline`) ?? "",
+    environ: readOrNull(`/proc/${pid}/environ`),
+    cwd,
+  };
+  const path = configPath(master);
+  return masterBacklog(master, path === null ? null : readOrNull(path));
+}
+
 function stateOf(procState: string | null): WorkerState {
   if (procState === "R" || procState === "D") return "busy";
   if (procState === "Z" || procState === "X") return "exiting";
@@ -68,6 +96,7 @@ export function createPidSource(masterPid: number): MonitorSource {
   const sampler = createSampler({
     masterPid,
     ports,
+    configuredBacklog: configuredBacklog(masterPid),
     memoryIntervalMs: 0,
     readCgroup: () => {
       resources = detectForPid(masterPid);
