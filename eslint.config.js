@@ -7,7 +7,8 @@ export default tseslint.config(
   {
     ignores: [
       "dist/**",
-      "dist-check/**", "dist-bench/**",
+      "dist-check/**",
+      "dist-bench/**",
       "coverage/**",
       "node_modules/**",
       ".gwarden/**",

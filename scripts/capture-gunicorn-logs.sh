@@ -3,6 +3,7 @@
 # 20.1.0 and the unpacked ones in .gunicorn-versions.txt) against test/fixtures/logs/app/app.py and
 # driving each scenario (timeouts, OOM kills in a real memory cgroup, signals, load errors...).
 # Usage: scripts/capture-gunicorn-logs.sh [version...]   (root needed for the OOM scenarios)
+#        SCENARIO=oom-during-shutdown scripts/capture-gunicorn-logs.sh [version...]   (just that one)
 # Afterwards: GWARDEN_UPDATE_FIXTURES=1 npx vitest run test/unit/core/analyze/fixtures.test.ts, review the
 # diff of test/fixtures/logs/expected.json, and `git add -f` the logs (the repo ignores *.log).
 set -u
@@ -52,6 +53,45 @@ capture_version() {
     CG=""
   }
   trap cg_remove EXIT
+  # kernel_lines <scenario> <uptime before>: the kernel's OOM-kill lines since then, as
+  # `journalctl -k -o short-iso` prints them (dmesg's boot-relative stamps turned into wall time)
+  kernel_lines() {
+    local boot; boot=$(awk -v now="$(date +%s.%N)" -v up="$(awk '{print $1}' /proc/uptime)" 'BEGIN{printf "%.6f", now - up}')
+    dmesg | awk -v since="$2" -v boot="$boot" -v host="$(hostname)" '
+      FNR == NR { if (match($0, /\[[0-9]+\]/)) pids[substr($0, RSTART + 1, RLENGTH - 2)] = 1; next }
+      match($0, /^\[ *[0-9]+\.[0-9]+\]/) {
+        t = substr($0, 2, RLENGTH - 2) + 0
+        if (t < since || !match($0, /Killed process [0-9]+/)) next
+        if (!(substr($0, RSTART + 15, RLENGTH - 15) in pids)) next
+        match($0, /^\[ *[0-9]+\.[0-9]+\]/)
+        cmd = "date -u -d @" sprintf("%.0f", boot + t) " +%Y-%m-%dT%H:%M:%S+0000"; cmd | getline stamp; close(cmd)
+        print stamp " " host " kernel: " substr($0, RLENGTH + 2)
+      }' "$OUT/$1.log" - > "$OUT/$1.kernel.txt"
+  }
+
+  # an OOM kill during shutdown (baseline lesson 8): one worker holds 80 MiB after a request, and every
+  # worker allocates 60 MiB more on its way out, so on TERM the big one crosses the 150 MiB limit and is
+  # killed at once while the other exits normally. The kernel's line goes to <scenario>.kernel.txt.
+  scenario_oom_during_shutdown() {
+    cg_create
+    start oom-during-shutdown APP_EXIT_HOG=60 -- -w 2 --graceful-timeout 10
+    wait_for oom-during-shutdown "Booting worker" 10; sleep 1
+    local since; since=$(awk '{print $1}' /proc/uptime)
+    req "/hog?80"; sleep 1; stop TERM 15
+    kernel_lines oom-during-shutdown "$since"
+    cg_remove
+  }
+  # a supervisor's stop that kills every worker at once (a stop timeout, a process-group kill): TERM to
+  # the master while three requests are in flight, then SIGKILL to all its children in the same second
+  scenario_stop_kill_burst() {
+    start stop-kill-burst -- -w 3 --graceful-timeout 10
+    wait_for stop-kill-burst "Booting worker" 10; sleep 1
+    (req "/sleep?5" &); (req "/sleep?5" &); (req "/sleep?5" &); sleep 0.5
+    kill -TERM $GPID; sleep 0.2
+    kill -9 $(cat /proc/$GPID/task/$GPID/children) 2>/dev/null
+    waitexit 15
+  }
+  if [ -n "${SCENARIO:-}" ]; then "scenario_${SCENARIO//-/_}"; rm -rf "$TMPH"; return; fi
 
   start normal-boot -- -w 2
   wait_for normal-boot "Booting worker.*" 10; sleep 1; req /; req /; stop INT 10
@@ -103,6 +143,8 @@ capture_version() {
     start oom-boot-loop APP_IMPORT_HOG=300 -- -w 1 --graceful-timeout 2
     sleep 8; stop TERM 10
     cg_remove
+    scenario_oom_during_shutdown
+    scenario_stop_kill_burst
   fi
   rm -rf "$TMPH"
 }

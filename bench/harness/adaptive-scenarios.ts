@@ -5,7 +5,7 @@
  * group. Everything is removed by `close()`, after a failure too.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { get } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -15,7 +15,12 @@ import { createSandbox, type Sandbox } from "../../src/adapters/sandbox/cgroup-s
 import { freePort } from "../../src/adapters/http/free-port.js";
 import { probe } from "../../src/adapters/http/http-probe.js";
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+/** The checkout: the nearest directory above this file with a package.json (from bench/harness/ or dist-bench/). */
+export const repoRoot = ((): string => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+})();
 const SYSTEM_PYTHON = "/usr/bin/python3";
 
 export interface ScenarioOptions {

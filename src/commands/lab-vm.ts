@@ -61,7 +61,7 @@ export async function runVmLabCommand(c: VmLabCommand): Promise<void> {
   c.data.notes.push(
     "Sandbox: every tier is a whole VPS (a QEMU guest); inside it the lab profiled the app, planned and ran every instance on the box itself, with the load generator on the same vCPU (as on a one-core VPS). Each guest's own outputs are in vm-<tier>/.",
   );
-  const { runVmLab } = await import("../adapters/sandbox/vm-lab.js");
+  const { runVmLab } = await import("../adapters/lab/vm-lab.js");
   await runVmLab({
     tiers: c.tiers,
     vcpus: c.vcpus,

@@ -198,6 +198,7 @@ export default defineCommand({
     const { profileApp, readProfile } = await import("../adapters/lab/profile.js");
     const { handleInterrupts, interruptTargets, runLab } = await import("../adapters/lab/runner.js");
     const { launchFor, planAt } = await import("../adapters/lab/launch.js");
+    const { PAGE_CACHE_NOTE } = await import("../adapters/lab/page-cache.js");
     const { setLoadDriver } = await import("../adapters/lab/load.js");
     const { wrkAvailable } = await import("../adapters/lab/load-wrk.js");
     const { userConfigFor } = await import("./plan-setup.js");
@@ -306,6 +307,7 @@ export default defineCommand({
           ? "Load: wrk (in a child process, outside the sandbox)."
           : "Load: autocannon in a child node process (wrk is not installed). autocannon counts spurious errors and inflates latency against sync workers that close every connection: read the figures of sync configs with care.",
       );
+      data.notes.push(PAGE_CACHE_NOTE);
       data.notes.push(
         "The planned config runs as `gwarden run` inside the sandbox, as in production: the supervisor's own memory counts against the limit, it plans from the profile and the limit it detects, and its adaptive control, recycling and OOM handling are part of the figures (its event logs: gwarden-run/).",
       );

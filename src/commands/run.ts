@@ -2,7 +2,7 @@
  * `gwarden run [options] -- gunicorn <app> [gunicorn args]`: plan, launch gunicorn with the
  * instrumented config, watch every worker, enforce the boot deadline, confirm OOM kills, forward
  * signals, restart with backoff, serve /metrics, /api/state, /api/events and /healthz. This file parses
- * options and wires; the runtime (src/adapters/run/supervisor.ts) is loaded only once the options are good.
+ * options and wires; the runtime (src/adapters/run/runner.ts) is loaded only once the options are good.
  */
 import { defineCommand } from "citty";
 import { GwardenError } from "../core/error.js";
@@ -108,28 +108,24 @@ export default defineCommand({
       eventsPath: args.events ?? DEFAULT_EVENTS,
       requestHooks: adaptive,
     });
-    const { supervise } = await import("../adapters/run/supervisor.js");
+    const { runSupervisor } = await import("../adapters/run/runner.js");
     const { openUpstreamChannel } = await import("../adapters/run/hook-channel.js");
     const { DEFAULT_RESTART_POLICY } = await import("../core/run/restart-policy.js");
     const { adaptiveConfigFromPlan } = await import("../core/adaptive/config.js");
-    const code = await supervise({
-      launcher: setup.launcher,
-      args: setup.args,
-      conf: setup.conf,
-      cwd,
-      env: setup.env,
-      plan: setup.plan,
-      bootDeadlineMs: setup.plan.bootDeadline * 1000,
-      gracefulTimeoutMs: setup.plan.gracefulTimeout * 1000,
+    const code = await runSupervisor({
+      config: {
+        plan: setup.plan,
+        bootDeadlineMs: setup.plan.bootDeadline * 1000,
+        gracefulTimeoutMs: setup.plan.gracefulTimeout * 1000,
+        restartPolicy: { ...DEFAULT_RESTART_POLICY, ...(maxRestarts === undefined ? {} : { maxRestarts }) },
+        adaptive: adaptive
+          ? adaptiveConfigFromPlan(setup.plan, recycleBytes === undefined ? {} : { recycleBytes })
+          : null,
+        watchdogMs: null,
+      },
+      launch: { launcher: setup.launcher, args: setup.args, conf: setup.conf, cwd, env: setup.env },
       sampleIntervalMs,
-      restartPolicy: { ...DEFAULT_RESTART_POLICY, ...(maxRestarts === undefined ? {} : { maxRestarts }) },
       eventLog: setup.eventLog,
-      adaptive: adaptive
-        ? {
-            config: adaptiveConfigFromPlan(setup.plan, recycleBytes === undefined ? {} : { recycleBytes }),
-            requestHooks: true,
-          }
-        : null,
       http: noHttp ? null : { listen, token },
       forwardRecord: openUpstreamChannel(),
       onListening: (url) =>

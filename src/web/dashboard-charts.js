@@ -36,20 +36,26 @@
     }
   }
 
-  function make(id, series, data, unit) {
+  /** A tick label with as many decimals as the tick spacing needs (0.02 % apart must not all read "0%"). */
+  function tick(value, incr, unit) {
+    const decimals = incr > 0 ? Math.min(3, Math.max(0, Math.ceil(-Math.log10(incr) - 1e-9))) : 1;
+    return `${+value.toFixed(decimals)}${unit}`;
+  }
+
+  function make(id, series, data, unit, yRange) {
     const el = document.getElementById(id);
     if (plots[id]) plots[id].destroy();
     el.textContent = "";
     const opts = {
       width: width(el),
       height: 200,
-      scales: { x: { time: true } },
+      scales: { x: { time: true }, ...(yRange ? { y: { range: yRange } } : {}) },
       axes: [
         AXIS,
         {
           ...AXIS,
           size: 72,
-          values: (u, vals) => vals.map((v) => (v === null ? "" : `${+v.toFixed(1)}${unit}`)),
+          values: (u, vals, axisIdx, space, incr) => vals.map((v) => (v === null ? "" : tick(v, incr, unit))),
         },
       ],
       series: [{}, ...series],
@@ -64,12 +70,14 @@
 
   function drawMemory() {
     const pids = [...h.pids.keys()].sort((a, b) => a - b);
-    const key = pids.join(",");
-    const data = [h.t, h.limit, h.ws, ...pids.map((pid) => h.pids.get(pid))];
+    // no limit anywhere in the history: no "limit" line, and none named in the legend
+    const limited = h.limit.some((v) => v !== null);
+    const key = `${limited}:${pids.join(",")}`;
+    const data = [h.t, ...(limited ? [h.limit] : []), h.ws, ...pids.map((pid) => h.pids.get(pid))];
     if (key !== memoryKey || !plots["chart-memory"]) {
       memoryKey = key;
       const series = [
-        line("limit", "#f85149", { dash: [6, 4] }),
+        ...(limited ? [line("limit", "#f85149", { dash: [6, 4] })] : []),
         line("working set", "#3fb950", { width: 2 }),
         ...pids.map((pid, i) => line(`RSS ${pid}`, PALETTE[i % PALETTE.length])),
       ];
@@ -77,8 +85,8 @@
     } else plots["chart-memory"].setData(data);
   }
 
-  function draw(id, series, data, unit) {
-    if (!plots[id]) make(id, series, data, unit);
+  function draw(id, series, data, unit, yRange) {
+    if (!plots[id]) make(id, series, data, unit, yRange);
     else plots[id].setData(data);
   }
 
@@ -126,6 +134,8 @@
       [line("some avg10", "#d29922"), line("full avg10", "#f85149")],
       [h.t, h.psiSome, h.psiFull],
       "%",
+      // at least 0–1 %: an idle box's 0.0x % stalls are small, not the whole height of the chart
+      (u, min, max) => [0, Math.max(1, max === null ? 0 : max)],
     );
     draw(
       "chart-backlog",
@@ -141,5 +151,10 @@
   }
 
   window.addEventListener("resize", resize);
-  window.gwardenCharts = { push, points: () => h.t.length };
+  /** The y-axis tick labels of a chart as drawn (for tests and people in the console). */
+  function yLabels(id) {
+    return plots[id] && plots[id].axes[1]._values ? [...plots[id].axes[1]._values] : [];
+  }
+
+  window.gwardenCharts = { push, points: () => h.t.length, yLabels };
 })();

@@ -45,8 +45,23 @@
 
   async function get(path) {
     const res = await fetch(path, { headers, cache: "no-store" });
+    if (res.status === 401)
+      throw new Error(
+        token
+          ? "HTTP 401: the token after #token= in this page's address is not the one `gwarden run --token` was given"
+          : `HTTP 401: this gwarden run needs its token: open ${window.location.origin}${window.location.pathname}#token=<the --token value> (the part after # never leaves the browser)`,
+      );
     if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
     return res.json();
+  }
+
+  /** Which group the memory figures cover. */
+  function cgroupText(c) {
+    if (!c) return "no cgroup figures";
+    if (c.path === undefined) return "";
+    return c.path === null
+      ? "memory figures are the host's (no cgroup memory controller found)"
+      : `memory figures of cgroup ${c.path}`;
   }
 
   function card(label, value, id) {
@@ -118,6 +133,7 @@
       $("membar-cache").style.width = "0";
       $("membar-text").textContent = `no cgroup memory limit; usage ${bytes(c.usageBytes)}`;
     }
+    $("cgroup-path").textContent = cgroupText(s.cgroup);
   }
 
   function renderWorkers(s) {

@@ -126,6 +126,14 @@ describe("the web dashboard in Chromium", () => {
     );
     expect(pids.sort((a, b) => a - b)).toEqual(workers);
     expect(await page.textContent("#mem-limit")).toBe("512.0 MiB");
+    // the usage figures say whose they are: gwarden run's own group, the test's sandbox
+    expect(await page.textContent("#cgroup-path")).toBe(`memory figures of cgroup ${box.sandbox.memoryDir}`);
+    // the browser's icon requests are answered, not 404 (Node asks for /favicon.ico: Playwright's
+    // request routing makes Chromium fail that one path whatever the server says)
+    const link = await page.$eval('link[rel="icon"]', (el) => (el as HTMLLinkElement).href);
+    expect(await page.evaluate(async (url) => (await fetch(url)).status, link)).toBe(200);
+    const ico = await fetch(`http://127.0.0.1:${box.apiPort}/favicon.ico`);
+    expect([ico.status, ico.headers.get("content-type")]).toEqual([200, "image/svg+xml"]);
     expect(await page.textContent("#verdict-level")).toMatch(/healthy|degraded|failing/);
     const width = await page.$eval("#membar-ws", (el) => (el as HTMLElement).style.width);
     expect(parseFloat(width)).toBeGreaterThan(0);
@@ -174,6 +182,12 @@ describe("the web dashboard in Chromium", () => {
     expect(
       await page.$$eval("#events script, #events img, #findings script, #findings img", (els) => els.length),
     ).toBe(0);
+    // the 500 counts in the verdict
+    await page.waitForFunction(
+      () => /request failed with an app error/.test(document.getElementById("reasons")?.textContent ?? ""),
+      undefined,
+      { timeout: 10_000 },
+    );
     // the filter narrows the list to it, still as text
     await page.fill("#filter-text", "__xss");
     await page.waitForFunction(() => document.querySelectorAll("#events tbody tr").length === 1);
@@ -194,6 +208,57 @@ describe("the web dashboard in Chromium", () => {
     await page.screenshot({ path: join(results, "dashboard-phone-first-screen.png") });
   });
 
+  it("draws a box without a limit honestly: no limit line, PSI ticks that differ, the group named", async () => {
+    let n = 0;
+    const psi = [0.02, 0.05, 0.11, 0.07, 0.03];
+    const server = await startHttpServer({
+      listen: "127.0.0.1:0",
+      getSnapshot: () => {
+        const base = snapshot({ time: new Date(Date.now()).toISOString(), plan: null });
+        const some = psi[n++ % psi.length]!;
+        return {
+          ...base,
+          cgroup: {
+            ...base.cgroup!,
+            path: "/sys/fs/cgroup/memory/user.slice",
+            limitBytes: null,
+            memoryPressure: {
+              some: { avg10: some, avg60: 0, avg300: 0, total: 1 },
+              full: { avg10: some / 2, avg60: 0, avg300: 0, total: 1 },
+            },
+          },
+        };
+      },
+      getEvents: (since) => new RingBuffer<GunicornEvent>(10).since(since),
+    });
+    try {
+      await page.goto(`${server.url}/`);
+      await page.waitForFunction(
+        () => (window as unknown as { gwardenCharts: { points(): number } }).gwardenCharts.points() >= 3,
+        undefined,
+        { timeout: 15_000 },
+      );
+      const ticks = await page.evaluate(() =>
+        (window as unknown as { gwardenCharts: { yLabels(id: string): string[] } }).gwardenCharts.yLabels(
+          "chart-psi",
+        ),
+      );
+      expect(ticks.length).toBeGreaterThan(2);
+      expect(new Set(ticks).size).toBe(ticks.length);
+      const legend = await page.$$eval("#chart-memory .u-legend .u-label", (els) =>
+        els.map((e) => e.textContent ?? ""),
+      );
+      expect(legend).toContain("working set");
+      expect(legend).not.toContain("limit");
+      expect(await page.textContent("#cgroup-path")).toBe(
+        "memory figures of cgroup /sys/fs/cgroup/memory/user.slice",
+      );
+      await shot("dashboard-unlimited.png");
+    } finally {
+      await server.close();
+    }
+  });
+
   it("sends the token from the URL fragment, and says so when it is missing", async () => {
     const server = await startHttpServer({
       listen: "127.0.0.1:0",
@@ -204,6 +269,8 @@ describe("the web dashboard in Chromium", () => {
     try {
       await page.goto(`${server.url}/`);
       await page.waitForFunction(() => /HTTP 401/.test(document.getElementById("status")?.textContent ?? ""));
+      // and how to give it
+      expect(await page.textContent("#status")).toContain(`${server.url}/#token=`);
       await page.goto(`${server.url}/#token=dash-token`);
       await page.reload();
       await page.waitForFunction(() => document.querySelectorAll("#workers tbody tr").length === 2);

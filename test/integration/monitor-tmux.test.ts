@@ -5,7 +5,7 @@
  * bar against the limit, and the death of a worker the test SIGKILLs; `q` must quit and leave the
  * alternate screen.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../helpers/gunicorns.js";
@@ -129,6 +129,14 @@ describe("gwarden monitor in tmux", () => {
     const box = await startBoxed({ memoryBytes: 512 * MiB, run: true, name: "monitor-api" });
     boxes.push(box);
     const master = await masterOf(box, true);
+    // the same accept queue has the same limit whichever way the monitor reads it
+    const backlogMax = (args: string[]) => {
+      const out = execFileSync(process.execPath, [cli, "monitor", ...args, "--once"], { encoding: "utf8" });
+      return /backlog \d+\/(\d+|\?)/.exec(out)?.[1];
+    };
+    const viaApi = backlogMax(["--url", `http://127.0.0.1:${box.apiPort}`]);
+    expect(viaApi).toMatch(/^\d+$/);
+    expect(backlogMax(["--pid", String(master)])).toBe(viaApi);
     await drive(master, await plannedWorkers(box), `--url http://127.0.0.1:${box.apiPort}`);
   });
 
@@ -176,7 +184,20 @@ describe("gwarden monitor in tmux", () => {
       env: { ...process.env, COLUMNS: "80" },
     });
     expect(out).not.toContain("\u001b");
+    expect(out).not.toContain("q quit");
     for (const pid of childrenOf(master)) expect(out).toContain(` ${pid} ready`);
+    // a reader that goes away ends the snapshots quietly: no EPIPE stack, exit 0
+    const piped = spawnSync(
+      "bash",
+      [
+        "-c",
+        `"${process.execPath}" ${cli} monitor --pid ${master} --interval 200ms | head -n 2; echo "rc=\${PIPESTATUS[0]}"`,
+      ],
+      { encoding: "utf8", timeout: 30_000 },
+    );
+    expect(piped.stderr).toBe("");
+    expect(piped.stdout).toMatch(/^gwarden monitor · pid \d+/);
+    expect(piped.stdout.trim().split("\n").at(-1)).toBe("rc=0");
     expect(out).toMatch(/^memory \[█+[▒░]+\] .* \/ 256 MiB/m);
     const json = JSON.parse(
       execFileSync(process.execPath, [cli, "monitor", "--pid", String(master), "--json"], {

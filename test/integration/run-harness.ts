@@ -41,6 +41,8 @@ export interface GwardenRun {
   appPort: number;
   eventsPath: string;
   stderr(): string;
+  /** What gwarden wrote on its stdout (gunicorn's stdout passes through it). */
+  stdout(): string;
   /** Resolves with the exit once gwarden has exited. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** GET on gwarden's API: status and the whole body. */
@@ -92,8 +94,11 @@ export async function startRun(options: RunOptions): Promise<GwardenRun> {
       GWARDEN_EXAMPLE_DB: join(dir, "app.sqlite"),
       ...options.env,
     },
-    stdio: ["ignore", "ignore", "pipe"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
+  let stdout = "";
+  child.stdout!.setEncoding("utf8");
+  child.stdout!.on("data", (text: string) => (stdout += text.slice(0, 1 << 20)));
   let stderr = "";
   child.stderr!.setEncoding("utf8");
   child.stderr!.on("data", (text: string) => {
@@ -138,6 +143,7 @@ export async function startRun(options: RunOptions): Promise<GwardenRun> {
     appPort,
     eventsPath,
     stderr: () => stderr,
+    stdout: () => stdout,
     exited,
     api: (path) => fetchText(apiPort, path),
     app: (path, timeoutMs = 10_000) => probe("127.0.0.1", appPort, path, { timeoutMs }),

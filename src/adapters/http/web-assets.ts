@@ -13,6 +13,7 @@ const TYPES = {
   html: "text/html; charset=utf-8",
   js: "text/javascript; charset=utf-8",
   css: "text/css; charset=utf-8",
+  svg: "image/svg+xml",
 } as const;
 
 /** Served name → where it is and what it is. */
@@ -21,6 +22,7 @@ const FILES: Record<string, { path: () => string; type: string }> = {
   "dashboard.js": { path: () => ownFile("dashboard.js"), type: TYPES.js },
   "dashboard.css": { path: () => ownFile("dashboard.css"), type: TYPES.css },
   "dashboard-charts.js": { path: () => ownFile("dashboard-charts.js"), type: TYPES.js },
+  "favicon.svg": { path: () => ownFile("favicon.svg"), type: TYPES.svg },
   "uPlot.iife.min.js": { path: () => packageFile("uplot/dist/uPlot.iife.min.js"), type: TYPES.js },
   "uPlot.min.css": { path: () => packageFile("uplot/dist/uPlot.min.css"), type: TYPES.css },
 };

@@ -16,6 +16,7 @@ import type {
 import { runScenario, type ScenarioOutcome } from "./scenarios.js";
 import { startOnBoxPostgres } from "./postgres.js";
 import { withDatabaseUrl, type InstanceLaunch } from "./launch.js";
+import { evictAppFiles, type EvictTarget } from "./page-cache.js";
 import {
   liveReady,
   startSandboxedGunicorn,
@@ -34,6 +35,8 @@ export interface InstanceRun {
   onStart?: (instance: SandboxedGunicorn) => void;
   /** True once the run is interrupted: no further scenario starts. */
   interrupted: () => boolean;
+  /** Drops the app's files from the page cache before the instance starts (default: evictAppFiles). */
+  evict?: (target: EvictTarget) => Promise<number>;
 }
 
 const SAMPLE_MS = 250;
@@ -102,6 +105,12 @@ export async function runInstance(run: InstanceRun): Promise<{ cells: CellResult
           });
           return { env: withDatabaseUrl(launch.env, pg.url), stop: () => pg.stop() };
         };
+  // a cold page cache for the app's files, so no instance inherits what an earlier one paid for reading
+  const uncached = await (run.evict ?? evictAppFiles)(launch).then(
+    () => null,
+    (error: Error) =>
+      `the app's files were not evicted from the page cache (${error.message}): peak memory may be low`,
+  );
   try {
     instance = await startSandboxedGunicorn({
       tierBytes: spec.tierBytes,
@@ -199,7 +208,8 @@ export async function runInstance(run: InstanceRun): Promise<{ cells: CellResult
         continue;
       }
       if (scenario === "startup") {
-        emit(close({ ...baseCell(spec, scenario, 0) }, null));
+        const cell = close({ ...baseCell(spec, scenario, 0) }, null);
+        emit(uncached === null ? cell : { ...cell, note: [cell.note, uncached].filter(Boolean).join("; ") });
         continue;
       }
       const needsWorkers = scenario === "lifecycle" || scenario === "oom";

@@ -2,7 +2,7 @@
  * The monitor's loop: read the source every interval, keep the events of the last minute, judge, and
  * draw — on a TTY as a live screen (until `q`), piped as plain snapshots (or one with `once`), with
  * `json` as one JSON view. A failed read keeps the last good data on screen and says why; a first read
- * that fails is the command's error.
+ * that fails is the command's error. A reader that goes away (`monitor | head`) ends it quietly.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { GunicornEvent } from "../../core/events/types.js";
@@ -31,6 +31,13 @@ export interface MonitorLoopOptions {
 export async function runMonitor(options: MonitorLoopOptions): Promise<number> {
   const output = options.output ?? process.stdout;
   const now = options.now ?? (() => new Date());
+  // EPIPE arrives as an 'error' event after the write; unhandled, it would crash with a stack trace
+  const gone = new AbortController();
+  const onError = (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") gone.abort();
+    else process.stderr.write(`gwarden: cannot write the monitor's output: ${error.message}\n`);
+  };
+  output.on("error", onError);
   let events: GunicornEvent[] = [];
   let last: SourceReading | null = null;
 
@@ -69,10 +76,15 @@ export async function runMonitor(options: MonitorLoopOptions): Promise<number> {
   }
   if (!output.isTTY || options.once) {
     const columns = Number(process.env.COLUMNS) || output.columns || PIPED_COLUMNS;
+    const plain = { columns, rows: 1000, color: null, interactive: false };
     for (;;) {
-      output.write(`${renderFrame(await view(), { columns, rows: 1000, color: null })}\n\n`);
+      output.write(`${renderFrame(await view(), plain)}\n\n`);
       if (options.once) return 0;
-      await sleep(options.intervalMs);
+      try {
+        await sleep(options.intervalMs, undefined, { signal: gone.signal });
+      } catch {
+        return 0;
+      }
     }
   }
   return live(view, options, output);

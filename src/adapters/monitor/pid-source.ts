@@ -3,38 +3,27 @@
  * are the master's children (the sampler's reading: stat for CPU, smaps_rollup for RSS/PSS/USS, every
  * tick); the cgroup figures come from the core detection with a reader that maps /proc/self/ to
  * /proc/<pid>/, so the limit is the master's, not the monitor's; the accept backlog is read on the
- * master's own listening sockets; events are derived from the changes between looks.
+ * master's own listening sockets, against the backlog the master was configured with (its command
+ * line, GUNICORN_CMD_ARGS and config file, as gunicorn resolves them); events are derived from the
+ * changes between looks.
  */
-import { readdirSync, readlinkSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { GwardenError } from "../../core/error.js";
 import type { EventKind } from "../../core/events/types.js";
 import { procEvents, type ProcLook } from "../../core/monitor/proc-events.js";
 import { parseNetTcp, TCP_LISTEN } from "../../core/proc/net-tcp.js";
-import { detect } from "../../core/resources/detect.js";
 import type { Resources } from "../../core/resources/types.js";
-import type { Reader } from "../../core/resources/probe.js";
 import { type ProcessSample } from "../../core/sample/sample.js";
 import { type WorkerState } from "../../core/snapshot/snapshot.js";
 import type { MonitorSource, SourceReading } from "./source.js";
 import { procTextReader, readListenBacklog } from "../resources/proc-reader.js";
-import { rootedReader } from "../resources/root-fs.js";
+import { detectForPid } from "../resources/resources.js";
 import { createSampler } from "../run/sampler.js";
 import { buildSnapshot, type MasterLife, type WorkerLife } from "../../core/snapshot/build.js";
 import { cgroupFigures } from "../../core/sample/figures.js";
+import { configPath, masterBacklog, type MasterProcess } from "../../core/monitor/master-backlog.js";
 
 const HZ = 100;
-
-/** A detection reader for another process: `/proc/self/...` reads `/proc/<pid>/...`. */
-export function pidReader(pid: number, base: Reader = rootedReader("/")): Reader {
-  return (path) =>
-    base(path.startsWith("/proc/self/") ? `/proc/${pid}/${path.slice("/proc/self/".length)}` : path);
-}
-
-/** Detects the resources of another process's cgroup. */
-export function detectForPid(pid: number): Resources {
-  return detect({ read: pidReader(pid), affinityCpus: availableParallelism(), affinityFromStatus: true });
-}
 
 /** TCP ports the process listens on (its own socket fds that are LISTEN rows in its namespace). */
 export function listeningPorts(pid: number): number[] {
@@ -60,6 +49,31 @@ export function listeningPorts(pid: number): number[] {
   return [...ports].sort((a, b) => a - b);
 }
 
+function readOrNull(path: string): string | null {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+/** The listen backlog the master was started with (gunicorn's default 2048 when nothing sets it). */
+export function configuredBacklog(pid: number): number {
+  let cwd: string | null = null;
+  try {
+    cwd = readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    // another user's process: a relative config path stays unknown
+  }
+  const master: MasterProcess = {
+    cmdline: readOrNull(`/proc/${pid}/cmdline`) ?? "",
+    environ: readOrNull(`/proc/${pid}/environ`),
+    cwd,
+  };
+  const path = configPath(master);
+  return masterBacklog(master, path === null ? null : readOrNull(path));
+}
+
 function stateOf(procState: string | null): WorkerState {
   if (procState === "R" || procState === "D") return "busy";
   if (procState === "Z" || procState === "X") return "exiting";
@@ -82,6 +96,7 @@ export function createPidSource(masterPid: number): MonitorSource {
   const sampler = createSampler({
     masterPid,
     ports,
+    configuredBacklog: configuredBacklog(masterPid),
     memoryIntervalMs: 0,
     readCgroup: () => {
       resources = detectForPid(masterPid);

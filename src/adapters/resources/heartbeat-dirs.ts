@@ -4,7 +4,7 @@
  * resolving symlinks: /run/shm is often a link to /dev/shm).
  */
 import { accessSync, constants, readFileSync, realpathSync, statSync } from "node:fs";
-import { mountOf } from "../../core/doctor/fs-type.js";
+import { mountOf } from "../../core/cgroup/fs-type.js";
 import { HEARTBEAT_CANDIDATES } from "../../core/plan/heartbeat.js";
 import type { HeartbeatDirFact } from "../../core/plan/types.js";
 

@@ -5,6 +5,7 @@
 import { availableParallelism } from "node:os";
 import type { Resources } from "../../core/resources/types.js";
 import { detect } from "../../core/resources/detect.js";
+import type { Reader } from "../../core/resources/probe.js";
 import { rootedReader } from "./root-fs.js";
 
 export interface DetectResourcesOptions {
@@ -20,4 +21,29 @@ export function detectResources({
   affinityCpus = availableParallelism(),
 }: DetectResourcesOptions = {}): Resources {
   return detect({ read: rootedReader(root), affinityCpus, affinityFromStatus: root !== "/" });
+}
+
+/** A detection reader for another process: `/proc/self/...` reads `/proc/<pid>/...`. */
+export function pidReader(pid: number, base: Reader = rootedReader("/")): Reader {
+  return (path) =>
+    base(path.startsWith("/proc/self/") ? `/proc/${pid}/${path.slice("/proc/self/".length)}` : path);
+}
+
+/** Detects the resources of another process's cgroup (the gunicorn master's, when gwarden runs outside it). */
+export function detectForPid(pid: number): Resources {
+  return detect({ read: pidReader(pid), affinityCpus: availableParallelism(), affinityFromStatus: true });
+}
+
+/**
+ * Detection of the group another process is in, resolved once: its /proc/<pid>/cgroup, mountinfo and
+ * status are read now and kept, so the group's files can still be read after the process is gone (the
+ * OOM counter is read again when a killed master's exit is reported).
+ */
+export function groupDetector(pid: number): () => Resources {
+  const base = rootedReader("/");
+  const kept = new Map(
+    ["cgroup", "mountinfo", "status"].map((name) => [`/proc/self/${name}`, base(`/proc/${pid}/${name}`)]),
+  );
+  const read: Reader = (path) => kept.get(path) ?? pidReader(pid, base)(path);
+  return () => detect({ read, affinityCpus: availableParallelism(), affinityFromStatus: true });
 }

@@ -2,16 +2,21 @@
  * Starts gunicorn as a direct child (no shell) with gwarden's generated config and the hook channel on
  * fd 3, waits for readiness on that channel, and stops it for sure: TERM to the master, then KILL to
  * its whole process group (the master runs in a session of its own, so workers stuck in an import are
- * killed too). A last-chance KILL runs when Node exits. Shared by `profile` and `run`.
+ * killed too). A last-chance KILL runs when gwarden exits. gunicorn's stdout and stderr are real pipes
+ * (platform/fifo-pipe.ts), so `--error-logfile /dev/stderr` works as under a shell; `run` passes its
+ * own stdout straight through. Shared by `profile`, `run` and the lab.
  */
-import { execFile, spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, type StdioOptions } from "node:child_process";
+import { fstatSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Readable } from "node:stream";
 import { GwardenError } from "../../core/error.js";
 import type { HookRecord } from "../../core/events/hook-record.js";
 import { bootFailure, bootTimeout, type BootExit } from "../../core/profile/boot-failure.js";
-import { HOOK_STDIO, hookChannelEnv, hookStream, readHookRecords } from "./hook-channel.js";
+import { openFifoPipe } from "../platform/fifo-pipe.js";
+import { nodePlatform, type Platform } from "../platform/platform.js";
+import { HOOK_FD, hookChannelEnv, hookStream, readHookRecords } from "./hook-channel.js";
 
 export interface GunicornLaunch {
   /** argv prefix that starts gunicorn (`["gunicorn"]`, `["/usr/bin/python3", "-m", "gunicorn"]`). */
@@ -21,14 +26,14 @@ export interface GunicornLaunch {
   /** The rendered gunicorn.conf.py text; null when the launcher brings its own (`gwarden run ... --`). */
   conf: string | null;
   cwd?: string;
-  /** Environment additions over process.env (GUNICORN_CMD_ARGS is removed unless given here). */
+  /** Environment additions over the platform's (GUNICORN_CMD_ARGS is removed unless given here). */
   env?: Record<string, string>;
   /** Each hook record, as it arrives. */
   onRecord?: (record: HookRecord) => void;
   /** gunicorn's stderr (its log), chunk by chunk. */
   onStderr?: (text: string) => void;
-  /** gunicorn's stdout, raw chunks (default: drained and dropped). */
-  onStdout?: (chunk: Buffer) => void;
+  /** gunicorn's stdout: `inherit` gives it gwarden's own stdout (nothing is copied, unless that is a socket); a function gets the chunks; absent, it is read and dropped. */
+  stdout?: "inherit" | ((chunk: Buffer) => void);
   /** What this run is, for error messages (`1 worker, preload`). */
   label?: string;
 }
@@ -47,75 +52,70 @@ export interface GunicornProcess {
   stderrTail(): string;
   /** Resolves when `ready(records)` holds; rejects (E_APP_IMPORT / E_BOOT) if gunicorn exits first or the deadline passes. */
   waitUntil(ready: (records: readonly HookRecord[]) => boolean, timeoutMs: number): Promise<void>;
-  /** Settles when the master has exited. */
+  /** Settles when the master has exited and its stderr was read to the end. */
   readonly exited: Promise<BootExit>;
   /** TERM, then KILL to the process group after `graceMs`; removes the config. Idempotent. */
   stop(graceMs?: number): Promise<BootExit>;
 }
 
-export interface GunicornEffects {
-  spawn: (command: string, args: string[], options: SpawnOptions) => ChildProcess;
-  kill: (pid: number, signal: NodeJS.Signals) => void;
-  /** Unix time in seconds (float). */
-  now: () => number;
-  env: NodeJS.ProcessEnv;
-}
-
-const defaultEffects: GunicornEffects = {
-  spawn: nodeSpawn,
-  kill: (pid, signal) => process.kill(pid, signal),
-  now: () => Date.now() / 1000,
-  env: process.env,
-};
-
 const TAIL_BYTES = 16 * 1024;
-/** Process groups still to kill if Node exits before stop() finished. */
-const live = new Set<number>();
-let exitHookInstalled = false;
+/** How long the end of stderr is awaited after the master exits. */
+const STDERR_GRACE_MS = 2000;
 
-/** Sends a signal to a pid (or to a process group, as a negative pid), ignoring ESRCH. */
-function send(kill: GunicornEffects["kill"], target: number, signal: NodeJS.Signals): void {
+function isSocket(fd: number): boolean {
   try {
-    kill(target, signal);
+    return fstatSync(fd).isSocket();
   } catch {
-    // ESRCH: the group is already gone.
+    return false;
   }
 }
 
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on("exit", () => {
-    for (const pgid of live) send(defaultEffects.kill, -pgid, "SIGKILL");
-  });
+/** A real pipe for one of the child's output streams, or a socket pair where no FIFO can be made. */
+async function outputPipe(
+  platform: Platform,
+): Promise<{ fd: number | "pipe"; stream: Readable | null; release(): void }> {
+  const pipe = await openFifoPipe(platform);
+  if ("error" in pipe) return { fd: "pipe", stream: null, release: () => undefined };
+  return { fd: pipe.writerFd, stream: pipe.reader, release: () => pipe.closeWriter() };
 }
 
 /** Writes the config to a private temp dir and spawns gunicorn; throws E_GUNICORN_MISSING if it cannot start. */
 export async function startGunicorn(
   launch: GunicornLaunch,
-  effects: GunicornEffects = defaultEffects,
+  platform: Platform = nodePlatform(),
 ): Promise<GunicornProcess> {
   const label = launch.label ?? "gunicorn";
   const dir = mkdtempSync(join(tmpdir(), "gwarden-conf-"));
   const confPath = join(dir, "gunicorn.conf.py");
   if (launch.conf !== null) writeFileSync(confPath, launch.conf);
   const [command, ...prefix] = launch.launcher;
-  const env: NodeJS.ProcessEnv = { ...effects.env, ...launch.env, ...hookChannelEnv() };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...launch.env, ...hookChannelEnv() };
   if (launch.env?.GUNICORN_CMD_ARGS === undefined) delete env.GUNICORN_CMD_ARGS;
   const confArgs = launch.conf === null ? [] : ["-c", confPath];
-  const child = effects.spawn(command ?? "gunicorn", [...prefix, ...confArgs, ...launch.args], {
+  const err = await outputPipe(platform);
+  // gwarden's own stdout is given as it is, unless it is a socket (journald, a Node parent's pipe):
+  // then /dev/stdout would not open, so a real pipe is relayed to it.
+  const inherit = launch.stdout === "inherit" && !isSocket(1);
+  const out = inherit ? null : await outputPipe(platform);
+  const stdio: StdioOptions = ["ignore", out === null ? "inherit" : out.fd, err.fd, "pipe"];
+  const child = spawn(command ?? "gunicorn", [...prefix, ...confArgs, ...launch.args], {
     cwd: launch.cwd,
     env,
-    stdio: HOOK_STDIO,
+    stdio,
     detached: true,
   });
-  const startedAt = effects.now();
-
+  const startedAt = platform.wallClock().getTime() / 1000;
   const spawned = await new Promise<Error | null>((resolve) => {
     child.once("spawn", () => resolve(null));
     child.once("error", (error) => resolve(error));
   });
+  err.release();
+  out?.release();
+  const errStream = err.stream ?? child.stderr;
+  const outStream = out === null ? null : (out.stream ?? child.stdout);
   if (spawned !== null || child.pid === undefined) {
+    errStream?.destroy();
+    outStream?.destroy();
     rmSync(dir, { recursive: true, force: true });
     throw new GwardenError(
       "E_GUNICORN_MISSING",
@@ -127,21 +127,24 @@ export async function startGunicorn(
     );
   }
   const pid = child.pid;
-  live.add(pid);
-  installExitHook();
+  const forgetGroup = platform.shutdown.atExit(() => platform.kill(-pid, "SIGKILL"));
 
   const records: HookRecord[] = [];
   const listeners = new Set<() => void>();
   let state: GunicornState = { phase: "running" };
   let tail = "";
-  child.stderr?.setEncoding("utf8");
-  child.stderr?.on("data", (text: string) => {
+  errStream?.setEncoding("utf8");
+  errStream?.on("data", (text: string) => {
     tail = (tail + text).slice(-TAIL_BYTES);
     launch.onStderr?.(text);
   });
-  if (launch.onStdout) child.stdout?.on("data", launch.onStdout);
-  else child.stdout?.resume();
-  const channel = hookStream(child);
+  const stdoutHandler =
+    launch.stdout === "inherit" ? (chunk: Buffer) => process.stdout.write(chunk) : launch.stdout;
+  if (outStream !== null) {
+    if (stdoutHandler === undefined) outStream.resume();
+    else outStream.on("data", stdoutHandler);
+  }
+  const channel = hookStream(child, HOOK_FD);
   if (channel) {
     readHookRecords(channel, (record) => {
       records.push(record);
@@ -149,19 +152,34 @@ export async function startGunicorn(
       for (const listener of listeners) listener();
     });
   }
+  const stderrEnded =
+    errStream === null
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => errStream.once("close", () => resolve()));
   const exited = new Promise<BootExit>((resolve) => {
     child.once("exit", (code, signal) => {
-      state = { phase: "exited", exit: { code, signal } };
-      // Workers orphaned by a dead master keep the group alive: end them now.
-      send(effects.kill, -pid, "SIGKILL");
-      live.delete(pid);
-      for (const listener of listeners) listener();
-      resolve(state.exit);
+      // Workers orphaned by a dead master keep the group (and the pipes) alive: end them now.
+      platform.kill(-pid, "SIGKILL");
+      forgetGroup();
+      const exit: BootExit = { code, signal };
+      // The log's last lines come after the exit; a daemon the app spawned may hold the pipe for good.
+      const logRead = new Promise<void>((done) => {
+        const cancel = platform.after(STDERR_GRACE_MS, done);
+        void stderrEnded.then(() => {
+          cancel();
+          done();
+        });
+      });
+      void logRead.then(() => {
+        state = { phase: "exited", exit };
+        for (const listener of listeners) listener();
+        resolve(exit);
+      });
     });
   });
 
   let stopping: Promise<BootExit> | null = null;
-  const handle: GunicornProcess = {
+  return {
     pid,
     startedAt,
     records,
@@ -175,13 +193,12 @@ export async function startGunicorn(
         };
         const settle = (error: GwardenError | null): void => {
           listeners.delete(check);
-          clearTimeout(timer);
+          cancel();
           if (error) reject(error);
           else resolve();
         };
-        const timer = setTimeout(
-          () => settle(bootTimeout(Math.round(timeoutMs / 1000), tail, label)),
-          timeoutMs,
+        const cancel = platform.after(timeoutMs, () =>
+          settle(bootTimeout(Math.round(timeoutMs / 1000), tail, label)),
         );
         listeners.add(check);
         check();
@@ -192,45 +209,41 @@ export async function startGunicorn(
       stopping ??= (async () => {
         if (state.phase === "running") {
           // TERM to the master only: gunicorn's graceful stop; the group KILL is the backstop.
-          send(effects.kill, pid, "SIGTERM");
-          const timer = setTimeout(() => send(effects.kill, -pid, "SIGKILL"), graceMs);
+          platform.kill(pid, "SIGTERM");
+          const cancel = platform.after(graceMs, () => platform.kill(-pid, "SIGKILL"));
           await exited;
-          clearTimeout(timer);
+          cancel();
         }
-        send(effects.kill, -pid, "SIGKILL");
+        platform.kill(-pid, "SIGKILL");
         rmSync(dir, { recursive: true, force: true });
         return exited;
       })();
       return stopping;
     },
   };
-  return handle;
 }
 
 /** `gunicorn --version` through the launcher: the version string, or E_GUNICORN_MISSING. */
 export async function gunicornVersion(
   launcher: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
+  platform: Platform = nodePlatform(),
 ): Promise<string> {
   const [command, ...prefix] = launcher;
-  const output = await new Promise<{ text: string; error: Error | null }>((resolve) => {
-    execFile(
-      command ?? "gunicorn",
-      [...prefix, "--version"],
-      { env, timeout: 120_000 },
-      (error, stdout, stderr) => resolve({ text: `${stdout}${stderr}`, error }),
-    );
-  });
   // (120 s: on a starved one-core VPS, and in the lab's VM guest, Python alone can take 30 s to start.)
+  const result = await platform.run(command ?? "gunicorn", [...prefix, "--version"], {
+    env,
+    timeoutMs: 120_000,
+  });
+  const text = `${result.stdout}${result.stderr}`;
   // `gunicorn (version 20.1.0)`; run as `python -m gunicorn`, 20.x prints `__main__.py (version 20.1.0)`.
-  const match = /(?:gunicorn|__main__\.py) \(version ([^)\s]+)\)/.exec(output.text);
+  const match = /(?:gunicorn|__main__\.py) \(version ([^)\s]+)\)/.exec(text);
   if (!match) {
     throw new GwardenError(
       "E_GUNICORN_MISSING",
-      `No gunicorn at \`${launcher.join(" ")}\`: ${output.text.trim() || output.error?.message || "no version printed"}`,
+      `No gunicorn at \`${launcher.join(" ")}\`: ${text.trim() || result.error || "no version printed"}`,
       {
         hint: "install gunicorn (Debian: apt-get install gunicorn) or give its path after `--` (e.g. `-- /usr/bin/python3 -m gunicorn app:app`)",
-        cause: output.error,
       },
     );
   }

@@ -13,7 +13,7 @@ import type { ListenBacklog } from "../../core/proc/net-tcp.js";
 import { parseProcStat, type ProcStat } from "../../core/proc/proc-stat.js";
 import { parseProcStatus } from "../../core/proc/proc-status.js";
 import { memoryFromSmapsRollup } from "../../core/proc/process-memory.js";
-import type { ProcessSample, Sample } from "../../core/sample/sample.js";
+import { unknownProcess, type ProcessSample, type Sample } from "../../core/sample/sample.js";
 import { procTextReader, readListenBacklog, type ProcTextReader } from "../resources/proc-reader.js";
 import { detectResources } from "../resources/resources.js";
 import {
@@ -191,14 +191,7 @@ export function createSampler(options: SamplerOptions): Sampler {
     const workers = [...stats].map(([pid, stat]) => toSample(pid, stat, started, refresh.has(pid)));
     const self = selfStat
       ? toSample(selfPid, selfStat, started, refresh.has(selfPid))
-      : {
-          pid: selfPid,
-          procState: null,
-          startTimeTicks: null,
-          memory: UNKNOWN_MEMORY,
-          cpuSeconds: null,
-          cpuPercent: null,
-        };
+      : unknownProcess(selfPid);
     const backlogFigures = backlog();
     const cgroup = readCgroup();
     for (const pid of marks.keys()) if (!alive.includes(pid)) marks.delete(pid);

@@ -21,7 +21,9 @@ export function describeEvent(e: GunicornEvent): string {
     case "worker_signal":
       return `worker killed by ${e.signal}: ${e.cause}${e.detail ? ` (${e.detail})` : ""}`;
     case "master_signal":
-      return `master got ${e.signal.toUpperCase()}`;
+      return e.from === "service-manager"
+        ? "the service manager stops the service"
+        : `master got ${e.signal.toUpperCase()}`;
     case "max_requests_restart":
       return "max_requests reached: restarting after this request";
     case "app_load_error":

@@ -21,12 +21,17 @@ export function deathFindings(input: FindingInput): Finding[] {
   const oomInBoot: number[] = [];
   const seenOom = new Set<number>();
   const oom: number[] = [];
+  let stopping = false;
+  let duringStop = 0;
   events.forEach((e, i) => {
+    if (e.kind === "start") stopping = false;
+    if (e.kind === "master_signal" && ["term", "int", "quit"].includes(e.signal)) stopping = true;
     if (e.kind === "worker_boot" && e.pid !== undefined) boots.set(e.pid, msOf(e.time));
     if (e.kind !== "worker_signal" || (e.cause !== "oom-suspected" && e.cause !== "oom-confirmed")) return;
     if (e.pid !== undefined && seenOom.has(e.pid)) return;
     if (e.pid !== undefined) seenOom.add(e.pid);
     oom.push(i);
+    if (stopping) duringStop++;
     const booted = e.pid === undefined ? undefined : boots.get(e.pid);
     const at = msOf(e.time);
     if (booted !== undefined && at !== undefined && (at - booted) / 1000 <= BOOT_DEATH_SECONDS)
@@ -48,9 +53,9 @@ export function deathFindings(input: FindingInput): Finding[] {
     findings.push({
       code: confirmed ? "oom-confirmed" : "oom-suspected",
       severity: confirmed ? "critical" : "warning",
-      message: `${oom.length} worker(s) were SIGKILLed with no WORKER TIMEOUT before and no shutdown in progress: ${confirmed ? "the kernel's OOM killer" : "most likely the OOM killer (or an external kill -9)"}.`,
+      message: `${oom.length} worker(s) were SIGKILLed with no WORKER TIMEOUT before${duringStop > 0 ? ` (${duringStop} while the service stopped, not as gunicorn's or a supervisor's stop kill)` : " and no shutdown in progress"}: ${confirmed ? "the kernel's OOM killer" : "most likely the OOM killer (or an external kill -9)"}.`,
       evidence: evidence(events, oom),
-      fix: "Check `dmesg` / cgroup `memory.events` (oom_kill) to confirm; lower workers or memory per worker (`--max-requests` with jitter recycles leaky workers), or raise the limit; `gwarden run` watches the cgroup OOM counter.",
+      fix: `Check \`dmesg\` / cgroup \`memory.events\` (oom_kill) to confirm; lower workers or memory per worker (\`--max-requests\` with jitter recycles leaky workers), or raise the limit; \`gwarden run\` watches the cgroup OOM counter.${duringStop > 0 ? " Exit paths need memory too (a preloaded worker touches shared pages as it exits): leave headroom for the stop." : ""}`,
     });
   }
 
@@ -93,7 +98,7 @@ export function deathFindings(input: FindingInput): Finding[] {
     findings.push({
       code: "shutdown-kill",
       severity: "info",
-      message: `${shutdownKills.length} worker(s) were SIGKILLed at \`graceful_timeout\` during shutdown (not OOM): their in-flight requests were lost, or they were stuck (on 22+ a hung import is never timed out).`,
+      message: `${shutdownKills.length} worker(s) were SIGKILLed by the stop itself (not OOM): gunicorn's kill at \`graceful_timeout\`, or a supervisor's stop timeout killing every worker at once; their in-flight requests were lost, or they were stuck (on 22+ a hung import is never timed out).`,
       evidence: evidence(events, shutdownKills),
       fix: "Keep `--graceful-timeout` a few seconds below the platform's stop timeout (docker 10 s, Kubernetes 30 s) and above your slowest request; check that workers finish booting.",
     });

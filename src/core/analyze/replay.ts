@@ -12,6 +12,7 @@ import { createAggregates, type Aggregates } from "./aggregates.js";
 import type { Finding, FindingInput } from "./finding.js";
 import { findFindings } from "./findings.js";
 import { markKillsBeforeHalt } from "./shutdown-pass.js";
+import { judgeStops } from "./stop-pass.js";
 
 interface Lane {
   classifier: Classifier;
@@ -91,7 +92,10 @@ export function replay(kept: readonly ParsedEvent[]): Replay {
     last = lane;
   }
 
-  for (const lane of lanes.values()) markKillsBeforeHalt(events, lane.indexes);
+  for (const lane of lanes.values()) {
+    markKillsBeforeHalt(events, lane.indexes);
+    judgeStops(events, lane.indexes);
+  }
   for (const event of events) aggregates.observe(event);
   const findings: Finding[] = [];
   for (const lane of lanes.values()) {

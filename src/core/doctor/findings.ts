@@ -2,15 +2,11 @@
 import type { DoctorInput, DoctorReport, EffectiveSetting, Finding } from "./types.js";
 import { effectiveConfig, envArgsSettings } from "./effective-config.js";
 import { chooseHeartbeatDir } from "../plan/heartbeat.js";
-import { mountOf, isMemoryFs } from "./fs-type.js";
+import { mountOf, isMemoryFs } from "../cgroup/fs-type.js";
 import { bootCountsInTimeout } from "../plan/timeouts.js";
 import { commandLineSettings } from "../plan/conflicts.js";
-import {
-  DEFAULT_MASTER_BYTES,
-  DEFAULT_SHARED_BYTES,
-  DEFAULT_WORKER_PRIVATE_BYTES,
-} from "../plan/defaults.js";
 import { mib } from "../plan/mib.js";
+import { estimateMemory } from "./memory-estimate.js";
 
 const GiB = 1024 * 1024 * 1024;
 /** Above this share of the limit the workers are too close to it (baseline-lessons 2: 92 % survived with no room). */
@@ -61,26 +57,16 @@ function memoryFinding(input: DoctorInput, eff: Record<string, EffectiveSetting>
   const limit = r.memory.limitBytes ?? r.memory.hostTotalBytes;
   if (limit === null) return [];
   const workers = Math.max(1, num(eff.workers, 1));
-  const p = input.profile;
-  const preload =
-    eff.preload_app?.value === "true" && p?.preload.master != null && p.preload.workerPrivateBytes !== null;
-  const master = preload ? p!.preload.master!.rss : (p?.master.rss ?? DEFAULT_MASTER_BYTES);
-  const perWorker = preload
-    ? p!.preload.workerPrivateBytes!
-    : (p?.worker.uss ?? DEFAULT_WORKER_PRIVATE_BYTES);
-  const shared = preload ? 0 : p ? Math.max(0, p.worker.rss - p.worker.uss) : DEFAULT_SHARED_BYTES;
-  const need = master + shared + workers * perWorker;
-  if (need <= limit * NEAR_LIMIT) return [];
-  const over = need > limit;
+  const preload = eff.preload_app?.value === "true";
+  const need = estimateMemory(input.profile, workers, preload);
+  if (need.bytes <= limit * NEAR_LIMIT) return [];
+  const over = need.bytes > limit;
   return [
     {
       code: "workers-exceed-memory",
       severity: over ? "error" : "warning",
-      message: `${workers} worker(s) need about ${mib(need)} MiB, ${over ? "over" : "within 10 % of"} the ${mib(limit)} MiB ${r.memory.limitBytes !== null ? "limit" : "host memory"}${over ? ": the OOM killer will kill workers, often in a boot loop" : ": nothing left for page cache, a supervisor or growth"}`,
-      evidence: [
-        `workers = ${workers} (${eff.workers?.source})`,
-        `${mib(master)} master + ${mib(shared)} shared + ${workers} × ${mib(perWorker)} per worker (${p ? "profile" : "default for a SimpleLogin-sized app"})`,
-      ],
+      message: `${workers} worker(s) need about ${mib(need.bytes)} MiB, ${over ? "over" : "within 10 % of"} the ${mib(limit)} MiB ${r.memory.limitBytes !== null ? "limit" : "host memory"}${over ? ": the OOM killer will kill workers, often in a boot loop" : ": nothing left for page cache, a supervisor or growth"}`,
+      evidence: [`workers = ${workers} (${eff.workers?.source})`, need.arithmetic],
       fix: "use the worker count from `gwarden plan` (fewer workers, threads, or preload when the profile proves it safe), or raise the memory limit",
     },
   ];

@@ -2,10 +2,13 @@
  * Cause classification for `worker_signal` events (gunicorn.md §4.3, §12), incremental so `analyze` and
  * `run` feed events one by one with bounded state:
  * - a SIGKILL (or SIGABRT) after `WORKER TIMEOUT` for the same pid is `timeout-escalation`;
- * - a death after TERM/INT/QUIT to the master (or while it halts on a load error) is `shutdown`;
+ * - a SIGKILL the kernel log or a cgroup OOM counter (an event with `source: "cgroup"`) confirms is
+ *   `oom-confirmed`; during a shutdown only when the evidence names that worker's pid;
+ * - a death after TERM/INT/QUIT to the master (or while it halts on a load error), or a SIGTERM death
+ *   soon after a service manager announced a stop, is `shutdown` (analyze's stop pass then looks at the
+ *   timing and the other workers: src/core/analyze/shutdown-pass.ts);
  * - SIGTERM deaths within a TTOU or HUP window are `scale-down`;
- * - any other SIGKILL is `oom-suspected`, or `oom-confirmed` when the kernel log or a cgroup OOM
- *   counter (an event with `source: "cgroup"`) says so.
+ * - any other SIGKILL is `oom-suspected`.
  */
 import type { GunicornEvent, WorkerSignalCause } from "./types.js";
 
@@ -16,6 +19,9 @@ const RETIRE_MS = 120_000;
 const RETIRE_EVENTS = 200;
 const OOM_MS = 30_000;
 const OOM_EVENTS = 40;
+/** How long a service manager's stop announcement covers deaths (systemd's default TimeoutStopSec). */
+const STOP_REQUEST_MS = 90_000;
+const STOP_REQUEST_EVENTS = 200;
 const MAX_PIDS = 1024;
 const COMPARABLE_MS = 180 * 86_400_000;
 
@@ -52,12 +58,17 @@ export function decideCause(
     halting: boolean;
     retiring: boolean;
     oomEvidence: boolean;
+    /** The OOM evidence names this worker (a kernel line with its pid), not just the group. */
+    oomNamed?: boolean;
     exitedCleanly: boolean;
   },
 ): WorkerSignalCause {
   const sig = signal.toUpperCase();
   if (ctx.afterTimeout && (sig === "SIGKILL" || sig === "SIGABRT")) return "timeout-escalation";
   if (sig === "SIGKILL") {
+    // the kernel naming this worker beats the context: a worker can be OOM-killed while the master
+    // stops; a group's counter that rose for some other worker does not
+    if (ctx.oomNamed) return "oom-confirmed";
     if (ctx.stopping) return "shutdown";
     if (ctx.oomEvidence) return "oom-confirmed";
     if (ctx.halting) return "shutdown";
@@ -78,6 +89,7 @@ export function createClassifier(): Classifier {
   let stopping = false;
   let halting = false;
   let retire: Mark | undefined;
+  let stopRequest: Mark | undefined;
   const timeouts = new Map<number, Mark>();
   const exited = new Map<number, Mark>();
   let oomAny: Mark | undefined;
@@ -92,11 +104,15 @@ export function createClassifier(): Classifier {
           stopping = false;
           halting = false;
           retire = undefined;
+          stopRequest = undefined;
           timeouts.clear();
           exited.clear();
           return event;
         case "master_signal":
-          if (event.signal === "term" || event.signal === "int" || event.signal === "quit") stopping = true;
+          // another unit's stop in a whole journal must not stop this gunicorn for good: a window
+          if (event.from === "service-manager") stopRequest = now;
+          else if (event.signal === "term" || event.signal === "int" || event.signal === "quit")
+            stopping = true;
           if (event.signal === "ttou" || event.signal === "hup") retire = now;
           return event;
         case "halt":
@@ -131,12 +147,13 @@ export function createClassifier(): Classifier {
           const cause = decideCause(event.signal, {
             afterTimeout:
               pid !== undefined && within(timeouts.get(pid), now, ESCALATION_MS, ESCALATION_EVENTS),
-            stopping,
+            stopping: stopping || within(stopRequest, now, STOP_REQUEST_MS, STOP_REQUEST_EVENTS),
             halting,
             retiring: within(retire, now, RETIRE_MS, RETIRE_EVENTS),
             oomEvidence:
               (pid !== undefined && within(oomByPid.get(pid), now, OOM_MS, OOM_EVENTS)) ||
               within(oomAny, now, OOM_MS, OOM_EVENTS),
+            oomNamed: pid !== undefined && within(oomByPid.get(pid), now, OOM_MS, OOM_EVENTS),
             exitedCleanly: pid !== undefined && exited.has(pid),
           });
           if (pid !== undefined) timeouts.delete(pid);

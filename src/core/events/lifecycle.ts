@@ -271,7 +271,8 @@ export function foldEvent(state: LifecycleState, event: GunicornEvent): Lifecycl
     case "recycle":
       return mark(s, pid, "retire", event);
     case "master_signal":
-      return onMasterSignal(s, event.signal);
+      // a service manager's announcement is not the master's own signal (gunicorn logs that one)
+      return event.from === "service-manager" ? s : onMasterSignal(s, event.signal);
     case "halt": {
       const master: MasterState = {
         phase: "halted",

@@ -33,7 +33,12 @@ export type GunicornEvent = Base &
     | { kind: "worker_timeout" }
     | { kind: "worker_exit_code"; code: number; signal?: string; coreDump?: boolean }
     | { kind: "worker_signal"; signal: string; cause: WorkerSignalCause; detail?: string }
-    | { kind: "master_signal"; signal: MasterSignal }
+    | {
+        kind: "master_signal";
+        signal: MasterSignal;
+        /** `service-manager`: a stop announced by systemd (`Stopping <unit>...`), which signals the master (and, with KillMode=control-group, the workers). */
+        from?: "service-manager";
+      }
     | { kind: "max_requests_restart" }
     | { kind: "app_load_error"; message: string }
     | { kind: "worker_boot_error"; message?: string }

@@ -9,6 +9,7 @@ import { compareThroughput, failureTotals } from "./compare.js";
 import { escapeHtml, inlineScript, inlineStyle, jsonForScript } from "./html.js";
 import { tierLabel } from "./matrix.js";
 import { REPORT_SCRIPT } from "./report-script.js";
+import { cellRequestsText, totalRequestsText } from "./requests-text.js";
 import { rootCauseLines } from "./summary.js";
 import type { CellResult, LabRunData } from "./types.js";
 
@@ -78,7 +79,7 @@ export function renderReport(data: LabRunData, assets: ReportAssets): string {
       const f = failureTotals(data.cells, t, c);
       return f === null
         ? "—"
-        : `${f.workerTimeouts} / ${f.oomKills} / ${f.failedRequests} of ${f.requests}; ${f.failedCells} of ${f.cells} scenarios fail`;
+        : `${f.workerTimeouts} / ${f.oomKills} / ${totalRequestsText(f)}; ${f.failedCells} of ${f.cells} scenarios fail`;
     });
     return [tierLabel(t), ...cols];
   });
@@ -90,7 +91,7 @@ export function renderReport(data: LabRunData, assets: ReportAssets): string {
     `${c.config} (${c.configLabel})`,
     c.scenario,
     c.skipped ? "skipped" : c.passed ? "pass" : "FAIL",
-    c.skipped ? "—" : `${c.workerTimeouts} / ${c.oomKills} / ${c.failedRequests} of ${c.requests}`,
+    c.skipped ? "—" : `${c.workerTimeouts} / ${c.oomKills} / ${cellRequestsText(c)}`,
     num(c.startupSeconds, 2),
     num(c.rps),
     `${num(c.p50Ms)} / ${num(c.p99Ms)}`,

@@ -7,6 +7,7 @@ import { mibText } from "../plan/mib.js";
 import { BOX_HEADER, boxIntro, boxRows } from "./box.js";
 import { cellOf, compareThroughput, failureTotals, type FailureTotals } from "./compare.js";
 import { tierLabel } from "./matrix.js";
+import { cellRequestsText, totalRequestsText } from "./requests-text.js";
 import { rootCause } from "./root-cause.js";
 import type { CellResult, LabConfig, LabRunData } from "./types.js";
 
@@ -33,11 +34,7 @@ const num = (v: number | null | undefined, digits = 0): string =>
 
 function totalsText(t: FailureTotals | null): string {
   if (t === null) return "—";
-  const rate =
-    t.requests === 0
-      ? "—"
-      : `${((100 * t.failedRequests) / t.requests).toFixed(t.failedRequests === 0 ? 0 : 1)} %`;
-  return `${t.workerTimeouts} / ${t.oomKills} / ${t.failedRequests} of ${t.requests} (${rate})`;
+  return `${t.workerTimeouts} / ${t.oomKills} / ${totalRequestsText(t)}`;
 }
 
 /** The config of a cell, as it was at that tier. */
@@ -191,7 +188,7 @@ export function renderSummary(data: LabRunData): string {
         "Result",
         "Timeouts",
         "OOM kills",
-        "Failed / requests",
+        "Failed of requests",
         "Startup (s)",
         "rps",
         "p50 (ms)",
@@ -206,7 +203,7 @@ export function renderSummary(data: LabRunData): string {
         c.skipped ? "skipped" : c.passed ? "pass" : "FAIL",
         c.skipped ? "—" : String(c.workerTimeouts),
         c.skipped ? "—" : String(c.oomKills),
-        c.skipped ? "—" : `${c.failedRequests} / ${c.requests}`,
+        cellRequestsText(c),
         num(c.startupSeconds, 2),
         num(c.rps),
         num(c.p50Ms),

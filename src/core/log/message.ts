@@ -180,3 +180,13 @@ export function matchMessage(message: string, ctx: MessageContext): MessageMatch
   }
   return null;
 }
+
+/**
+ * A service manager announcing a stop: systemd's `Stopping app.service - App...` (or, before 250,
+ * `Stopping App...`) from the `systemd` tag. It signals the master, and under KillMode=control-group
+ * the workers too, often before gunicorn logs `Handling signal: term`.
+ */
+export function serviceManagerStop(message: string, service: string | undefined): GunicornEvent | null {
+  if (service !== "systemd" || !/^Stopping \S.*(?:\.\.\.|…)$/.test(message)) return null;
+  return { kind: "master_signal", signal: "term", from: "service-manager", source: "log" };
+}

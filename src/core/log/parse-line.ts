@@ -3,7 +3,7 @@
  * reads gunicorn's `[time] [pid] [LEVEL]` header (or the legacy / custom variants) and matches the
  * message. Pure, and never throws on any input.
  */
-import { matchMessage, type MessageMatch } from "./message.js";
+import { matchMessage, serviceManagerStop, type MessageMatch } from "./message.js";
 import { stripPrefixes } from "./prefixes.js";
 import { parseGunicornStamp, type Stamp } from "./timestamp.js";
 
@@ -89,7 +89,10 @@ function readRecord(segment: string, outer: { stamp?: Stamp; service?: string; p
   pid ??= outer.pid;
   stamp ??= outer.stamp;
   message = message.trimEnd();
-  const match = matchMessage(message, { headed, ...(pid === undefined ? {} : { pid }) });
+  const stop = headed ? null : serviceManagerStop(message, outer.service);
+  const match: MessageMatch | null = stop
+    ? { type: "event", event: stop }
+    : matchMessage(message, { headed, ...(pid === undefined ? {} : { pid }) });
   return {
     message,
     headed,

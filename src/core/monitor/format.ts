@@ -49,3 +49,41 @@ export function right(text: string, width: number): string {
   const length = [...text].length;
   return length >= width ? fit(text, width) : " ".repeat(width - length) + text;
 }
+
+/** Cuts from the left to `width` characters (`…tail`): the end of a path says the most. */
+export function fitTail(text: string, width: number): string {
+  const chars = [...text];
+  if (width <= 0) return "";
+  return chars.length <= width ? text : `…${chars.slice(chars.length - (width - 1)).join("")}`;
+}
+
+/**
+ * Word-wraps `text` into lines of at most `width` characters, the first starting with `first` and the
+ * others with `rest` (both narrower than `width`). A word longer than a line is cut into pieces.
+ */
+export function wrap(text: string, width: number, first: string, rest: string): string[] {
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  const room = () => width - [...(lines.length === 0 ? first : rest)].length;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const sep = empty ? "" : " ";
+    if ([...line].length + sep.length + [...word].length <= width) {
+      line += sep + word;
+      empty = false;
+      continue;
+    }
+    if (!empty) lines.push(line);
+    let chars = [...word];
+    line = lines.length === 0 ? first : rest;
+    while (chars.length > room()) {
+      lines.push(line + chars.slice(0, room()).join(""));
+      chars = chars.slice(room());
+      line = rest;
+    }
+    line += chars.join("");
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}

@@ -9,7 +9,7 @@ import { clock } from "../analyze/describe.js";
 import type { GunicornEvent } from "../events/types.js";
 import { countWorkers, type SupervisorSnapshot, type WorkerSnapshot } from "../snapshot/snapshot.js";
 import { eventText } from "./event-text.js";
-import { age, bytes, fit, num, right, scrub } from "./format.js";
+import { age, bytes, fit, fitTail, num, right, scrub, wrap } from "./format.js";
 import type { MonitorView } from "./view.js";
 import type { VerdictLevel } from "./verdict.js";
 
@@ -23,6 +23,8 @@ export interface FrameOptions {
   rows: number;
   /** Null or absent: no colour (NO_COLOR, not a TTY). */
   color?: Painter | null;
+  /** A live screen that reads keys (default true); plain snapshots do not offer `q quit`. */
+  interactive?: boolean;
 }
 
 const LEVEL_STYLE: Record<VerdictLevel, Style> = { healthy: "green", degraded: "yellow", failing: "red" };
@@ -38,24 +40,21 @@ export function renderFrame(view: MonitorView, options: FrameOptions): string {
   const header = headerLines(view, columns, paint);
   const footer = [
     line(
-      `q quit · ${view.mode === "api" ? "gwarden run API" : "attached to the master by pid (/proc)"}${view.error ? ` · ${view.error}` : ""}`,
+      `${options.interactive === false ? "" : "q quit · "}${view.mode === "api" ? "gwarden run API" : "attached to the master by pid (/proc)"}${view.error ? ` · ${view.error}` : ""}`,
       view.error ? "red" : "dim",
     ),
   ];
-  const verdict = verdictLines(view, columns, paint);
   const budget = rows - header.length - footer.length;
-  const verdictShown = shortenVerdict(
-    verdict,
-    view.verdict.reasons.length,
-    Math.max(1, Math.floor(budget / 3)),
-  );
-  const left = budget - verdictShown.length;
   const workerRows = workerLines(view.snapshot, view.now, columns, paint);
+  const eventRows = eventLines(view.events, columns, paint);
+  // the verdict gets a third of the rows, or every row the workers and events leave free
+  const verdictRoom = Math.max(1, Math.floor(budget / 3), budget - workerRows.length - eventRows.length);
+  const verdictShown = verdictLines(view, columns, paint, verdictRoom);
+  const left = budget - verdictShown.length;
   const eventsMin = Math.min(1 + view.events.length, 4);
   const workersShown = clip(workerRows, Math.max(2, left - eventsMin), (hidden) =>
     line(`  … ${hidden} more worker${hidden > 1 ? "s" : ""}`, "dim"),
   );
-  const eventRows = eventLines(view.events, columns, paint);
   const eventsShown = clipTail(eventRows, left - workersShown.length);
   return [...header, ...workersShown, ...eventsShown, ...verdictShown, ...footer].slice(0, rows).join("\n");
 }
@@ -83,7 +82,20 @@ function headerLines(view: MonitorView, columns: number, paint: Painter): string
   ).trimEnd();
   const [memory, pressure] = boxParts(view);
   const box = columns >= 140 ? [`${memory} · ${pressure}`] : [memory, pressure];
+  box[0] = withGroup(box[0]!, s.cgroup?.path, columns);
   return [first, second, memoryBar(s, columns, paint), ...box.map((text) => fit(text, columns).trimEnd())];
+}
+
+/** ` · cgroup …/tail` after `text`, in what the line has left (the end of the path names the group). */
+function withGroup(text: string, path: string | null | undefined, columns: number): string {
+  if (path === undefined) return text;
+  const label = path === null ? " · host memory (no cgroup)" : " · cgroup ";
+  const room = columns - [...text].length - [...label].length;
+  if (path === null) return room >= 0 ? text + label : text;
+  const cut = fitTail(scrub(path), room);
+  // cut at a path separator: `…/app.service`, not `…ice/app.service`
+  const shown = cut.startsWith("…") && cut.includes("/") ? `…${cut.slice(cut.indexOf("/"))}` : cut;
+  return room >= 12 ? `${text}${label}${shown}` : text;
 }
 
 function boxParts(view: MonitorView): [string, string] {
@@ -102,7 +114,7 @@ function boxParts(view: MonitorView): [string, string] {
   const backlog = b && b.queued !== null ? ` · backlog ${b.queued}/${b.max ?? "?"}` : "";
   const oom = c?.oomKills ? ` · OOM kills ${c.oomKills}` : "";
   return [
-    `limit ${c?.limitBytes === null || c === null ? "none" : bytes(c.limitBytes)} · usage ${bytes(c?.usageBytes)} · working set ${bytes(c?.workingSetBytes)} · swap ${bytes(c?.swapUsageBytes)}`,
+    `limit ${c?.limitBytes === null || c === null ? "none" : bytes(c.limitBytes)} · usage ${bytes(c?.usageBytes)} · working set ${bytes(c?.workingSetBytes)}${c?.swapUsageBytes === null || c?.swapUsageBytes === undefined ? "" : ` · swap ${bytes(c.swapUsageBytes)}`}`,
     `${psi} · ${cpu}${backlog}${oom}`,
   ];
 }
@@ -197,7 +209,8 @@ function eventLines(events: readonly GunicornEvent[], columns: number, paint: Pa
   ];
 }
 
-function verdictLines(view: MonitorView, columns: number, paint: Painter): string[] {
+/** The verdict in at most `room` lines: wrapped whole when it fits, else one cut line per item, shortened. */
+function verdictLines(view: MonitorView, columns: number, paint: Painter, room: number): string[] {
   const v = view.verdict;
   const head = paint(
     LEVEL_STYLE[v.level],
@@ -206,9 +219,15 @@ function verdictLines(view: MonitorView, columns: number, paint: Painter): strin
       columns,
     ).trimEnd(),
   );
+  const wrapped = [
+    head,
+    ...v.reasons.flatMap((r) => wrap(scrub(r), columns, "  ! ", "    ")),
+    ...v.recommendations.flatMap((r) => wrap(scrub(r), columns, "  → ", "    ").map((l) => paint("dim", l))),
+  ];
+  if (wrapped.length <= room) return wrapped;
   const reasons = v.reasons.map((r) => fit(`  ! ${scrub(r)}`, columns).trimEnd());
   const recs = v.recommendations.map((r) => paint("dim", fit(`  → ${scrub(r)}`, columns).trimEnd()));
-  return [head, ...reasons, ...recs];
+  return shortenVerdict([head, ...reasons, ...recs], reasons.length, room);
 }
 
 /** The verdict in `max` lines: the head, then reasons and recommendations shortened alike. */

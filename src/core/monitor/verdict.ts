@@ -8,6 +8,7 @@ import { replay } from "../analyze/replay.js";
 import type { GunicornEvent } from "../events/types.js";
 import { health } from "../snapshot/health.js";
 import { countWorkers, type SupervisorSnapshot } from "../snapshot/snapshot.js";
+import { failedRequests, requestErrorsOf, type RequestErrors } from "./request-errors.js";
 
 export type VerdictLevel = "healthy" | "degraded" | "failing";
 
@@ -31,8 +32,15 @@ export const BACKLOG_DEGRADED_RATIO = 0.5;
 
 const MiB = 1024 * 1024;
 
-/** Judges the box from a snapshot and the events of the last minute. */
-export function judge(snapshot: SupervisorSnapshot, recent: readonly GunicornEvent[]): Verdict {
+/**
+ * Judges the box from a snapshot and the events of the last minute. `errors` defaults to the app
+ * errors among those events; a source that counts 5xx answers passes its count here.
+ */
+export function judge(
+  snapshot: SupervisorSnapshot,
+  recent: readonly GunicornEvent[],
+  errors: RequestErrors = requestErrorsOf(recent),
+): Verdict {
   const failing: string[] = [];
   const degraded: string[] = [];
   const recs: string[] = [];
@@ -56,6 +64,7 @@ export function judge(snapshot: SupervisorSnapshot, recent: readonly GunicornEve
   const findings = told.length === 0 ? [] : replay(told.map((event) => ({ event }))).findings;
   const explained = findings.some((f) => f.severity !== "info");
   workerRules(snapshot, explained ? silent : recent, degraded, recs);
+  errorRules(errors, degraded, recs);
   for (const f of findings) {
     if (f.severity === "info") continue;
     (f.severity === "critical" && !up.ok ? failing : degraded).push(f.message);
@@ -128,6 +137,15 @@ function workerRules(
     degraded.push(`${timeouts.length} worker timeout${timeouts.length > 1 ? "s" : ""} in the last minute`);
     recs.push("a request ran past the timeout: find it, or raise the timeout (gwarden plan --explain)");
   }
+}
+
+function errorRules(errors: RequestErrors, degraded: string[], recs: string[]): void {
+  const failed = failedRequests(errors);
+  if (failed.count === 0) return;
+  degraded.push(`${failed.count} request${failed.count > 1 ? "s" : ""} ${failed.what} in the last minute`);
+  recs.push(
+    'read the traceback after "Error handling request" in gunicorn\'s log (gwarden analyze <log> lists them)',
+  );
 }
 
 function unique(items: readonly string[]): string[] {

@@ -5,7 +5,7 @@
  * `gwarden run` flapped, then gave up), so a dir is named only when the box showed it exists, is
  * writable and is in memory; else gunicorn keeps its own default and doctor warns.
  */
-import { isMemoryFs } from "../doctor/fs-type.js";
+import { isMemoryFs } from "../cgroup/fs-type.js";
 import type { HeartbeatDirFact, PlanReason } from "./types.js";
 
 /** The directories the adapter checks, preferred first ($XDG_RUNTIME_DIR is added when set). */

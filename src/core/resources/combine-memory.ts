@@ -39,7 +39,9 @@ export function combineMemory(
         : { source: "host", path: "/proc/meminfo", reason: `no usable cgroup memory controller: ${why}` },
     );
     notes.warn(
-      `memory: no usable cgroup memory controller (${why}); host figures used, which in a container describe the host`,
+      unresolved
+        ? `memory: the cgroup hierarchy is there but this process's group could not be read (${why}): the limit is unknown; host figures used for the rest`
+        : `memory: no usable cgroup memory controller (${why}); host figures used, which in a container describe the host`,
     );
   } else if (limit === null) {
     const unknown = report.limit.value === null && "unknown" in report.limit && report.limit.unknown === true;

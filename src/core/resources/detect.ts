@@ -168,10 +168,14 @@ export function detect(input: DetectInput): Resources {
   };
   const version = overallVersion(memoryVersion, cpuVersion, located.layout);
   const controllers = memoryVersion ?? cpuVersion;
+  const unresolved = [
+    ...(mem.kind === "unresolved" ? [`memory: ${mem.reason}`] : []),
+    ...(cpu.kind === "unresolved" ? [`cpu: ${cpu.reason}`] : []),
+  ];
   notes.set("cgroup.version", {
     source: controllers === null ? "unknown" : controllers === "v1" ? "cgroup-v1" : "cgroup-v2",
     path: "/proc/self/mountinfo",
-    reason: `memory on ${memoryVersion ?? "none"}, cpu on ${cpuVersion ?? "none"}; host layout ${located.layout}`,
+    reason: `memory on ${memoryVersion ?? "none"}, cpu on ${cpuVersion ?? "none"}; host layout ${located.layout}${unresolved.length > 0 ? "; this process's group could not be read, so its limits are unknown" : ""}`,
   });
   return {
     cgroup: {
@@ -181,6 +185,7 @@ export function detect(input: DetectInput): Resources {
       cpuController: cpuVersion,
       memoryDir: mem.kind === "found" ? mem.dir : null,
       cpuDir: cpu.kind === "found" ? cpu.dir : null,
+      limitsUnresolved: unresolved.length > 0 ? unresolved.join("; ") : null,
     },
     memory: combined.memory,
     swap: combined.swap,

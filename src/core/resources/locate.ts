@@ -73,8 +73,14 @@ function checkV2Enabled(
       reason: `the cgroup2 tree at ${location.mountPoint} sits beside v1 controllers and does not carry ${controller}`,
     };
   }
+  // the hierarchy is mounted but this process's group is not there to read (no /sys, a container that
+  // hides the host's groups): the version is known, the limits are not
   if (!dirExists(read, location.dir, `${location.version} ${controller}`)) {
-    return { kind: "absent", reason: `${location.dir} does not exist (is /sys mounted?)` };
+    return {
+      kind: "unresolved",
+      version: location.version,
+      reason: `${location.dir} cannot be read (is /sys mounted?)`,
+    };
   }
   if (listed !== null && listed.ok && !lists) {
     return {

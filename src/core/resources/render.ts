@@ -97,6 +97,7 @@ export function renderResources(r: Resources): string {
     `cgroup ${r.cgroup.version} (host layout: ${r.cgroup.layout}; memory on ${r.cgroup.memoryController ?? "none"}, cpu on ${r.cgroup.cpuController ?? "none"})`,
     `  memory group  ${r.cgroup.memoryDir ?? "not resolved"}`,
     `  cpu group     ${r.cgroup.cpuDir ?? "not resolved"}`,
+    ...(r.cgroup.limitsUnresolved ? [`  limits        unknown: ${r.cgroup.limitsUnresolved}`] : []),
     "",
     ...rows.map(([label, value, from]) =>
       `${label.padEnd(width)}  ${value.padEnd(valueWidth)}  ${from}`.trimEnd(),

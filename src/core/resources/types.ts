@@ -29,6 +29,12 @@ export interface Resources {
     /** The memory controller's directory for this process (absolute, under the root), if resolved. */
     memoryDir: string | null;
     cpuDir: string | null;
+    /**
+     * Why this process's own group could not be read although its hierarchy is there (`version` then
+     * still names the hierarchy): its limits are unknown, not absent. Null when they were read, or
+     * there is no hierarchy. `detect` always sets it (optional only for hand-built Resources).
+     */
+    limitsUnresolved?: string | null;
   };
   memory: {
     /** Effective hard limit: min over the visible chain, capped at MemTotal; null when unlimited. */

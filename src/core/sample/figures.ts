@@ -19,6 +19,12 @@ export interface MemoryFigures {
 
 /** The cgroup figures the live views need (a subset of `Resources`, re-read every sample). */
 export interface CgroupFigures {
+  /**
+   * The group directory the usage figures cover (detect's memory controller directory, e.g.
+   * /sys/fs/cgroup/memory/system.slice/app.service); null when they are the host's. The limit may be
+   * set on an ancestor (the minimum over the chain). Absent in snapshots from before it existed.
+   */
+  path?: string | null;
   limitBytes: number | null;
   usageBytes: number | null;
   workingSetBytes: number | null;
@@ -46,6 +52,7 @@ export const UNKNOWN_MEMORY: MemoryFigures = { rss: null, pss: null, uss: null, 
 /** The live cgroup figures out of a full `Resources` reading. */
 export function cgroupFigures(resources: Resources): CgroupFigures {
   return {
+    path: resources.cgroup.memoryDir,
     limitBytes: resources.memory.limitBytes,
     usageBytes: resources.memory.usageBytes,
     workingSetBytes: resources.memory.workingSetBytes,

@@ -2,7 +2,7 @@
  * What one sampler tick read from /proc and the cgroup. Pure data: the sampler adapter produces
  * `Sample`s; snapshot/build.ts joins them with the lifecycle.
  */
-import type { BacklogFigures, CgroupFigures, MemoryFigures } from "./figures.js";
+import { UNKNOWN_MEMORY, type BacklogFigures, type CgroupFigures, type MemoryFigures } from "./figures.js";
 
 export interface ProcessSample {
   pid: number;
@@ -30,4 +30,16 @@ export interface Sample {
   backlog: BacklogFigures | null;
   /** The supervisor process itself. */
   self: ProcessSample;
+}
+
+/** A process nothing could be read of (its stat was unreadable, or nothing was sampled yet). */
+export function unknownProcess(pid: number): ProcessSample {
+  return {
+    pid,
+    procState: null,
+    startTimeTicks: null,
+    memory: UNKNOWN_MEMORY,
+    cpuSeconds: null,
+    cpuPercent: null,
+  };
 }

@@ -9,6 +9,7 @@
  *   GET /api/events?text=1     the same, each event with `text` (what it says, for people)
  *   GET /api/verdict           the health verdict of the live views (healthy/degraded/failing, reasons, fixes)
  *   GET /healthz               200 "ok" | 503 "<reason>" (never needs the token)
+ *   GET /favicon.ico           the dashboard's icon (an SVG; browsers ask for this path on their own)
  *   GET /, /assets/NAME        the web dashboard (static, no data in it: never needs the token; the page
  *                              sends the token it finds in its URL fragment, `#token=...`)
  */
@@ -67,9 +68,11 @@ export function route(req: HttpRequest, deps: RouteDeps): HttpResponse {
   const asset =
     req.path === "/"
       ? "index.html"
-      : req.path.startsWith("/assets/")
-        ? req.path.slice("/assets/".length)
-        : null;
+      : req.path === "/favicon.ico"
+        ? "favicon.svg"
+        : req.path.startsWith("/assets/")
+          ? req.path.slice("/assets/".length)
+          : null;
   const known =
     asset !== null ||
     ["/metrics", "/api/state", "/api/events", "/api/verdict", "/healthz"].includes(req.path);

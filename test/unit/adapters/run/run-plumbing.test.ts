@@ -1,9 +1,6 @@
-import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
 import { createLineRelay } from "../../../../src/adapters/run/output-relay.js";
-import { handleSignals } from "../../../../src/adapters/run/signal-forwarding.js";
 import { pid1Setup } from "../../../../src/adapters/run/pid1.js";
-import { setOomScoreAdj } from "../../../../src/adapters/run/oom-score.js";
 
 describe("output relay", () => {
   it("passes chunks through unchanged and hands over whole lines", () => {
@@ -21,25 +18,7 @@ describe("output relay", () => {
   });
 });
 
-describe("signals", () => {
-  it("counts stops, forwards the rest, and uninstalls", () => {
-    const target = new EventEmitter();
-    const seen: string[] = [];
-    const off = handleSignals(
-      { stop: (s, n) => seen.push(`${s}#${n}`), forward: (s) => seen.push(s) },
-      target,
-    );
-    target.emit("SIGTERM");
-    target.emit("SIGHUP");
-    target.emit("SIGINT");
-    off();
-    target.emit("SIGTERM");
-    expect(seen).toEqual(["SIGTERM#1", "SIGHUP", "SIGINT#2"]);
-    expect(target.listenerCount("SIGTERM")).toBe(0);
-  });
-});
-
-describe("pid 1 and oom_score_adj", () => {
+describe("pid 1", () => {
   it("as PID 1 only, makes the master a subreaper through Debian's python and says what is left", () => {
     expect(pid1Setup(["gunicorn"], 4242)).toEqual({ launcher: ["gunicorn"], warning: null });
     const setup = pid1Setup(["gunicorn"], 1, (p) => p === "/usr/bin/python3" || p === "/usr/bin/tini");
@@ -49,18 +28,5 @@ describe("pid 1 and oom_score_adj", () => {
     const viaPython = pid1Setup(["/opt/venv/bin/python3", "-m", "gunicorn"], 1, () => true);
     expect(viaPython.launcher[0]).toBe("/opt/venv/bin/python3");
     expect(pid1Setup(["gunicorn"], 1, () => false).warning).toContain("docker run --init");
-  });
-
-  it("returns the errno instead of throwing", () => {
-    const writes: string[] = [];
-    expect(setOomScoreAdj(7, 1000, { write: (path, text) => writes.push(`${path}=${text}`) })).toBeNull();
-    expect(writes).toEqual(["/proc/7/oom_score_adj=1000\n"]);
-    expect(
-      setOomScoreAdj(7, -500, {
-        write: () => {
-          throw Object.assign(new Error("no"), { code: "EACCES" });
-        },
-      }),
-    ).toBe("EACCES");
   });
 });

@@ -40,9 +40,11 @@ describe("log fixtures", () => {
       "max-requests",
       "normal-boot",
       "oom-boot-loop",
+      "oom-during-shutdown",
       "oom-kill",
       "request-timeout",
       "slow-import",
+      "stop-kill-burst",
       "ttin-ttou",
       "worker-boot-error",
     ];

@@ -1,12 +1,16 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { diagnose } from "../../../../src/core/doctor/findings.js";
 import { effectiveConfig } from "../../../../src/core/doctor/effective-config.js";
 import { parseConfAssignments } from "../../../../src/core/doctor/conf-file.js";
 import { shellSplit } from "../../../../src/core/argv/shell-split.js";
-import { isTmpfsDir, mountOf } from "../../../../src/core/doctor/fs-type.js";
+import { isTmpfsDir, mountOf } from "../../../../src/core/cgroup/fs-type.js";
 import { renderDoctor } from "../../../../src/core/doctor/render.js";
 import type { DoctorInput } from "../../../../src/core/doctor/types.js";
+import type { Profile } from "../../../../src/core/profile/types.js";
 import type { Resources } from "../../../../src/core/resources/types.js";
+import { repoRoot } from "../../../helpers/gunicorns.js";
 import { slProfile } from "../plan/fixtures.js";
 
 const MiB = 1024 * 1024;
@@ -106,11 +110,38 @@ describe("doctor findings", () => {
     ).findings.find((f) => f.code === "workers-exceed-memory");
     expect(over?.severity).toBe("error");
     const near = diagnose(
-      doctorInput({ resources: resources(280), profile: slProfile(false), argv: ["wsgi:app", "-w", "2"] }),
+      doctorInput({ resources: resources(250), profile: slProfile(false), argv: ["wsgi:app", "-w", "2"] }),
     ).findings.find((f) => f.code === "workers-exceed-memory");
     expect(near?.severity).toBe("warning");
     expect(codes(doctorInput({ resources: resources(1024), argv: ["wsgi:app", "-w", "2"] }))).not.toContain(
       "workers-exceed-memory",
+    );
+  });
+
+  it("estimates from PSS, close to what the lab measured, and says about", () => {
+    // the example app's real profile; the lab measured 242.9 MiB at the peak of 2 workers under load
+    // (docs/results/full/matrix.csv, grid-w2-t1 heavy) and 353.8 MiB for 3
+    const profile = JSON.parse(
+      readFileSync(join(repoRoot, "docs", "results", "full", "profile.json"), "utf8"),
+    ) as Profile;
+    const estimate = (workers: number, limit: number) =>
+      diagnose(
+        doctorInput({ resources: resources(limit), profile, argv: ["app:app", "-w", String(workers)] }),
+      ).findings.find((f) => f.code === "workers-exceed-memory");
+    // 2 workers use 84 % of 290 MiB: nothing to flag (RSS + N × USS said 273 MiB, within 10 %)
+    expect(estimate(2, 290)).toBeUndefined();
+    const two = estimate(2, 256)!;
+    expect(two.message).toMatch(/^2 worker\(s\) need about 257\.5 MiB, over the 256 MiB limit/);
+    expect(two.evidence[1]).toBe(
+      "21.7 master PSS + 121.3 worker PSS (the profile's 1-worker run) + 1 × 114.5 USS = about 257.5 MiB",
+    );
+    expect(estimate(3, 360)!.message).toMatch(/need about 372 MiB/);
+    // with preload, from the 3-worker preload run: exactly what it occupied for 3, plus USS beyond
+    const preload = diagnose(
+      doctorInput({ resources: resources(200), profile, argv: ["app:app", "-w", "4", "--preload"] }),
+    ).findings.find((f) => f.code === "workers-exceed-memory")!;
+    expect(preload.evidence[1]).toMatch(
+      /^48\.4 master PSS \+ 3 × 43\.9 worker PSS \(the profile's 3-worker preload run\) \+ 1 × 16\.7 USS = about 196\.7 MiB$/,
     );
   });
 

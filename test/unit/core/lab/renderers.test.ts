@@ -70,6 +70,34 @@ function data(): LabRunData {
 }
 
 describe("summary.md and report.html", () => {
+  it("says a config never served instead of 0 failed of 0, and which cells send no load", () => {
+    const run = data();
+    run.cells = [
+      cell({
+        config: "default",
+        scenario: "startup",
+        requests: 0,
+        concurrency: 0,
+        passed: false,
+        oomKills: 9,
+      }),
+      cell({ config: "default", scenario: "lifecycle", requests: 0, concurrency: 0, passed: false }),
+      cell({ config: "planned", scenario: "startup", requests: 0, concurrency: 0 }),
+      cell({ config: "planned", scenario: "heavy", requests: 1000, failedRequests: 2 }),
+    ];
+    const summary = renderSummary(run);
+    expect(summary).not.toMatch(/\b0 of 0\b|0 \/ 0 \|/);
+    expect(summary).toContain("| 256M | 0 / 9 / never served | ❌ 2 of 2 scenarios fail |");
+    expect(summary).toContain("0 / 0 / 2 of 1000 (0.2 %)");
+    expect(summary).toMatch(/\| startup \| FAIL \| 0 \| 9 \| no load \|/);
+    const report = renderReport(run, { uplotJs: "", uplotCss: "" });
+    expect(report).toContain("0 / 9 / never served; 2 of 2 scenarios fail");
+    expect(report).not.toContain(" of 0");
+    // load was sent and nothing at all came back: never served
+    run.cells = [cell({ config: "default", scenario: "heavy", requests: 0, concurrency: 8, passed: false })];
+    expect(renderSummary(run)).toContain("0 / 0 / never served");
+  });
+
   it("escapes markdown table cells", () => {
     expect(mdCell("a | b\nc")).toBe("a \\| b c");
   });

@@ -47,6 +47,16 @@ describe("the dashboard routes", () => {
       expect(route(get(bad), deps([])).status, bad).toBe(404);
   });
 
+  it("answers the browser's own /favicon.ico and the page's icon link, without the token", () => {
+    for (const path of ["/favicon.ico", "/assets/favicon.svg"]) {
+      const res = route(get(path), deps([], { token: "s3cret" }));
+      expect(res.status, path).toBe(200);
+      expect(res.headers["content-type"]).toBe("image/svg+xml");
+      expect(res.body).toContain("<svg");
+    }
+    expect(route(get("/"), deps([])).body).toContain('rel="icon" href="/assets/favicon.svg"');
+  });
+
   it("has no dashboard when no assets are given", () => {
     expect(route(get("/"), { ...deps([]), getAsset: undefined }).status).toBe(404);
   });

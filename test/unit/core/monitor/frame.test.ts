@@ -18,7 +18,7 @@ describe("renderFrame", () => {
       "gwarden monitor · http://127.0.0.1:9191 · 04:00:05                    ● DEGRADED
       master 100 up 6s · workers 3 (1 ready, 1 busy, 1 booting) · plan 3×sync timeout…
       memory [██████████████▒▒▒▒▒░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░] 150 MiB / 512 MiB 29%
-      limit 512 MiB · usage 200 MiB · working set 150 MiB · swap —
+      limit 512 MiB · usage 200 MiB · working set 150 MiB
       PSI mem some 1.5% full 0.3% · CPU quota 1.00 · backlog 3/64 · OOM kills 1
            PID STATE       AGE   REQS   CPU%        RSS        USS                    
            101 ready        5s     12    3.5   40.0 MiB   18.0 MiB
@@ -30,7 +30,8 @@ describe("renderFrame", () => {
       verdict: degraded
         ! 2 of 3 planned workers up
         ! 1 worker died in the last minute
-        → if nobody killed it, look for the OOM killer (dmesg, the cgroup's memory.ev…
+        → if nobody killed it, look for the OOM killer (dmesg, the cgroup's
+          memory.events) or a crash in the app's log (gwarden analyze <log>)
       q quit · gwarden run API"
     `);
   });
@@ -42,7 +43,7 @@ describe("renderFrame", () => {
       "gwarden monitor · http://127.0.0.1:9191 · 04:00:05                                                            ● DEGRADED
       master 100 up 6s · workers 3 (1 ready, 1 busy, 1 booting) · plan 3×sync timeout 30s
       memory [██████████████████████████▒▒▒▒▒▒▒▒▒░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░] 150 MiB / 512 MiB 29%
-      limit 512 MiB · usage 200 MiB · working set 150 MiB · swap —
+      limit 512 MiB · usage 200 MiB · working set 150 MiB
       PSI mem some 1.5% full 0.3% · CPU quota 1.00 · backlog 3/64 · OOM kills 1
            PID STATE       AGE   REQS   CPU%        RSS        USS        PSS      SWAP    CPU s                              
            101 ready        5s     12    3.5   40.0 MiB   18.0 MiB   22.0 MiB     0 KiB      1.3
@@ -54,7 +55,8 @@ describe("renderFrame", () => {
       verdict: degraded
         ! 2 of 3 planned workers up
         ! 1 worker died in the last minute
-        → if nobody killed it, look for the OOM killer (dmesg, the cgroup's memory.events) or a crash in the app's log (gward…
+        → if nobody killed it, look for the OOM killer (dmesg, the cgroup's memory.events) or a crash in the app's log
+          (gwarden analyze <log>)
       q quit · gwarden run API"
     `);
   });
@@ -118,7 +120,7 @@ describe("renderFrame", () => {
       "gwarden monitor · http://127.0.0.1:9191 · 04:00:05                     ● FAILING
       master DOWN: exit 3 · workers 0 (0 ready, 0 busy, 0 booting) · plan 3×sync time…
       memory  no cgroup limit · usage —
-      limit none · usage — · working set — · swap —
+      limit none · usage — · working set —
       PSI — · CPU quota 1.00
            PID STATE       AGE   REQS   CPU%        RSS        USS                    
         no workers
@@ -129,5 +131,35 @@ describe("renderFrame", () => {
         → read the app's last error above the halt (gwarden analyze <log>)
       q quit · gwarden run API"
     `);
+  });
+
+  it("offers `q quit` only on a live screen, and names the group the memory figures cover", () => {
+    const cgroup = { ...view().snapshot.cgroup!, path: "/sys/fs/cgroup/memory/system.slice/app.service" };
+    const plain = renderFrame(view({ cgroup }), { columns: 80, rows: 24, interactive: false });
+    const lines = plain.split("\n");
+    expect(lines.at(-1)).toBe("gwarden run API");
+    expect(plain).not.toContain("q quit");
+    expect(lines[3]).toBe("limit 512 MiB · usage 200 MiB · working set 150 MiB · cgroup …/app.service");
+    check(plain, 80, 24);
+    const wide = renderFrame(view({ cgroup }), { columns: 200, rows: 40 });
+    expect(wide).toContain(" · cgroup /sys/fs/cgroup/memory/system.slice/app.service");
+    const host = renderFrame(view({ cgroup: { ...cgroup, path: null } }), { columns: 100, rows: 30 });
+    expect(host).toContain(" · host memory (no cgroup)");
+  });
+
+  it("wraps a long verdict into the free rows instead of cutting it", () => {
+    const long = "a worker died and nobody says why: " + "word ".repeat(30).trim();
+    const v = view({}, []);
+    const frame = renderFrame(
+      { ...v, verdict: { ...v.verdict, level: "degraded", reasons: [long] } },
+      {
+        columns: 80,
+        rows: 24,
+      },
+    );
+    check(frame, 80, 24);
+    const verdict = frame.slice(frame.indexOf("verdict: degraded"));
+    expect(verdict).not.toContain("…");
+    expect(verdict.replace(/\n {4}/g, " ")).toContain(`! ${long}`);
   });
 });

@@ -95,4 +95,27 @@ describe("judge", () => {
     expect(v.level).toBe("degraded");
     expect(v.reasons.join(" ")).toMatch(/timeout/i);
   });
+
+  it("degrades on app errors (gunicorn's Error handling request), not on an idle connection or a timeout's abort", () => {
+    const at = "2026-11-27T04:00:03.000Z";
+    const v = judge(snapshot({ workers: three }), [
+      { kind: "request_error", pid: 101, path: "/boom", source: "log", time: at },
+      { kind: "request_error", pid: 102, path: "/boom", source: "log", time: at },
+      { kind: "request_error", pid: 103, message: "no URI read", source: "log", time: at },
+    ]);
+    expect(v.level).toBe("degraded");
+    expect(v.reasons).toContain("2 requests failed with an app error (HTTP 500) in the last minute");
+    expect(v.recommendations.join(" ")).toMatch(/Error handling request/);
+    const aborted = judge(snapshot({ workers: three }), [
+      { kind: "worker_timeout", pid: 101, source: "log", time: at },
+      { kind: "request_error", pid: 101, path: "/slow", source: "log", time: at },
+    ]);
+    expect(aborted.reasons.join(" ")).not.toMatch(/app error/);
+  });
+
+  it("takes a 5xx count when a source has one, in place of the app errors it includes", () => {
+    const errors = [{ kind: "request_error", pid: 101, path: "/boom", source: "log" }] as GunicornEvent[];
+    const v = judge(snapshot({ workers: three }), errors, { appErrors: 1, serverErrors: 7 });
+    expect(v.reasons).toContain("7 requests answered 5xx in the last minute");
+  });
 });

@@ -76,6 +76,7 @@ describe("cgroupFigures", () => {
   it("picks the live figures out of Resources", () => {
     const pressure = { some: { avg10: 1, avg60: 2, avg300: 3, total: 4 }, full: null };
     const resources = {
+      cgroup: { memoryDir: "/sys/fs/cgroup/memory/system.slice/app.service" },
       memory: { limitBytes: 5, usageBytes: 4, workingSetBytes: 3 },
       swap: { usageBytes: 2 },
       pressure: { memory: pressure },
@@ -83,6 +84,7 @@ describe("cgroupFigures", () => {
       sources: { "pressure.memory": { source: "host", path: "/proc/pressure/memory" } },
     } as unknown as Resources;
     expect(cgroupFigures(resources)).toEqual({
+      path: "/sys/fs/cgroup/memory/system.slice/app.service",
       limitBytes: 5,
       usageBytes: 4,
       workingSetBytes: 3,

@@ -1,5 +1,5 @@
 /** Which filesystem a directory lives on, from /proc/self/mountinfo text (the last, longest mount wins). */
-import { parseMountInfo, type MountEntry } from "../cgroup/mountinfo.js";
+import { parseMountInfo, type MountEntry } from "./mountinfo.js";
 
 /** Filesystems that live in memory: a heartbeat there never waits on a disk. */
 const MEMORY_FS = new Set(["tmpfs", "ramfs", "devtmpfs"]);

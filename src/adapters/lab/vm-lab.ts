@@ -12,8 +12,8 @@ import { fileURLToPath } from "node:url";
 import { tierLabel } from "../../core/lab/matrix.js";
 import type { LabRunData } from "../../core/lab/types.js";
 import { foldTierRun, innerLabArgs } from "../../core/sandbox/vm-lab.js";
-import { writeLabOutputs } from "../lab/outputs.js";
-import { runInVm, type VmSwap } from "./vm.js";
+import { writeLabOutputs } from "./outputs.js";
+import { runInVm, type VmSwap } from "../sandbox/vm.js";
 
 const CLI = fileURLToPath(new URL("../../cli.js", import.meta.url));
 
