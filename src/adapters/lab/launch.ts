@@ -6,7 +6,6 @@
  * The user's own config file is chained in both. Also the plan for a tier (what `gwarden run` will plan).
  */
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { renderGunicornConf } from "../../core/conf/render.js";
 import type { LabInstanceSpec } from "../../core/lab/types.js";
 import { defaultPolicy } from "../../core/plan/inputs.js";
@@ -14,6 +13,7 @@ import { planGunicorn } from "../../core/plan/plan.js";
 import type { Plan } from "../../core/plan/types.js";
 import type { Profile } from "../../core/profile/types.js";
 import type { PostgresSettings, PostgresTemplate } from "./postgres.js";
+import { selfCommand } from "../platform/self.js";
 
 export interface LaunchContext {
   launcher: string[];
@@ -44,9 +44,6 @@ export interface InstanceLaunch {
   /** A PostgreSQL to start inside the sandbox first (`--db-on-box`): null settings are PostgreSQL's defaults. */
   database?: { template: PostgresTemplate; settings: PostgresSettings | null } | null;
 }
-
-/** The CLI this code belongs to (dist/cli.js, two levels above dist/adapters/lab/). */
-const CLI = fileURLToPath(new URL("../../cli.js", import.meta.url));
 
 /** gwarden's plan at one tier (the sandbox's memory and CPU, no swap, /dev/shm for heartbeats). */
 export function planAt(ctx: LaunchContext, tierBytes: number): Plan {
@@ -93,8 +90,7 @@ export function launchFor(ctx: LaunchContext): (spec: LabInstanceSpec) => Instan
     const env = instanceEnv(ctx.env, spec);
     if (spec.config.kind === "planned") {
       const run = [
-        process.execPath,
-        CLI,
+        ...selfCommand(),
         "run",
         "--listen",
         "127.0.0.1:0",
