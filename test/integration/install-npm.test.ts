@@ -35,7 +35,13 @@ describe("the npm package", () => {
         expect(files).toContain(`package/${f}`);
       }
       expect(
-        files.filter((f) => f.endsWith(".map") || f === "package/dist/gwarden" || f.includes("/src/")),
+        files.filter(
+          (f) =>
+            f.endsWith(".map") ||
+            f === "package/dist/gwarden" ||
+            f.startsWith("package/dist/sea/") ||
+            f.includes("/src/"),
+        ),
       ).toEqual([]);
 
       const prefix = join(work.dir, "prefix");
