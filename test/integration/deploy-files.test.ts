@@ -145,7 +145,7 @@ const analyze = spawnSync("systemd-analyze", ["--version"]).status === 0;
 describe.skipIf(!analyze)("docs/systemd", () => {
   it("gwarden@.service passes systemd-analyze verify, as a Type=notify unit that stops gwarden alone", () => {
     const unit = readFileSync(join(docs, "systemd", "gwarden@.service"), "utf8");
-    for (const line of ["Type=notify", "NotifyAccess=all", "KillMode=mixed", "WatchdogSec=30s"])
+    for (const line of ["Type=notify", "NotifyAccess=all", "KillMode=mixed", "WatchdogSec=60s"])
       expect(unit).toMatch(new RegExp(`^${line}$`, "m"));
     const dir = mkdtempSync(join(tmpdir(), "gwarden-unit-"));
     try {
