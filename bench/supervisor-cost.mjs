@@ -9,6 +9,7 @@
  *   node bench/supervisor-cost.mjs [--duration 60] [--workers 4] [--interval 1000] [--scrape 15]
  *                                  [--node-flags="--max-semi-space-size=1"] [--json]
  *   node bench/supervisor-cost.mjs --run [--gwarden-args="--no-adaptive"] ...   # the whole `gwarden run` (bench/run-cost.mjs)
+ *   node bench/supervisor-cost.mjs --run --gwarden dist/gwarden ...              # the same, single-file build
  *
  * With --run the supervisor is the real daemon: `node dist/cli.js run --keep-args -- gunicorn -w N`,
  * hooks, log parsing, event log and all; the gunicorn master measured is the one it launched.
@@ -18,7 +19,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { get } from "node:http";
 import { createServer } from "node:net";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
@@ -86,6 +87,7 @@ async function parent() {
       json: { type: "boolean", default: false },
       run: { type: "boolean", default: false },
       "gwarden-args": { type: "string", default: "" },
+      gwarden: { type: "string", default: "" },
     },
   });
   if (values.run) return parentRun(values);
@@ -183,18 +185,20 @@ async function measure(values, url, pids, what) {
 /** --run: the whole `gwarden run` daemon in front of gunicorn with N sync workers. */
 async function parentRun(values) {
   const workers = Number(values.workers);
-  if (!existsSync(join(dist, "cli.js"))) {
+  if (values.gwarden === "" && !existsSync(join(dist, "cli.js"))) {
     console.error("dist/ is missing: run `npx tsc -p tsconfig.build.json --noEmitOnError false` first");
     process.exit(2);
   }
   const port = await freePort();
   const flags = values["node-flags"].split(/\s+/).filter(Boolean);
   const interval = `${Number(values.interval)}ms`;
+  // --gwarden PATH: another build of gwarden (the single file, dist/gwarden) instead of `node dist/cli.js`.
+  const [command, ...prefix] =
+    values.gwarden === "" ? [process.execPath, ...flags, join(dist, "cli.js")] : [resolve(values.gwarden)];
   const gwarden = spawn(
-    process.execPath,
+    command,
     [
-      ...flags,
-      join(dist, "cli.js"),
+      ...prefix,
       "run",
       ...values["gwarden-args"].split(/\s+/).filter(Boolean),
       "--keep-args",

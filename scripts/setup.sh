@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 packages=(gunicorn python3-flask python3-sqlalchemy python3-cryptography python3-psycopg2)
 if [[ ${GWARDEN_SETUP_TEST:-0} == 1 ]]; then
-  packages+=(postgresql tmux wrk procps chromium qemu-system-x86 linux-image-amd64 busybox-static e2fsprogs)
+  packages+=(postgresql tmux wrk procps chromium python3-yaml qemu-system-x86 linux-image-amd64 busybox-static e2fsprogs)
 fi
 
 missing=()

@@ -1,7 +1,8 @@
 /**
  * `gwarden plan [--profile F] [--memory SIZE] [--cpus N] [--db-on-box] [--low-memory] [--supervisor-outside]
- * [--no-threads] [--max-connections N] [--format conf|args|env|json|k8s] [--json] [--explain] [-- gunicorn app args]`:
- * detect the box, read the app's profile, plan gunicorn, print the plan (or one config format).
+ * [--no-threads] [--max-connections N] [--format conf|args|env|json|k8s] [--json] [--explain] [--write [--force]]
+ * [-- gunicorn app args]`: detect the box, read the app's profile, plan gunicorn, print the plan (or one config
+ * format), or write it where gunicorn reads it (plan-write.ts).
  */
 import { defineCommand } from "citty";
 import { GwardenError } from "../core/error.js";
@@ -77,6 +78,16 @@ export default defineCommand({
     format: { type: "string", description: "Print only one format: conf, args, env, json, k8s" },
     explain: { type: "boolean", description: "Print every value with its reason and arithmetic" },
     json: { type: "boolean", description: "Same as --format json" },
+    write: {
+      type: "boolean",
+      description:
+        "Write ./gunicorn.conf.py (beside your own: ./gunicorn.gwarden.conf.py), or ./gwarden.env with --format env; prints the diff",
+    },
+    force: {
+      type: "boolean",
+      description:
+        "With --write: replace a gwarden file that was edited or saved by hand (never your own config)",
+    },
   },
   async run({ rawArgs, args }) {
     const { own, rest } = splitAtDoubleDash(rawArgs);
@@ -86,6 +97,8 @@ export default defineCommand({
     if (format !== "json") {
       for (const c of plan.conflicts) process.stderr.write(`gwarden plan: warning: ${c.message}\n`);
     }
+    if (args.write === true)
+      return (await import("./plan-write.js")).writePlan(plan, format, rest, cwd, args.force === true);
     process.stdout.write(render(plan, format, args.explain === true, rest, cwd));
   },
 });

@@ -108,6 +108,11 @@ export default defineCommand({
       eventsPath: args.events ?? DEFAULT_EVENTS,
       requestHooks: adaptive,
     });
+    // systemd (Type=notify): created before gunicorn starts, it takes NOTIFY_SOCKET out of the environment
+    // gunicorn inherits (src/adapters/run/sd-notify.ts); null outside a Type=notify unit.
+    const sd = (await import("../adapters/run/sd-notify.js")).createSdNotifier({
+      onError: (message) => process.stderr.write(`gwarden: warning: ${message}\n`),
+    });
     const { runSupervisor } = await import("../adapters/run/runner.js");
     const { openUpstreamChannel } = await import("../adapters/run/hook-channel.js");
     const { DEFAULT_RESTART_POLICY } = await import("../core/run/restart-policy.js");
@@ -121,13 +126,14 @@ export default defineCommand({
         adaptive: adaptive
           ? adaptiveConfigFromPlan(setup.plan, recycleBytes === undefined ? {} : { recycleBytes })
           : null,
-        watchdogMs: null,
+        watchdogMs: sd?.watchdogIntervalMs ?? null,
       },
       launch: { launcher: setup.launcher, args: setup.args, conf: setup.conf, cwd, env: setup.env },
       sampleIntervalMs,
       eventLog: setup.eventLog,
       http: noHttp ? null : { listen, token },
       forwardRecord: openUpstreamChannel(),
+      notify: sd === null ? null : (message) => sd.notify(message),
       onListening: (url) =>
         process.stderr.write(
           `gwarden: serving ${url}/metrics, /api/state, /api/events, /healthz${token ? " (bearer token required)" : ""}\n`,

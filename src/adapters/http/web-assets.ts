@@ -1,13 +1,10 @@
 /**
- * The dashboard's files, read from disk the first time each is asked for and kept (the daemon loads
- * none of them until someone opens `/`). Our own files live in src/web/ (copied to dist/web/ by the
- * build; from dist/adapters/http/ the source tree's src/web/ is the fallback, so an unbundled checkout works
- * too); uPlot comes from its package. Only the names listed here are served.
+ * The dashboard's files, read the first time each is asked for and kept (the daemon loads none of them
+ * until someone opens `/`). Where they come from — the package on disk or the single file's assets —
+ * is platform/package-files.ts's business. Only the names listed here are served.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import type { WebAsset } from "../../core/serve/routes.js";
+import { packageText, type PackageFile } from "../platform/package-files.js";
 
 const TYPES = {
   html: "text/html; charset=utf-8",
@@ -16,15 +13,15 @@ const TYPES = {
   svg: "image/svg+xml",
 } as const;
 
-/** Served name → where it is and what it is. */
-const FILES: Record<string, { path: () => string; type: string }> = {
-  "index.html": { path: () => ownFile("index.html"), type: TYPES.html },
-  "dashboard.js": { path: () => ownFile("dashboard.js"), type: TYPES.js },
-  "dashboard.css": { path: () => ownFile("dashboard.css"), type: TYPES.css },
-  "dashboard-charts.js": { path: () => ownFile("dashboard-charts.js"), type: TYPES.js },
-  "favicon.svg": { path: () => ownFile("favicon.svg"), type: TYPES.svg },
-  "uPlot.iife.min.js": { path: () => packageFile("uplot/dist/uPlot.iife.min.js"), type: TYPES.js },
-  "uPlot.min.css": { path: () => packageFile("uplot/dist/uPlot.min.css"), type: TYPES.css },
+/** Served name → which file it is and what it is. */
+const FILES: Record<string, { file: PackageFile; type: string }> = {
+  "index.html": { file: "web/index.html", type: TYPES.html },
+  "dashboard.js": { file: "web/dashboard.js", type: TYPES.js },
+  "dashboard.css": { file: "web/dashboard.css", type: TYPES.css },
+  "dashboard-charts.js": { file: "web/dashboard-charts.js", type: TYPES.js },
+  "favicon.svg": { file: "web/favicon.svg", type: TYPES.svg },
+  "uPlot.iife.min.js": { file: "uplot/uPlot.iife.min.js", type: TYPES.js },
+  "uPlot.min.css": { file: "uplot/uPlot.min.css", type: TYPES.css },
 };
 
 const cache = new Map<string, WebAsset | null>();
@@ -37,27 +34,10 @@ export function webAsset(name: string): WebAsset | null {
   const entry = FILES[name]!;
   let asset: WebAsset | null;
   try {
-    asset = { contentType: entry.type, body: readFileSync(entry.path(), "utf8") };
+    asset = { contentType: entry.type, body: packageText(entry.file) };
   } catch {
     asset = null;
   }
   cache.set(name, asset);
   return asset;
-}
-
-/** The directory of our own web files: dist/web (built) or src/web (source tree). */
-export function webDir(): string {
-  for (const candidate of ["../../web/", "../../../src/web/"]) {
-    const dir = fileURLToPath(new URL(candidate, import.meta.url));
-    if (existsSync(`${dir}index.html`)) return dir;
-  }
-  return fileURLToPath(new URL("../../../src/web/", import.meta.url));
-}
-
-function ownFile(name: string): string {
-  return `${webDir()}${name}`;
-}
-
-function packageFile(specifier: string): string {
-  return createRequire(import.meta.url).resolve(specifier);
 }

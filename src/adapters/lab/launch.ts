@@ -6,7 +6,6 @@
  * The user's own config file is chained in both. Also the plan for a tier (what `gwarden run` will plan).
  */
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { renderGunicornConf } from "../../core/conf/render.js";
 import type { LabInstanceSpec } from "../../core/lab/types.js";
 import { defaultPolicy } from "../../core/plan/inputs.js";
@@ -16,6 +15,7 @@ import type { Profile } from "../../core/profile/types.js";
 import type { PostgresSettings, PostgresTemplate } from "./postgres.js";
 import { heartbeatDirFacts } from "../resources/heartbeat-dirs.js";
 import type { SandboxedGunicornOptions } from "../sandbox/sandboxed-gunicorn.js";
+import { selfCommand } from "../platform/self.js";
 
 export interface LaunchContext {
   launcher: string[];
@@ -50,9 +50,6 @@ export interface InstanceLaunch {
   /** The sandbox maker (default: a cgroup with the tier's limits; `--sandbox box`: the whole machine). */
   makeSandbox?: SandboxedGunicornOptions["makeSandbox"];
 }
-
-/** The CLI this code belongs to (dist/cli.js, two levels above dist/adapters/lab/). */
-const CLI = fileURLToPath(new URL("../../cli.js", import.meta.url));
 
 /** gwarden's plan at one tier (the sandbox's memory and CPU, no swap, this host's heartbeat directories), or on the whole box (what `gwarden run` detects there). */
 export function planAt(ctx: LaunchContext, tierBytes: number): Plan {
@@ -99,8 +96,7 @@ export function launchFor(ctx: LaunchContext): (spec: LabInstanceSpec) => Instan
     const env = instanceEnv(ctx.env, spec);
     if (spec.config.kind === "planned") {
       const run = [
-        process.execPath,
-        CLI,
+        ...selfCommand(),
         "run",
         "--listen",
         "127.0.0.1:0",

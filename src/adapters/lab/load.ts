@@ -8,8 +8,9 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { LoadShape } from "../../core/lab/scenarios.js";
+import { GwardenError } from "../../core/error.js";
+import { packageScript } from "../platform/self.js";
 import { startWrk, wrkScript } from "./load-wrk.js";
 import type { LabLoadResult, RunningLoad } from "./running-load.js";
 
@@ -18,8 +19,18 @@ export type { LabLoadResult, RunningLoad } from "./running-load.js";
 export type LoadDriver = "wrk" | "autocannon";
 let driver: LoadDriver = "autocannon";
 
-/** Chooses the load generator for the rest of the run. */
+/** The autocannon child: a script of the package; the single file carries neither it nor autocannon. */
+const CHILD = packageScript("adapters/lab/load-child.js");
+
+/** Chooses the load generator for the rest of the run; E_USAGE for autocannon in the single file. */
 export function setLoadDriver(next: LoadDriver): void {
+  if (next === "autocannon" && CHILD === null) {
+    throw new GwardenError(
+      "E_USAGE",
+      "The single-file gwarden has no autocannon (the lab's fallback load generator) and wrk is not installed",
+      { hint: "install wrk (apt-get install wrk), or run the lab from the npm package" },
+    );
+  }
   driver = next;
 }
 
@@ -34,8 +45,6 @@ interface ChildResult {
   statuses?: Record<string, number>;
   error?: string;
 }
-
-const CHILD = fileURLToPath(new URL("./load-child.js", import.meta.url));
 
 function toResult(child: ChildResult): LabLoadResult {
   const ok = child.ok ?? 0;
@@ -68,7 +77,7 @@ function startWithWrk(origin: string, shape: LoadShape): RunningLoad {
 /** Starts a load against `origin` (http://127.0.0.1:PORT); stops it by itself after its duration (+ a margin) at most. */
 export function startLoad(origin: string, shape: LoadShape): RunningLoad {
   if (driver === "wrk") return startWithWrk(origin, shape);
-  const child = spawn(process.execPath, [CHILD, JSON.stringify({ origin, ...shape })], {
+  const child = spawn(process.execPath, [CHILD ?? "", JSON.stringify({ origin, ...shape })], {
     stdio: ["pipe", "pipe", "pipe"],
   });
   let stdout = "";

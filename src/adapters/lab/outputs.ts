@@ -3,24 +3,23 @@
  * data, each cell's log cut to its last 300 lines, enough to render the summary again). Rewritten after every cell, each file atomically, so an interrupted run
  * keeps what it measured.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { GwardenError } from "../../core/error.js";
 import { renderCsv } from "../../core/lab/csv.js";
 import { renderReport, type ReportAssets } from "../../core/lab/report.js";
 import { renderSummary } from "../../core/lab/summary.js";
 import type { LabRunData } from "../../core/lab/types.js";
+import { packageText } from "../platform/package-files.js";
 
 let assets: ReportAssets | null = null;
 
-/** uPlot's browser build and stylesheet, read once from node_modules. */
+/** uPlot's browser build and stylesheet, read once. */
 export function reportAssets(): ReportAssets {
   if (assets === null) {
-    const dist = dirname(createRequire(import.meta.url).resolve("uplot"));
     assets = {
-      uplotJs: readFileSync(join(dist, "uPlot.iife.min.js"), "utf8"),
-      uplotCss: readFileSync(join(dist, "uPlot.min.css"), "utf8"),
+      uplotJs: packageText("uplot/uPlot.iife.min.js"),
+      uplotCss: packageText("uplot/uPlot.min.css"),
     };
   }
   return assets;

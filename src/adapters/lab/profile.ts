@@ -5,11 +5,9 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { GwardenError } from "../../core/error.js";
 import type { Profile } from "../../core/profile/types.js";
-
-const CLI = fileURLToPath(new URL("../../cli.js", import.meta.url));
+import { selfCommand } from "../platform/self.js";
 
 /** Reads a profile file (E_PROFILE when missing or not JSON). */
 export function readProfile(path: string): Profile {
@@ -31,8 +29,9 @@ export async function profileApp(options: {
   cwd: string;
   onStart?: (child: ChildProcess) => void;
 }): Promise<Profile> {
+  const [, ...self] = selfCommand();
   const args = [
-    CLI,
+    ...self,
     "profile",
     "--out",
     options.out,
