@@ -106,7 +106,6 @@ export default defineCommand({
       keepArgs: args["keep-args"] === true,
       bootDeadlineMs,
       eventsPath: args.events ?? DEFAULT_EVENTS,
-      requestHooks: adaptive,
     });
     const { supervise } = await import("../adapters/run/supervisor.js");
     const { openUpstreamChannel } = await import("../adapters/run/hook-channel.js");
