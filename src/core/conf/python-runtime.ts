@@ -19,6 +19,7 @@ export const RUNTIME_MODULES = [
   "event_config",
   "kernel_events",
   "user_config",
+  "retire",
   "hooks",
 ] as const;
 

@@ -19,6 +19,7 @@ this worker measured when fresh plus max(32 MiB, 25 %), the floor gwarden's own 
 (src/core/adaptive/recycle.ts): a budget a fresh worker already passes would recycle in a loop.
 """
 import os
+import threading
 import time
 
 ENV_BYTES = "GWARDEN_GUARD_BYTES"
@@ -85,6 +86,7 @@ class Guard:
         self.rollups = 0
         self.refreshed = 0.0
         self.tripped = False
+        self.lock = threading.Lock()  # gthread's threads check one at a time; the guard trips once
 
     def start(self):
         """Open this worker's own statm (never the master's fd) and measure the fresh worker."""
@@ -104,6 +106,10 @@ class Guard:
 
     def check(self):
         """After a request: True the first time private memory is at or past the budget."""
+        with self.lock:
+            return self._check()
+
+    def _check(self):
         if self.tripped or self.statm is None:
             return False
         self.rss = parse_statm_rss(os.pread(self.statm, 128, 0), self.page_size)

@@ -14,11 +14,18 @@ pre_request / post_request are installed only when there is per-request work to 
 import gc
 import os
 import sys
+import threading
 
-from gwarden_runtime import channel, guard, kernel_events, stats, user_config
+from gwarden_runtime import channel, guard, kernel_events, retire, stats, user_config
 
-# This worker's counters and guard (module state is per process: each forked worker has its own).
-_WORKER = {"counters": None, "guard": None}
+# This worker's counters, guard and requests in flight (module state is per process: each forked
+# worker has its own copy).
+_WORKER = {"counters": None, "guard": None, "in_flight": 0}
+_LOCK = threading.Lock()
+
+
+def in_flight():
+    return _WORKER["in_flight"]
 
 
 def run_hook(hook, previous, args, fields, record_first):
@@ -87,9 +94,9 @@ def start_guard(worker, budget, explicit):
     return g
 
 
-def retire(worker, g):
+def retire_worker(worker, g):
     """Past the budget: stop after this request, as max_requests does, and say so once."""
-    worker.alive = False
+    retire.stop(worker, in_flight)
     fields = g.figures()
     fields["requests"] = getattr(worker, "nr", None)
     try:
@@ -100,14 +107,25 @@ def retire(worker, g):
     channel.emit("memory_guard", fields)
 
 
+def before_request(key):
+    """pre_request: one more in flight."""
+    with _LOCK:
+        _WORKER["in_flight"] += 1
+    counters = _WORKER["counters"]
+    if counters is not None:
+        counters.begin(key)
+
+
 def after_request(worker, key):
     """post_request: the guard's check, then one update of the counters."""
+    with _LOCK:
+        _WORKER["in_flight"] -= 1
     g = _WORKER["guard"]
     extra = {}
     if g is not None:
         try:
             if g.check():
-                retire(worker, g)
+                retire_worker(worker, g)
             extra = {"rss": g.rss, "private": g.private, "shared": g.shared, "rollups": g.rollups,
                      "flags": stats.FLAG_RETIRING if g.tripped else 0}
         except Exception:
@@ -204,9 +222,7 @@ def install(g, names, gc_freeze=False, guard_budget=None):
 
     if stats_dir is not None or budget is not None:
         def pre_request(worker, req):
-            counters = _WORKER["counters"]
-            if counters is not None:
-                counters.begin(id(req))
+            before_request(id(req))
             previous = p["pre_request"]
             if previous is not None:
                 previous(worker, req)
