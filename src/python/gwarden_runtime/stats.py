@@ -30,8 +30,8 @@ Layout (little-endian, 128 bytes; the parser is src/core/sample/worker-stats.ts)
     120  u64   seq again, written last
 
 Consistency (a seqlock): a writer (under the worker's lock, so gthread's threads take turns) sets
-both seq copies to an odd value, writes the fields, then writes the even value to the tail and
-last to the head. A reader copies all 128 bytes at once (one read, front to back) and accepts them
+the head seq to an odd value, writes the fields together with the same odd value in the tail, then
+writes the next even value to the tail and last to the head. A reader copies all 128 bytes at once (one read, front to back) and accepts them
 only when both copies are equal and even; otherwise it reads again.
 """
 import mmap
@@ -50,7 +50,7 @@ FLAG_GUARD = 4
 
 _HEAD = struct.Struct("<4sIQ")
 _SEQ = struct.Struct("<Q")
-_BODY = struct.Struct("<IIQIIddQQQQddQQ")  # offsets 16 .. 120
+_BODY = struct.Struct("<IIQIIddQQQQddQQQ")  # offsets 16 .. 128: the fields, then the tail seq
 _SEQ_AT = 8
 _BODY_AT = 16
 _TAIL_AT = 120
@@ -86,21 +86,20 @@ class Counters:
         finally:
             os.close(fd)
         _HEAD.pack_into(self.map, 0, MAGIC, VERSION, 0)
-        self._write()
+        self._write(self.forked)
 
-    def _write(self):
+    def _write(self, now):
         """Publish the fields (the caller holds the lock, or is the only thread)."""
         m = self.map
         odd = self.seq + 1
         _SEQ.pack_into(m, _SEQ_AT, odd)
-        _SEQ.pack_into(m, _TAIL_AT, odd)
-        oldest = min(self.starts.values()) if self.starts else 0.0
-        _BODY.pack_into(m, _BODY_AT, self.pid, self.flags, self.requests, len(self.starts),
-                        self.slots, oldest, self.last_end, self.rss, self.private, self.budget,
-                        self.shared, self.forked, time.time(), self.rollups, 0)
-        self.seq = odd + 1
-        _SEQ.pack_into(m, _TAIL_AT, self.seq)
-        _SEQ.pack_into(m, _SEQ_AT, self.seq)
+        starts = self.starts
+        _BODY.pack_into(m, _BODY_AT, self.pid, self.flags, self.requests, len(starts), self.slots,
+                        min(starts.values()) if starts else 0.0, self.last_end, self.rss, self.private,
+                        self.budget, self.shared, self.forked, now, self.rollups, 0, odd)
+        self.seq = even = odd + 1
+        _SEQ.pack_into(m, _TAIL_AT, even)
+        _SEQ.pack_into(m, _SEQ_AT, even)
 
     def update(self, **fields):
         """Set fields (flags, rss, private, budget, shared, rollups) and publish them."""
@@ -108,7 +107,7 @@ class Counters:
             with self.lock:
                 for name, value in fields.items():
                     setattr(self, name, value)
-                self._write()
+                self._write(time.time())
         except Exception:
             pass
 
@@ -118,9 +117,10 @@ class Counters:
     def begin(self, key):
         """A request starts (pre_request): one more in flight."""
         try:
+            now = time.time()
             with self.lock:
-                self.starts[key] = time.time()
-                self._write()
+                self.starts[key] = now
+                self._write(now)
         except Exception:
             pass
 
@@ -128,14 +128,15 @@ class Counters:
         """A request ends (post_request): one fewer in flight, one more completed; plus flags and the
         guard's figures (rss, private, shared, rollups), all in one write."""
         try:
+            now = time.time()
             with self.lock:
                 self.starts.pop(key, None)
                 self.requests += 1
-                self.last_end = time.time()
+                self.last_end = now
                 self.flags |= flags
                 for name, value in fields.items():
                     setattr(self, name, value)
-                self._write()
+                self._write(now)
         except Exception:
             pass
 
