@@ -30,6 +30,12 @@ export interface RunSetupInput {
   cwd: string;
   keepArgs: boolean;
   bootDeadlineMs: number | null;
+  /**
+   * The workers' own memory guard (part of adaptive control's recycling by memory): off with
+   * `--no-adaptive` (false), at `--recycle-at` as given (recycleBytes), else at the plan's recycle budget.
+   */
+  adaptive?: boolean;
+  recycleBytes?: number;
   eventsPath: string;
   say?: (text: string) => void;
   env?: NodeJS.ProcessEnv;
@@ -72,7 +78,16 @@ export async function prepareRun(input: RunSetupInput): Promise<RunSetup> {
     plan,
     launcher: pid1.launcher,
     args: rewritten.args,
-    conf: emitConf(plan, userConfigFor(input.rest, input.cwd), pythonRuntime()),
+    conf: emitConf(
+      plan,
+      userConfigFor(input.rest, input.cwd),
+      pythonRuntime(),
+      input.adaptive === false
+        ? { guard: null }
+        : input.recycleBytes === undefined
+          ? {}
+          : { guard: { bytes: input.recycleBytes, explicit: true } },
+    ),
     env: {
       ...(envDecision.gunicornCmdArgs === "" ? {} : { GUNICORN_CMD_ARGS: envDecision.gunicornCmdArgs }),
       GWARDEN_DB_POOL_SIZE: String(plan.database.poolSize),

@@ -106,6 +106,8 @@ export default defineCommand({
       keepArgs: args["keep-args"] === true,
       bootDeadlineMs,
       eventsPath: args.events ?? DEFAULT_EVENTS,
+      adaptive,
+      ...(recycleBytes === undefined ? {} : { recycleBytes }),
     });
     const { supervise } = await import("../adapters/run/supervisor.js");
     const { openUpstreamChannel } = await import("../adapters/run/hook-channel.js");
