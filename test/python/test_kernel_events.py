@@ -116,6 +116,15 @@ class WatcherTest(unittest.TestCase):
         self.assertEqual(sorted(r[2]["what"] for r in self.records), ["events", "high", "psi", "threshold"])
         w.close()
 
+    def test_nothing_starts_without_the_channel(self):
+        saved = kernel_events.channel.FD
+        kernel_events.channel.FD = None
+        try:
+            self.assertIsNone(kernel_events.start({"GWARDEN_MEMORY_EVENTS": "1", "GWARDEN_CGROUP_DIR": self.dir}))
+            self.assertIsNone(kernel_events._WATCHER)
+        finally:
+            kernel_events.channel.FD = saved
+
     def test_a_forked_child_drops_the_watcher_and_its_fds(self):
         config = {"thresholds": [], "psi": None, "events": False, "high": None}
         kernel_events._WATCHER = kernel_events.Watcher("v1", self.dir, config, emit=self.emit)

@@ -17,7 +17,8 @@ closed in every forked child (os.register_at_fork), so workers never hold a trig
 takes no lock a forked child could inherit held: it only polls, reads files and os.write()s the
 channel. A part that cannot be set up (a read-only cgroupfs in a container, no PSI) is reported
 once as kind "unavailable" with the reason, and left alone. The group is GWARDEN_CGROUP_DIR or the
-master's own memory cgroup (cgroup_dir.py).
+master's own memory cgroup (cgroup_dir.py). Nothing starts without the hook channel: the records are
+the watcher's whole output, and only gwarden listens.
 """
 import os
 import select
@@ -249,8 +250,8 @@ def start(environ=None):
     global _WATCHER
     environ = os.environ if environ is None else environ
     config, errors = config_from(environ)
-    if _WATCHER is not None or not (wanted(config) or errors):
-        return _WATCHER
+    if _WATCHER is not None or not (wanted(config) or errors) or not channel.is_open():
+        return _WATCHER  # once per master; and only for gwarden, which listens on the channel
     for error in errors:
         channel.emit("memory_event", {"kind": "unavailable", "what": "config", "reason": error})
     version, directory = cgroup_dir.memory_group(environ)
@@ -258,7 +259,7 @@ def start(environ=None):
         channel.emit("memory_event", {"kind": "unavailable", "what": "cgroup", "reason": directory})
         return None
     _WATCHER = Watcher(version, directory, config)
-    if _WATCHER.setup() and channel.is_open():
+    if _WATCHER.setup():
         threading.Thread(target=_WATCHER.run, name="gwarden-memory-events", daemon=True).start()
     return _WATCHER
 
