@@ -53,7 +53,7 @@ export type MemoryEventKind =
   | "events"
   /** cgroup v2: memory.high was set (gwarden owns the group). */
   | "high"
-  /** A part could not be set up (`what`: config, cgroup, threshold, psi, events, high; `reason`). */
+  /** A part could not be set up (`what`: config, cgroup, watcher, threshold, psi, events, high; `reason`). */
   | "unavailable";
 
 export const MEMORY_EVENT_KINDS: readonly MemoryEventKind[] = [

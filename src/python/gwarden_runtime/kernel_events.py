@@ -42,7 +42,8 @@ class Watcher:
         self.emit = emit
         self.clock = clock
         self.fds = []  # every fd this watcher holds: closed in forked children
-        self.wake = self._eventfd()  # ends run(): see stop()
+        self.wake, self.waker = os.pipe()  # ends run(): see stop()
+        self.fds += [self.wake, self.waker]
         self.sources = {}  # fd -> (key, poll mask, drain, describe, error mask ends it)
         self.last = {}
         self.pending = {}
@@ -81,6 +82,9 @@ class Watcher:
         if c["high"]:
             self.unavailable("high", "memory.high exists on cgroup v2 only")
         if not (c["thresholds"] or c["events"]):
+            return
+        if not hasattr(os, "eventfd"):
+            self.unavailable("threshold", "this Python has no os.eventfd (3.10 and later have it)")
             return
         try:
             control = os.open(os.path.join(self.dir, "cgroup.event_control"), os.O_WRONLY | os.O_CLOEXEC)
@@ -223,7 +227,7 @@ class Watcher:
 
     def stop(self):
         """End run() (in this process only: a forked child must close(), never write the shared fd)."""
-        os.eventfd_write(self.wake, 1)
+        os.write(self.waker, b"x")
 
     def close(self):
         for fd in self.fds:
@@ -246,9 +250,17 @@ _WATCHER = None
 
 
 def start(environ=None):
-    """In when_ready: set up what the environment asks for and start the thread; once per master."""
+    """In when_ready: set up what the environment asks for and start the thread; once per master.
+    Never raises: gunicorn's when_ready must not fail for gwarden's sake."""
+    try:
+        return _start(os.environ if environ is None else environ)
+    except Exception as e:
+        channel.emit("memory_event", {"kind": "unavailable", "what": "watcher", "reason": repr(e)})
+        return None
+
+
+def _start(environ):
     global _WATCHER
-    environ = os.environ if environ is None else environ
     config, errors = config_from(environ)
     if _WATCHER is not None or not (wanted(config) or errors) or not channel.is_open():
         return _WATCHER  # once per master; and only for gwarden, which listens on the channel
