@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Installs what gwarden and its example app need on Debian 12 (run as root), then builds gwarden.
 # Idempotent: packages already present are not fetched again.
-#   GWARDEN_SETUP_TEST=1  also installs what the test suite needs (PostgreSQL, tmux, wrk, the extra
-#                         gunicorn releases 23.x and 26.x from ../shared/tools/gunicorn-versions, and
-#                         the cgroup v2 tier's VM: QEMU, Debian's kernel and a static busybox; the kernel
-#                         package only adds files under /boot and /lib/modules, no bootloader is touched).
+#   GWARDEN_SETUP_TEST=1  also installs what the test suite needs (PostgreSQL, tmux, wrk, pyflakes3 for
+#                         the Python runtime, the extra gunicorn releases 23.x and 26.x from
+#                         ../shared/tools/gunicorn-versions, and the cgroup v2 tier's VM: QEMU, Debian's
+#                         kernel and a static busybox; the kernel package only adds files under /boot and
+#                         /lib/modules, no bootloader is touched).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(gunicorn python3-flask python3-sqlalchemy python3-cryptography python3-psycopg2)
 if [[ ${GWARDEN_SETUP_TEST:-0} == 1 ]]; then
-  packages+=(postgresql tmux wrk procps chromium python3-yaml qemu-system-x86 linux-image-amd64 busybox-static e2fsprogs)
+  packages+=(postgresql tmux wrk procps chromium python3-yaml pyflakes3 qemu-system-x86 linux-image-amd64 busybox-static e2fsprogs)
 fi
 
 missing=()

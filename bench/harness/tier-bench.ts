@@ -6,6 +6,7 @@
  */
 import { renderGunicornConf } from "../../src/core/conf/render.js";
 import { emitConf } from "../../src/core/emit/emit-conf.js";
+import { pythonRuntime } from "../../src/adapters/conf/python-runtime.js";
 import { defaultPolicy } from "../../src/core/plan/inputs.js";
 import { planGunicorn } from "../../src/core/plan/plan.js";
 import type { Plan } from "../../src/core/plan/types.js";
@@ -50,7 +51,8 @@ export async function runTierBench(options: TierBenchOptions): Promise<TierBench
     gcFreeze: false,
     userConfig: null,
     comments: ["common default"],
-    requestHooks: false,
+    guard: null,
+    runtime: pythonRuntime(),
   });
   for (const tierBytes of options.tiers) {
     const common = commonDefaultArgs(options.cpus);
@@ -86,7 +88,12 @@ export async function runTierBench(options: TierBenchOptions): Promise<TierBench
       instrumentOnly,
       common.workers,
     );
-    const plannedResult = await trial("planned", options.appArgs, emitConf(plan), plan.workers);
+    const plannedResult = await trial(
+      "planned",
+      options.appArgs,
+      emitConf(plan, null, pythonRuntime()),
+      plan.workers,
+    );
     rows.push({ tierBytes, plan, default: defaultResult, planned: plannedResult });
   }
   return rows;

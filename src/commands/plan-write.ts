@@ -7,6 +7,7 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { GwardenError } from "../core/error.js";
+import { pythonRuntime } from "../adapters/conf/python-runtime.js";
 import { emitConf } from "../core/emit/emit-conf.js";
 import { emitEnv } from "../core/emit/emit-env.js";
 import type { Plan } from "../core/plan/types.js";
@@ -58,7 +59,7 @@ export function writePlan(
           conf: fileNow(resolve(cwd, CONF_FILE)),
           beside: fileNow(resolve(cwd, BESIDE_FILE)),
           commandConfig: commandConfig(argv, cwd),
-          render: (userConfig) => emitConf(plan, userConfig),
+          render: (userConfig) => emitConf(plan, userConfig, pythonRuntime()),
           force,
         });
   if (decision.action === "refuse")

@@ -12,6 +12,7 @@ import { emitEnv } from "../core/emit/emit-env.js";
 import { emitJson } from "../core/emit/emit-json.js";
 import { emitK8s } from "../core/emit/emit-k8s.js";
 import { emitConf } from "../core/emit/emit-conf.js";
+import { pythonRuntime } from "../adapters/conf/python-runtime.js";
 import type { Plan } from "../core/plan/types.js";
 import { splitAtDoubleDash } from "./argv.js";
 import { planFromFlags, userConfigFor } from "./plan-setup.js";
@@ -40,7 +41,7 @@ function render(
 ): string {
   switch (format) {
     case "conf":
-      return emitConf(plan, userConfigFor(argv, cwd));
+      return emitConf(plan, userConfigFor(argv, cwd), pythonRuntime());
     case "args":
       return `${emitArgs(plan)}\n`;
     case "env":

@@ -4,6 +4,7 @@
  * user what was replaced and why.
  */
 import { emitConf } from "../core/emit/emit-conf.js";
+import { pythonRuntime } from "../adapters/conf/python-runtime.js";
 import type { Plan } from "../core/plan/types.js";
 import { parseGunicornArgv } from "../core/argv/gunicorn-argv.js";
 import { rewriteArgv } from "../core/launch/argv-rewrite.js";
@@ -29,9 +30,13 @@ export interface RunSetupInput {
   cwd: string;
   keepArgs: boolean;
   bootDeadlineMs: number | null;
+  /**
+   * The workers' own memory guard (part of adaptive control's recycling by memory): off with
+   * `--no-adaptive` (false), at `--recycle-at` as given (recycleBytes), else at the plan's recycle budget.
+   */
+  adaptive?: boolean;
+  recycleBytes?: number;
   eventsPath: string;
-  /** Report busy request slots on the hook channel (adaptive control's load signal). */
-  requestHooks?: boolean;
   say?: (text: string) => void;
   env?: NodeJS.ProcessEnv;
 }
@@ -73,7 +78,16 @@ export async function prepareRun(input: RunSetupInput): Promise<RunSetup> {
     plan,
     launcher: pid1.launcher,
     args: rewritten.args,
-    conf: emitConf(plan, userConfigFor(input.rest, input.cwd), { requestHooks: input.requestHooks === true }),
+    conf: emitConf(
+      plan,
+      userConfigFor(input.rest, input.cwd),
+      pythonRuntime(),
+      input.adaptive === false
+        ? { guard: null }
+        : input.recycleBytes === undefined
+          ? {}
+          : { guard: { bytes: input.recycleBytes, explicit: true } },
+    ),
     env: {
       ...(envDecision.gunicornCmdArgs === "" ? {} : { GUNICORN_CMD_ARGS: envDecision.gunicornCmdArgs }),
       GWARDEN_DB_POOL_SIZE: String(plan.database.poolSize),

@@ -106,7 +106,8 @@ export default defineCommand({
       keepArgs: args["keep-args"] === true,
       bootDeadlineMs,
       eventsPath: args.events ?? DEFAULT_EVENTS,
-      requestHooks: adaptive,
+      adaptive,
+      ...(recycleBytes === undefined ? {} : { recycleBytes }),
     });
     // systemd (Type=notify): created before gunicorn starts, it takes NOTIFY_SOCKET out of the environment
     // gunicorn inherits (src/adapters/run/sd-notify.ts); null outside a Type=notify unit.

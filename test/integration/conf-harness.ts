@@ -79,8 +79,9 @@ export function startGunicorn(
   conf: string,
   channel: boolean,
   args: string[] = [],
+  extraEnv: Record<string, string> = {},
 ): Run {
-  const env = childEnv(release, channel ? hookChannelEnv() : {});
+  const env = childEnv(release, { ...extraEnv, ...(channel ? hookChannelEnv() : {}) });
   const [command, ...prefix] = release.command;
   const child = spawn(command!, [...prefix, "-c", conf, ...args, "hello:app"], {
     cwd: appDir,

@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hookStream } from "../../src/adapters/run/hook-channel.js";
 import { renderGunicornConf } from "../../src/core/conf/render.js";
+import { pythonRuntime } from "../../src/adapters/conf/python-runtime.js";
+import { openWorkerStatsDir } from "../../src/adapters/run/worker-stats.js";
 import type { ConfOptions } from "../../src/core/conf/types.js";
 import { gunicornReleases } from "../helpers/gunicorns.js";
 import { freePort, getText, of, readyPids, startGunicorn, stop, until, userConfig } from "./conf-harness.js";
@@ -34,7 +36,8 @@ describe.each(releases.map((r) => [r.version, r] as const))(
         gcFreeze: false,
         userConfig: null,
         comments: ["test"],
-        requestHooks: false,
+        guard: null,
+        runtime: pythonRuntime(),
         ...options,
       };
       writeFileSync(file, renderGunicornConf(full));
@@ -45,8 +48,13 @@ describe.each(releases.map((r) => [r.version, r] as const))(
       const port = await freePort();
       const user = userConfig(dir, join(dir, "markers-check"), join(dir, "access-check.log"));
       for (const variant of [
-        { name: "plain.conf.py", userConfig: null, gcFreeze: false, requestHooks: false },
-        { name: "with-user.conf.py", userConfig: user, gcFreeze: true, requestHooks: true },
+        { name: "plain.conf.py", userConfig: null, gcFreeze: false, guard: null },
+        {
+          name: "with-user.conf.py",
+          userConfig: user,
+          gcFreeze: true,
+          guard: { bytes: 1 << 27, explicit: false },
+        },
       ]) {
         const conf = writeConf(variant.name, {
           ...variant,
@@ -67,12 +75,12 @@ describe.each(releases.map((r) => [r.version, r] as const))(
         expect(settings.get("workers")).toBe("2");
         expect(settings.get("timeout")).toBe("20");
         expect(settings.get("bind")).toBe(`['127.0.0.1:${port}']`);
-        expect(settings.get("post_worker_init")).toMatch(/_gw_install_hooks/);
+        expect(settings.get("post_worker_init")).toMatch(/install\.<locals>\.post_worker_init/);
         if (variant.userConfig) {
           expect(settings.get("proc_name")).toBe("gw-user-proc");
           expect(settings.get("raw_env")).toContain("GWARDEN_TEST_RAW_ENV=from-user-config");
           expect(settings.get("pre_exec")).toMatch(/pre_exec/);
-          expect(settings.get("pre_exec")).not.toMatch(/_gw_install_hooks/);
+          expect(settings.get("pre_exec")).not.toMatch(/install\.<locals>/);
         }
       }
     });
@@ -194,7 +202,7 @@ describe.each(releases.map((r) => [r.version, r] as const))(
       }
     });
 
-    it("request hooks: busy slots per gthread worker, chained to the user's 2-argument post_request", async () => {
+    it("request counters in shared memory: busy slots of a gthread worker, chained to the user's 2-argument post_request", async () => {
       const port = await freePort();
       const markers = join(dir, "markers-req");
       const user = join(dir, "req-user.conf.py");
@@ -209,26 +217,41 @@ describe.each(releases.map((r) => [r.version, r] as const))(
       );
       const conf = writeConf("req.conf.py", {
         userConfig: user,
-        requestHooks: true,
         settings: { workers: 1, threads: 4, worker_class: "gthread", bind: [`127.0.0.1:${port}`] },
       });
-      const run = startGunicorn(release, conf, true);
+      const stats = openWorkerStatsDir();
+      const run = startGunicorn(release, conf, true, [], stats.env);
       try {
         await until("ready worker", () => readyPids(run.records).length >= 1);
-        const url = `http://127.0.0.1:${port}/sleep?s=1`;
-        expect(await Promise.all([getText(url), getText(url), getText(url)])).toEqual([
-          "slept\n",
-          "slept\n",
-          "slept\n",
-        ]);
-        await until("three post_request", () => of(run.records, "post_request").length >= 3);
-        expect(Math.max(...of(run.records, "pre_request").map((r) => r.busy!))).toBe(3);
-        expect(of(run.records, "post_request").at(-1)!.busy).toBe(0);
+        const worker = readyPids(run.records)[0]!;
+        const url = `http://127.0.0.1:${port}/sleep?s=1.5`;
+        const answers = Promise.all([getText(url), getText(url), getText(url)]);
+        const busy = await until("three requests in flight", () => {
+          const s = stats.read([worker]).get(worker);
+          return s !== undefined && s.inFlight === 3 ? s : undefined;
+        });
+        expect(busy).toMatchObject({ pid: worker, ready: true, slots: 4, requests: 0, guard: false });
+        expect(busy.oldestStart).toBeGreaterThan(Date.now() / 1000 - 10);
+        expect(await answers).toEqual(["slept\n", "slept\n", "slept\n"]);
+        const after = await until("three served", () => {
+          const s = stats.read([worker]).get(worker);
+          return s !== undefined && s.requests === 3 ? s : undefined;
+        });
+        expect(after).toMatchObject({ inFlight: 0, oldestStart: null });
+        expect(after.lastEnd).toBeGreaterThanOrEqual(busy.oldestStart!);
+        // Nothing per request on the channel any more.
+        const hooks = run.records.map((r) => r.hook as string);
+        expect(hooks).not.toContain("pre_request");
+        expect(hooks).not.toContain("post_request");
         const marks = readFileSync(markers, "utf8").trim().split("\n");
         expect(marks.filter((m) => m === "pre /sleep")).toHaveLength(3);
         expect(marks.filter((m) => m === "post /sleep")).toHaveLength(3);
+        // The worker's file goes with the worker.
+        expect(await stop(run)).toBe(0);
+        expect(stats.read().size).toBe(0);
       } finally {
         await stop(run);
+        stats.close();
       }
     });
 
@@ -318,7 +341,7 @@ describe.each(releases.map((r) => [r.version, r] as const))(
       const port = await freePort();
       const conf = writeConf("nochannel.conf.py", {
         gcFreeze: true,
-        requestHooks: true,
+        guard: { bytes: 1 << 27, explicit: false },
         settings: { workers: 2, bind: [`127.0.0.1:${port}`], preload_app: true },
       });
       const run = startGunicorn(release, conf, false);
@@ -334,7 +357,7 @@ describe.each(releases.map((r) => [r.version, r] as const))(
     it("survives a reader that closes the channel early (requests, TTIN and stop still work)", async () => {
       const port = await freePort();
       const conf = writeConf("closed.conf.py", {
-        requestHooks: true,
+        guard: { bytes: 1 << 27, explicit: false },
         settings: { workers: 1, bind: [`127.0.0.1:${port}`] },
       });
       const run = startGunicorn(release, conf, true);

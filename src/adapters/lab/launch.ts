@@ -7,6 +7,7 @@
  */
 import { join } from "node:path";
 import { renderGunicornConf } from "../../core/conf/render.js";
+import { pythonRuntime } from "../conf/python-runtime.js";
 import type { LabInstanceSpec } from "../../core/lab/types.js";
 import { defaultPolicy } from "../../core/plan/inputs.js";
 import { planGunicorn } from "../../core/plan/plan.js";
@@ -126,7 +127,8 @@ export function launchFor(ctx: LaunchContext): (spec: LabInstanceSpec) => Instan
       gcFreeze: false,
       userConfig: ctx.userConfig,
       comments: [`gwarden lab: ${spec.config.name} (${spec.config.label})`],
-      requestHooks: false,
+      guard: null,
+      runtime: pythonRuntime(),
     });
     // Other configs meet PostgreSQL as a default install runs it.
     const database = ctx.postgres === null ? null : { template: ctx.postgres, settings: null };

@@ -4,6 +4,8 @@
  */
 import { readFileSync, readlinkSync } from "node:fs";
 import { renderGunicornConf } from "../../core/conf/render.js";
+import { pythonRuntime } from "../conf/python-runtime.js";
+import { openWorkerStatsDir } from "../run/worker-stats.js";
 import { GwardenError, isGwardenError } from "../../core/error.js";
 import type { HookRecord } from "../../core/events/hook-record.js";
 import { parseChildren } from "../../core/proc/children.js";
@@ -129,8 +131,11 @@ export async function runProfileMode(
     gcFreeze: spec.gcFreeze,
     userConfig: options.userConfig,
     comments: [`gwarden profile: ${label}`],
-    requestHooks: spec.workers > 1,
+    guard: null,
+    runtime: pythonRuntime(),
   });
+  // Which workers answered the warm-up: their request counters (shared memory, read after the probes).
+  const stats = spec.workers > 1 ? openWorkerStatsDir() : null;
   const args = [...options.command.args, ...(options.command.spec === null ? [] : [options.command.spec])];
   const result: ProfileRunResult = {
     mode: spec.mode,
@@ -155,8 +160,11 @@ export async function runProfileMode(
     args,
     conf,
     cwd: options.cwd,
-    env: options.env ?? {},
+    env: { ...options.env, ...stats?.env },
     label,
+  }).catch((error: unknown) => {
+    stats?.close();
+    throw error;
   });
   options.onStart?.(gunicorn);
   try {
@@ -189,10 +197,11 @@ export async function runProfileMode(
       if ([...probes.values()].some((list) => list.some((p) => !p.ok))) break;
     }
     result.urls = options.urls.map((url) => summarizeUrl(url, probes.get(url)!));
-    const requestPids = new Set(gunicorn.records.filter((r) => r.hook === "pre_request").map((r) => r.pid));
-    result.workersAnswering = spec.workers > 1 ? requestPids.size : null;
+    const workers = workerPids(root, gunicorn.pid, gunicorn.records);
+    result.workersAnswering =
+      stats === null ? null : [...stats.read(workers).values()].filter((s) => s.requests > 0).length;
     result.master = readMemory(root, gunicorn.pid);
-    result.workerMemory = workerPids(root, gunicorn.pid, gunicorn.records)
+    result.workerMemory = workers
       .map((pid) => readMemory(root, pid))
       .filter((m): m is ProcessMemory => m !== null);
     const badUrl = result.urls.find((u) => !u.ok);
@@ -207,6 +216,7 @@ export async function runProfileMode(
     result.error = error.message;
   } finally {
     await gunicorn.stop(5_000);
+    stats?.close();
   }
   return outcome;
 }

@@ -97,7 +97,7 @@ export function readHookRecords(
 /**
  * When gwarden itself was started with a channel (GWARDEN_EVENT_FD naming a pipe or socket: `gwarden
  * lab` runs its planned config as `gwarden run` this way), a writer that passes every hook record up,
- * so the harness sees the workers exactly as with a bare gunicorn (the per-request records excepted).
+ * so the harness sees the workers exactly as with a bare gunicorn.
  * Writes are asynchronous and dropped once the reader is gone; null when there is no such channel.
  */
 export function openUpstreamChannel(
@@ -119,8 +119,6 @@ export function openUpstreamChannel(
   });
   socket.unref();
   return (record) => {
-    // The harness follows the workers' lifecycle; the per-request records stay here.
-    if (open && record.hook !== "pre_request" && record.hook !== "post_request")
-      socket.write(`${JSON.stringify(record)}\n`);
+    if (open) socket.write(`${JSON.stringify(record)}\n`);
   };
 }

@@ -21,7 +21,10 @@ import { createLineRelay } from "./output-relay.js";
 import { nodePlatform, type Platform } from "../platform/platform.js";
 import type { PassedSignal } from "../platform/shutdown.js";
 import { createSampler, DEFAULT_MEMORY_INTERVAL_MS, type Sampler } from "./sampler.js";
-import { groupDetector } from "../resources/resources.js";
+import { detectResources, groupDetector } from "../resources/resources.js";
+import { kernelEventEnv } from "../../core/run/kernel-events.js";
+import { ownsMemoryGroup } from "./group-ownership.js";
+import { openWorkerStatsDir } from "./worker-stats.js";
 import { cgroupFigures, type CgroupFigures } from "../../core/sample/figures.js";
 
 export interface RunnerOptions {
@@ -85,6 +88,23 @@ export async function runSupervisor(options: RunnerOptions, io: RunnerIo = defau
   let settle: { resolve: (code: number) => void; reject: (error: unknown) => void } | null = null;
   const done = new Promise<number>((resolve, reject) => (settle = { resolve, reject }));
 
+  // The workers' counters live in a tmpfs directory named to gunicorn; the master's kernel-event watcher
+  // listens for what adaptive control's pressure levels care about (see core/run/kernel-events.ts).
+  const stats = openWorkerStatsDir();
+  const own = detectResources();
+  const launchEnv = {
+    ...options.launch.env,
+    ...stats.env,
+    ...(config.adaptive === null
+      ? {}
+      : kernelEventEnv({
+          version: own.cgroup.memoryController,
+          limitBytes: own.memory.limitBytes,
+          owned: ownsMemoryGroup(own, platform),
+          pressure: config.adaptive.pressure,
+        })),
+  };
+  let samples = 0;
   const at = () => ({ atMs: platform.now(), time: platform.wallClock().toISOString() });
   const dispatch = (input: LoopInput): void => {
     queue.push(input);
@@ -128,7 +148,12 @@ export async function runSupervisor(options: RunnerOptions, io: RunnerIo = defau
       // while memory is near one of its thresholds; otherwise the sampler's 5 s refresh.
       memoryIntervalMs: () =>
         wantsFreshMemory(state) ? options.sampleIntervalMs : DEFAULT_MEMORY_INTERVAL_MS,
-      onSample: (sample) => dispatch({ kind: "sample", sample, atMs: sample.atMs, time: sample.time }),
+      readStats: (pids) => stats.read(pids),
+      onSample: (sample) => {
+        // Files of workers that died without their exit hooks (a SIGKILL) go now and then.
+        if (++samples % 30 === 0) stats.prune();
+        dispatch({ kind: "sample", sample, atMs: sample.atMs, time: sample.time });
+      },
       onError: (error) => say(`warning: sampling failed: ${(error as Error).message}`),
     });
     live.sampler.start();
@@ -142,6 +167,7 @@ export async function runSupervisor(options: RunnerOptions, io: RunnerIo = defau
       live.gunicorn = await startGunicorn(
         {
           ...options.launch,
+          env: launchEnv,
           stdout: "inherit",
           onRecord: (record) => {
             options.forwardRecord?.(record);
@@ -270,5 +296,6 @@ export async function runSupervisor(options: RunnerOptions, io: RunnerIo = defau
     await live.gunicorn?.stop(1000);
     await http?.close();
     options.eventLog?.close();
+    stats.close();
   }
 }

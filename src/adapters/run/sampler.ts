@@ -4,7 +4,8 @@
  * state and a fresh RSS for ~0.03 ms; `smaps_rollup` (PSS, USS, swap, anon) walks page tables for
  * ~0.7 ms, so it is refreshed every `memoryIntervalMs` (5 s), spread over the ticks. The accept backlog
  * comes from /proc/net/tcp{,6}, read only in the families where the listeners were found and only up
- * to them. Cgroup figures come from `detectResources()` (injectable). Timers are unref'd.
+ * to them. Each worker's shared-memory counters (requests, in flight) come with it when given a reader.
+ * Cgroup figures come from `detectResources()` (injectable). Timers are unref'd.
  */
 import { performance } from "node:perf_hooks";
 import { parseChildren } from "../../core/proc/children.js";
@@ -14,6 +15,7 @@ import { parseProcStat, type ProcStat } from "../../core/proc/proc-stat.js";
 import { parseProcStatus } from "../../core/proc/proc-status.js";
 import { memoryFromSmapsRollup } from "../../core/proc/process-memory.js";
 import { unknownProcess, type ProcessSample, type Sample } from "../../core/sample/sample.js";
+import type { WorkerStats } from "../../core/sample/worker-stats.js";
 import { procTextReader, readListenBacklog, type ProcTextReader } from "../resources/proc-reader.js";
 import { detectResources } from "../resources/resources.js";
 import {
@@ -52,6 +54,8 @@ export interface SamplerOptions {
   /** Wall clock for the sample's ISO time (default `new Date()`). */
   wallClock?: () => Date;
   hz?: number;
+  /** The workers' shared-memory counters (requests, in flight, the guard's figures), when they keep them. */
+  readStats?: (pids: readonly number[]) => ReadonlyMap<number, WorkerStats>;
   onSample?: (sample: Sample) => void;
   /** A tick that threw (a bug: unreadable files are values, not errors). Default: rethrown async. */
   onError?: (error: unknown) => void;
@@ -188,7 +192,11 @@ export function createSampler(options: SamplerOptions): Sampler {
     const master = masterStat
       ? toSample(options.masterPid, masterStat, started, refresh.has(options.masterPid))
       : null;
-    const workers = [...stats].map(([pid, stat]) => toSample(pid, stat, started, refresh.has(pid)));
+    const counters = options.readStats?.([...stats.keys()]) ?? null;
+    const workers = [...stats].map(([pid, stat]) => {
+      const sample = toSample(pid, stat, started, refresh.has(pid));
+      return counters === null ? sample : { ...sample, stats: counters.get(pid) ?? null };
+    });
     const self = selfStat
       ? toSample(selfPid, selfStat, started, refresh.has(selfPid))
       : unknownProcess(selfPid);

@@ -1,12 +1,13 @@
 /**
- * From one sampler tick (`Sample`) and what the hook channel said (busy slots, readiness, gunicorn's own
+ * From one sampler tick (`Sample`, with each worker's busy slots from its counters) and what the hook
+ * channel said (readiness, gunicorn's own
  * worker count, reloads) to the `AdaptiveInput` the policies read. Pure.
  */
 import type { Sample } from "../sample/sample.js";
 import type { AdaptiveInput } from "./types.js";
 
 export interface HookObservations {
-  /** Busy request slots per worker pid; null when request hooks are off (busy unknown). */
+  /** Busy request slots per worker pid (the workers' counters); null when unknown. */
   busy: ReadonlyMap<number, number> | null;
   /** Workers whose post_worker_init ran. */
   ready: ReadonlySet<number>;

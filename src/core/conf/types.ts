@@ -1,3 +1,5 @@
+import type { PythonRuntime } from "./python-runtime.js";
+
 /**
  * Input of the gunicorn config renderer (`renderGunicornConf`, src/core/conf/render.ts). The rendered
  * `gunicorn.conf.py` is what `plan --format conf` prints, what `profile` boots with, and what `run`
@@ -34,6 +36,13 @@ export interface ConfOptions {
   userConfig: string | null;
   /** Comment lines for the file header (e.g. the plan's reasons). */
   comments: string[];
-  /** Report busy request slots on the channel (pre_request/post_request) for adaptive control. */
-  requestHooks: boolean;
+  /**
+   * The in-worker memory guard embedded in the conf (a saved conf keeps it without gwarden): each worker
+   * retires after the request that takes its private memory to `bytes`, as max_requests does. Unless
+   * `explicit`, the budget is never below a fresh worker's private memory + max(32 MiB, 25 %).
+   * GWARDEN_GUARD_BYTES / GWARDEN_GUARD_EXPLICIT override it at run time; null: no guard unless they say.
+   */
+  guard: { bytes: number; explicit: boolean } | null;
+  /** The Python runtime's sources (src/adapters/conf/python-runtime.ts reads them). */
+  runtime: PythonRuntime;
 }

@@ -1,14 +1,20 @@
 /** The plan as a gunicorn.conf.py, through the shared renderer; the reasons become its header comments. */
 import type { Plan } from "../plan/types.js";
 import { renderGunicornConf } from "../conf/render.js";
+import type { PythonRuntime } from "../conf/python-runtime.js";
 import { settingsFromPlan } from "../conf/from-plan.js";
 import { reasonLines } from "./explain.js";
 
-/** gunicorn.conf.py text for `plan --format conf`; `userConfig` is the user's own config to chain, or null. */
+/**
+ * gunicorn.conf.py text for `plan --format conf` and `run`: `userConfig` is the user's own config to
+ * chain, or null; the plan's recycle budget becomes the in-worker memory guard (`guard` overrides it,
+ * null turns it off).
+ */
 export function emitConf(
   plan: Plan,
-  userConfig: string | null = null,
-  options: { requestHooks?: boolean } = {},
+  userConfig: string | null,
+  runtime: PythonRuntime,
+  options: { guard?: { bytes: number; explicit: boolean } | null } = {},
 ): string {
   const comments = [
     `gwarden plan for ${Math.round(plan.inputs.memoryBytes / 1048576)} MiB, ${plan.inputs.cpus} CPU(s), profile: ${plan.inputs.profile}`,
@@ -24,6 +30,7 @@ export function emitConf(
     gcFreeze: plan.gcFreeze,
     userConfig,
     comments,
-    requestHooks: options.requestHooks === true,
+    guard: options.guard === undefined ? { bytes: plan.recycleBytes, explicit: false } : options.guard,
+    runtime,
   });
 }

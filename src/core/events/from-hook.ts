@@ -76,10 +76,20 @@ export function eventFromHook(record: HookRecord): GunicornEvent | null {
       return { ...base, kind: "master_signal", pid: record.pid, signal: "hup" };
     case "on_exit":
       return { ...base, kind: "halt", pid: record.pid, reason: "Shutting down: Master" };
+    case "memory_guard": {
+      // The worker retires itself after this request (gunicorn forks a fresh one): gwarden's `recycle`.
+      const mib = (bytes: number | undefined): number => Math.round((bytes ?? 0) / 1048576);
+      return {
+        ...base,
+        kind: "recycle",
+        pid: record.pid,
+        reason: `memory: in-worker guard: private memory ${mib(record.private)} MiB ≥ budget ${mib(record.budget)} MiB`,
+        ...(record.private === undefined ? {} : { bytes: record.private }),
+      };
+    }
+    case "memory_event": // an input of the supervisor (react within 100 ms), not a lifecycle event
     case "worker_exit":
     case "worker_int":
-    case "pre_request":
-    case "post_request":
       return null;
   }
 }

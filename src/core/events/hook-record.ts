@@ -13,6 +13,15 @@
  * `post_fork` then `post_worker_init` (the only "worker ready"). Hooks that announce a state reached are
  * recorded after the user's own hook (with `userHookError` if it raised); hooks that announce an end or
  * an interruption (worker_int, worker_abort, child_exit, worker_exit, on_exit) are recorded before it.
+ *
+ * Two records are gwarden's own, not gunicorn hooks:
+ *   memory_guard  a worker's in-worker memory guard found its private memory at or past its budget, after
+ *                 a request; the worker exits after that request (as max_requests does). Once per worker.
+ *   memory_event  the master's watcher of kernel memory events (cgroup v1 thresholds and OOM notices,
+ *                 v2 PSI triggers and memory.events changes), written as the kernel wakes it; `kind` says
+ *                 which (MemoryEventKind), "unavailable" when a part could not be set up (once, with why).
+ * Per-request records are gone: busy slots and request counts are in the workers' shared-memory
+ * counters (src/core/sample/worker-stats.ts).
  */
 export type HookName =
   | "on_starting"
@@ -26,8 +35,32 @@ export type HookName =
   | "nworkers_changed"
   | "on_reload"
   | "on_exit"
-  | "pre_request"
-  | "post_request";
+  | "memory_guard"
+  | "memory_event";
+
+/** What woke the master's kernel-event watcher. */
+export type MemoryEventKind =
+  /** cgroup v1: usage crossed a registered threshold (`direction` up or down). */
+  | "threshold"
+  /** cgroup v1: the group hit its limit and the OOM killer ran (memory.oom_control). */
+  | "oom"
+  /** cgroup v2: the PSI trigger fired (tasks stalled on memory for `trigger`'s stall within its window). */
+  | "psi"
+  /** cgroup v2: memory.events counters grew (`changed`: high, max, oom, oom_kill, ...). */
+  | "events"
+  /** cgroup v2: memory.high was set (gwarden owns the group). */
+  | "high"
+  /** A part could not be set up (`what`: config, cgroup, watcher, threshold, psi, events, high; `reason`). */
+  | "unavailable";
+
+export const MEMORY_EVENT_KINDS: readonly MemoryEventKind[] = [
+  "threshold",
+  "oom",
+  "psi",
+  "events",
+  "high",
+  "unavailable",
+];
 
 export interface HookRecord {
   hook: HookName;
@@ -53,23 +86,50 @@ export interface HookRecord {
   version?: string;
   addresses?: string[];
   workerClass?: string;
-  /** `pre_request` / `post_request`: busy request slots in this worker after the change. */
-  busy?: number;
+  /** `memory_guard`: the worker's RSS, private memory (USS) and the budget in force, bytes. */
+  rss?: number;
+  private?: number;
+  budget?: number;
+  /** `memory_guard`: requests the worker served (gunicorn's count), when known. */
+  requests?: number | null;
+  /** `memory_event`: what woke the watcher, and the figures it read then. */
+  kind?: MemoryEventKind;
+  /** `memory_event` threshold: the threshold crossed (bytes) and which way. */
+  threshold?: number;
+  direction?: "up" | "down" | null;
+  /** `memory_event`: the group's usage and limit (null: unlimited or unreadable), bytes. */
+  usage?: number | null;
+  limit?: number | null;
+  /** `memory_event` oom (v1 memory.oom_control). */
+  oomKill?: number | null;
+  underOom?: number | null;
+  /** `memory_event` psi: the trigger ("some 100000 1000000") and the group's avg10 figures (%). */
+  trigger?: string;
+  someAvg10?: number | null;
+  fullAvg10?: number | null;
+  /** `memory_event` events: memory.events as read, and the counters that grew. */
+  events?: Record<string, number>;
+  changed?: string[];
+  /** `memory_event` high: the memory.high written, bytes. */
+  high?: number;
+  /** `memory_event` unavailable: the part and why. */
+  what?: string;
+  reason?: string;
   /** Name of the exception the user's own hook raised (the record still goes out; gunicorn sees the error). */
   userHookError?: string;
   /** The record was above the line limit and lost its non-essential fields. */
   truncated?: boolean;
 }
 
-/** Every hook name, in the order gunicorn runs them on a normal start and stop. */
+/** Every record the channel carries, in the order gunicorn runs them on a normal start and stop. */
 export const HOOK_NAMES: readonly HookName[] = [
   "nworkers_changed",
   "on_starting",
   "when_ready",
   "post_fork",
   "post_worker_init",
-  "pre_request",
-  "post_request",
+  "memory_guard",
+  "memory_event",
   "on_reload",
   "worker_int",
   "worker_abort",

@@ -14,7 +14,7 @@ export interface ProfileRunResult {
   masterImportSeconds: number | null;
   /** Spawn to the master's `on_starting` hook (interpreter + gunicorn start, + the app import with preload). */
   startSeconds: number | null;
-  /** Distinct workers that served a warm-up request (from pre_request records; null when not recorded). */
+  /** Distinct workers that served a warm-up request (from their shared-memory request counters; null when not recorded). */
   workersAnswering?: number | null;
   master: ProcessMemory | null;
   workerMemory: ProcessMemory[];

@@ -1,6 +1,7 @@
 /**
  * Adaptive control inside the loop: what the hook channel says (readiness, gunicorn's own worker count,
- * reloads) and each worker's busy slots are kept here, every sample goes through the pure `decide`, and
+ * reloads) is kept here, each worker's busy slots come with the sample (its shared-memory counters),
+ * every sample goes through the pure `decide`, and
  * its actions become commands — SIGTTIN / SIGTTOU to the master, a graceful SIGTERM to a worker to
  * recycle — and events that record them (scale_up, scale_down, recycle, with reason and figures), which
  * the loop ingests like any other event.
@@ -19,8 +20,6 @@ export interface AdaptiveLink {
   state: AdaptiveState;
   /** Workers whose post_worker_init ran. */
   ready: ReadonlySet<number>;
-  /** Busy request slots per worker, from the request hooks (absent: unknown). */
-  busy: ReadonlyMap<number, number>;
   /** Per master pid (a new master's records may come before it is attached): its last count and its reloads. */
   counts: ReadonlyMap<number, number>;
   reloads: ReadonlyMap<number, number>;
@@ -32,7 +31,6 @@ export function initialAdaptiveLink(config: AdaptiveConfig): AdaptiveLink {
   return {
     state: initialAdaptiveState(config),
     ready: new Set(),
-    busy: new Map(),
     counts: new Map(),
     reloads: new Map(),
     freshMemory: true,
@@ -50,20 +48,9 @@ export function attachAdaptive(link: AdaptiveLink, masterPid: number, config: Ad
   };
 }
 
-function without<V>(map: ReadonlyMap<number, V>, pid: number): Map<number, V> {
-  const next = new Map(map);
-  next.delete(pid);
-  return next;
-}
-
 /** What one hook record tells adaptive control. */
 export function adaptiveRecord(link: AdaptiveLink, record: HookRecord): AdaptiveLink {
   switch (record.hook) {
-    case "pre_request":
-    case "post_request":
-      return record.busy === undefined
-        ? link
-        : { ...link, busy: new Map(link.busy).set(record.pid, record.busy) };
     case "post_worker_init":
       return { ...link, ready: new Set(link.ready).add(record.pid) };
     case "child_exit":
@@ -71,7 +58,7 @@ export function adaptiveRecord(link: AdaptiveLink, record: HookRecord): Adaptive
       const pid = record.worker ?? record.pid;
       const ready = new Set(link.ready);
       ready.delete(pid);
-      return { ...link, ready, busy: without(link.busy, pid) };
+      return { ...link, ready };
     }
     case "nworkers_changed":
       return record.new === undefined
@@ -88,6 +75,8 @@ export function adaptiveRecord(link: AdaptiveLink, record: HookRecord): Adaptive
     case "worker_int":
     case "worker_abort":
     case "on_exit":
+    case "memory_guard":
+    case "memory_event":
       return link;
   }
 }
@@ -99,14 +88,15 @@ export function adaptiveSample(
   at: At,
   masterPid: number,
   config: AdaptiveConfig,
-  requestHooks: boolean,
   out: LoopCommand[],
 ): { link: AdaptiveLink; events: GunicornEvent[] } {
   const alive = new Set(sample.workers.map((w) => w.pid));
-  const busy = new Map([...link.busy].filter(([pid]) => alive.has(pid)));
   const ready = new Set([...link.ready].filter((pid) => alive.has(pid)));
+  // Busy slots are known where the workers keep their counters (gwarden named a stats directory).
+  const counted = sample.workers.filter((w) => w.stats);
+  const busy = counted.length === 0 ? null : new Map(counted.map((w) => [w.pid, w.stats!.inFlight]));
   const input = adaptiveInput(sample, {
-    busy: requestHooks ? busy : null,
+    busy,
     ready,
     gunicornWorkers: link.counts.get(masterPid) ?? null,
     reloads: link.reloads.get(masterPid) ?? 0,
@@ -128,7 +118,6 @@ export function adaptiveSample(
     link: {
       ...link,
       state: decision.state,
-      busy,
       ready,
       freshMemory: needsFreshMemory(decision.state, input, config),
     },

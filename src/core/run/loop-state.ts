@@ -39,6 +39,8 @@ export interface LoopState {
   lastWatchdogMs: number | null;
   /** The master's oom_score_adj outcome was said (once). */
   masterScoreSaid: boolean;
+  /** Kernel memory-event notes already said (each once). */
+  memoryEventsSaid: readonly string[];
 }
 
 export function initialLoopState(config: LoopConfig): LoopState {
@@ -52,6 +54,7 @@ export function initialLoopState(config: LoopConfig): LoopState {
     readyNotified: false,
     lastWatchdogMs: null,
     masterScoreSaid: false,
+    memoryEventsSaid: [],
   };
 }
 

@@ -7,6 +7,7 @@
  * reads a clock, a file or a process: the runner (src/adapters/run/runner.ts) does, and feeds inputs.
  */
 import { eventFromHook } from "../events/from-hook.js";
+import type { HookRecord } from "../events/hook-record.js";
 import type { GunicornEvent } from "../events/types.js";
 import { adaptiveRecord, adaptiveSample } from "./adaptive-link.js";
 import { explainExit } from "./exit-explain.js";
@@ -27,6 +28,8 @@ import {
 export const MASTER_OOM_SCORE_ADJ = -500;
 /** After the graceful timeout, how long gunicorn gets to finish its own stop before its group is killed. */
 export const STOP_KILL_SLACK_MS = 5000;
+/** A kernel memory event samples at once, but not more often than this. */
+export const MEMORY_EVENT_SAMPLE_MS = 250;
 
 /** One input in, the next state and the commands out. */
 export function step(state: LoopState, input: LoopInput, config: LoopConfig): StepResult<LoopState> {
@@ -52,6 +55,7 @@ function reduce(state: LoopState, input: LoopInput, config: LoopConfig, out: Loo
     case "hook": {
       const adaptive = state.adaptive === null ? null : adaptiveRecord(state.adaptive, input.record);
       state = { ...state, adaptive, watch: { ...state.watch, hooksAlive: true } };
+      if (input.record.hook === "memory_event") return onMemoryEvent(state, input.record, input, out);
       const event = eventFromHook(input.record);
       return event === null ? state : onEvents(state, [event], input, config, out);
     }
@@ -68,6 +72,37 @@ function reduce(state: LoopState, input: LoopInput, config: LoopConfig, out: Loo
     case "oom_score":
       return onOomScore(state, input.pid, input.error, out);
   }
+}
+
+/**
+ * The kernel said something about memory (a threshold crossed, stalls, an OOM, memory.high at work):
+ * sample now rather than at the next tick, so adaptive control acts on it within the same moment — at
+ * most every MEMORY_EVENT_SAMPLE_MS, as a group hovering at a threshold would otherwise keep waking it.
+ */
+function onMemoryEvent(state: LoopState, record: HookRecord, at: At, out: LoopCommand[]): LoopState {
+  if (record.kind === "unavailable") {
+    const what = record.what ?? "kernel memory events";
+    if (state.memoryEventsSaid.includes(what)) return state;
+    out.push({
+      kind: "say",
+      text: `note: ${what} unavailable (${record.reason ?? "no reason given"}); the 1 s sampler watches memory instead`,
+    });
+    return { ...state, memoryEventsSaid: [...state.memoryEventsSaid, what] };
+  }
+  if (
+    record.kind === "high" &&
+    record.high !== undefined &&
+    !state.memoryEventsSaid.includes("memory.high")
+  ) {
+    out.push({
+      kind: "say",
+      text: `memory.high set to ${Math.round(record.high / 1048576)} MiB: growth past it is throttled and reclaimed before the limit kills`,
+    });
+    state = { ...state, memoryEventsSaid: [...state.memoryEventsSaid, "memory.high"] };
+  }
+  const last = state.watch.lastSample?.atMs ?? null;
+  if (last === null || at.atMs - last >= MEMORY_EVENT_SAMPLE_MS) out.push({ kind: "sample_now" });
+  return state;
 }
 
 function context(state: LoopState, config: LoopConfig, out: LoopCommand[]): WatchContext {
@@ -127,7 +162,7 @@ function onSample(
   let watch = watchSample(state.watch, sample, input, context(state, config, out));
   let adaptive = state.adaptive;
   if (adaptive !== null && config.adaptive !== null && sample.master !== null && state.stops === 0) {
-    const decided = adaptiveSample(adaptive, sample, input, pid, config.adaptive, true, out);
+    const decided = adaptiveSample(adaptive, sample, input, pid, config.adaptive, out);
     adaptive = decided.link;
     for (const event of decided.events) watch = ingest(watch, event, input, context(state, config, out));
   }

@@ -3,6 +3,7 @@
  * `Sample`s; snapshot/build.ts joins them with the lifecycle.
  */
 import { UNKNOWN_MEMORY, type BacklogFigures, type CgroupFigures, type MemoryFigures } from "./figures.js";
+import type { WorkerStats } from "./worker-stats.js";
 
 export interface ProcessSample {
   pid: number;
@@ -13,6 +14,8 @@ export interface ProcessSample {
   memory: MemoryFigures;
   cpuSeconds: number | null;
   cpuPercent: number | null;
+  /** A worker's shared-memory counters (requests, in flight, the guard's figures); absent without them. */
+  stats?: WorkerStats | null;
 }
 
 export interface Sample {

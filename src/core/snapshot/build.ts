@@ -44,15 +44,18 @@ export function buildSnapshot(input: SnapshotInput): SupervisorSnapshot {
   };
   const workers: WorkerSnapshot[] = sample.workers.map((w) => {
     const life = input.workers.get(w.pid);
+    const state = life?.state ?? (w.procState === "Z" ? "exiting" : (input.unknownWorkerState ?? "booting"));
+    // A ready worker with a request in flight (its shared-memory counters say so) is busy.
+    const busy = state === "ready" && (w.stats?.inFlight ?? 0) > 0;
     return {
       pid: w.pid,
-      state: life?.state ?? (w.procState === "Z" ? "exiting" : (input.unknownWorkerState ?? "booting")),
+      state: busy ? "busy" : state,
       bootedAt: life?.bootedAt ?? null,
       readyAt: life?.readyAt ?? null,
       memory: w.memory,
       cpuSeconds: w.cpuSeconds,
       cpuPercent: w.cpuPercent,
-      requests: life?.requests ?? null,
+      requests: life?.requests ?? w.stats?.requests ?? null,
     };
   });
   return {

@@ -83,7 +83,7 @@ describe("the upstream channel (gwarden run under the lab)", () => {
     }
   });
 
-  it("passes lifecycle records up a pipe, one line each, readable by readHookRecords (per-request ones stay)", async () => {
+  it("passes records up a pipe, one line each, readable by readHookRecords", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gwarden-upstream-"));
     const fifo = join(dir, "fifo");
     execFileSync("mkfifo", [fifo]);
@@ -99,14 +99,15 @@ describe("the upstream channel (gwarden run under the lab)", () => {
     const forward = openUpstreamChannel({ GWARDEN_EVENT_FD: String(fd) });
     expect(forward).not.toBeNull();
     forward!({ hook: "post_worker_init", pid: 42, ppid: 41, time: 1 });
-    forward!({ hook: "pre_request", pid: 42, ppid: 41, time: 1.5, busy: 1 });
+    forward!({ hook: "memory_guard", pid: 42, ppid: 41, time: 1.5, rss: 3, private: 2, budget: 1 });
     forward!({ hook: "child_exit", pid: 41, ppid: 1, time: 2, worker: 42, signal: 9 });
-    for (let i = 0; i < 50 && records.length < 2; i++)
+    for (let i = 0; i < 50 && records.length < 3; i++)
       await new Promise((resolve) => setTimeout(resolve, 20));
     reader.destroy();
     rmSync(dir, { recursive: true, force: true });
     expect(records.map((r) => [r.hook, r.pid, r.worker])).toEqual([
       ["post_worker_init", 42, undefined],
+      ["memory_guard", 42, undefined],
       ["child_exit", 41, 42],
     ]);
   });

@@ -36,6 +36,15 @@ describe("eventFromHook", () => {
     [rec({ hook: "nworkers_changed", new: 1, old: 2 }), { kind: "master_signal", signal: "ttou" }],
     [rec({ hook: "on_reload" }), { kind: "master_signal", signal: "hup" }],
     [rec({ hook: "on_exit" }), { kind: "halt" }],
+    [
+      rec({ hook: "memory_guard", rss: 300 * 1048576, private: 151 * 1048576, budget: 150 * 1048576 }),
+      {
+        kind: "recycle",
+        pid: 42,
+        bytes: 151 * 1048576,
+        reason: "memory: in-worker guard: private memory 151 MiB ≥ budget 150 MiB",
+      },
+    ],
   ])("%o", (record, expected) => {
     expect(eventFromHook(record)).toMatchObject({
       ...expected,
@@ -45,7 +54,9 @@ describe("eventFromHook", () => {
   });
 
   it("returns null for hooks outside the lifecycle", () => {
-    expect(eventFromHook(rec({ hook: "pre_request" }))).toBeNull();
+    expect(
+      eventFromHook(rec({ hook: "memory_event", kind: "threshold", threshold: 1, usage: 2 })),
+    ).toBeNull();
     expect(eventFromHook(rec({ hook: "nworkers_changed", new: 2, old: null }))).toBeNull();
   });
 });

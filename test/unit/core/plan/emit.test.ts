@@ -5,6 +5,7 @@ import { emitEnv } from "../../../../src/core/emit/emit-env.js";
 import { emitJson } from "../../../../src/core/emit/emit-json.js";
 import { emitK8s, k8sCpu, k8sMemory, commandWithoutSizing } from "../../../../src/core/emit/emit-k8s.js";
 import { emitConf } from "../../../../src/core/emit/emit-conf.js";
+import { pythonRuntime } from "../../../../src/adapters/conf/python-runtime.js";
 import { renderExplain, renderSummary } from "../../../../src/core/emit/explain.js";
 import { shellSplit } from "../../../../src/core/argv/shell-split.js";
 import { commandLineSettings } from "../../../../src/core/plan/conflicts.js";
@@ -107,12 +108,21 @@ describe("k8s", () => {
 
 describe("conf", () => {
   it("renders settings and the reasons as header comments", () => {
-    const text = emitConf(preloaded);
+    const text = emitConf(preloaded, null, pythonRuntime());
     expect(text).toMatch(/^workers = 3$/m);
     expect(text).toMatch(/^preload_app = True$/m);
     expect(text).toMatch(/^# workers = 3: /m);
     expect(text).toMatch(/^# CONFLICT: /m);
     expect(text).toContain("_gw_gc.disable()");
+  });
+
+  it("embeds the plan's recycle budget as the in-worker memory guard, unless told otherwise", () => {
+    const budget = `guard_budget={"bytes": ${preloaded.recycleBytes}, "explicit": False}`;
+    expect(emitConf(preloaded, null, pythonRuntime())).toContain(budget);
+    expect(emitConf(preloaded, null, pythonRuntime(), { guard: null })).toContain("guard_budget=None)");
+    expect(
+      emitConf(preloaded, null, pythonRuntime(), { guard: { bytes: 1048576, explicit: true } }),
+    ).toContain('guard_budget={"bytes": 1048576, "explicit": True}');
   });
 });
 

@@ -302,16 +302,13 @@ describe("the run loop: adaptive control", () => {
     const t = adaptive();
     t.hook("nworkers_changed", 10, { new: 2, old: null });
     t.start();
-    for (const pid of [11, 12]) {
-      t.boot(pid);
-      t.hook("pre_request", pid, { busy: 1 });
-    }
+    t.boot(11, 12);
     for (let i = 0; i < 3; i++) {
       t.sample(
         10,
         [
-          { pid: 11, uss: 100 * MiB },
-          { pid: 12, uss: 100 * MiB },
+          { pid: 11, uss: 100 * MiB, busy: 1 },
+          { pid: 12, uss: 100 * MiB, busy: 1 },
         ],
         { backlog: 5, workingSet: 400 * MiB },
       );

@@ -8,6 +8,7 @@ import type { GunicornEvent } from "../../../../src/core/events/types.js";
 import { createLogParser } from "../../../../src/core/log/log-parser.js";
 import { UNKNOWN_MEMORY } from "../../../../src/core/sample/figures.js";
 import type { ProcessSample, Sample } from "../../../../src/core/sample/sample.js";
+import type { WorkerStats } from "../../../../src/core/sample/worker-stats.js";
 import { initialLoopState, type LoopState } from "../../../../src/core/run/loop-state.js";
 import { step } from "../../../../src/core/run/loop-step.js";
 import type { LoopCommand, LoopConfig, LoopInput } from "../../../../src/core/run/loop-types.js";
@@ -21,6 +22,30 @@ type InputBody = LoopInput extends infer I ? (I extends LoopInput ? Omit<I, "atM
 export interface WorkerFigures {
   pid: number;
   uss?: number;
+  /** Requests in flight, from the worker's counters (absent: no counters). */
+  busy?: number;
+}
+
+/** A worker's shared-memory counters with `inFlight` requests in flight. */
+function counters(pid: number, inFlight: number): WorkerStats {
+  return {
+    pid,
+    ready: true,
+    guard: false,
+    retiring: false,
+    requests: 10,
+    inFlight,
+    slots: 1,
+    oldestStart: inFlight > 0 ? EPOCH / 1000 : null,
+    lastEnd: null,
+    rssBytes: null,
+    privateBytes: null,
+    budgetBytes: null,
+    sharedBytes: null,
+    forkedAt: EPOCH / 1000,
+    updatedAt: EPOCH / 1000,
+    rollups: 0,
+  };
 }
 
 export function config(overrides: Partial<LoopConfig> = {}): LoopConfig {
@@ -97,7 +122,11 @@ export function world(loopConfig: LoopConfig = config()) {
         atMs: now,
         durationMs: 1,
         master: master === null ? null : proc(master, MiB),
-        workers: workers.map((w) => (typeof w === "number" ? proc(w) : proc(w.pid, w.uss))),
+        workers: workers.map((w) =>
+          typeof w === "number"
+            ? proc(w)
+            : { ...proc(w.pid, w.uss), ...(w.busy === undefined ? {} : { stats: counters(w.pid, w.busy) }) },
+        ),
         cgroup: {
           limitBytes: extra.limit ?? 1024 * MiB,
           usageBytes: extra.workingSet ?? 300 * MiB,

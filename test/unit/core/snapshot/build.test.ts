@@ -59,6 +59,44 @@ describe("buildSnapshot", () => {
     expect(JSON.parse(JSON.stringify(snap))).toEqual(snap);
   });
 
+  it("takes requests and busy from the workers' shared-memory counters", () => {
+    const counters = (pid: number, inFlight: number, requests: number) => ({
+      pid,
+      ready: true,
+      guard: true,
+      retiring: false,
+      requests,
+      inFlight,
+      slots: 4,
+      oldestStart: inFlight ? 1 : null,
+      lastEnd: 1,
+      rssBytes: 1,
+      privateBytes: 1,
+      budgetBytes: 1,
+      sharedBytes: 0,
+      forkedAt: 1,
+      updatedAt: 1,
+      rollups: 0,
+    });
+    const snap = buildSnapshot({
+      sample: {
+        ...sample,
+        workers: [proc(11, { stats: counters(11, 2, 40) }), proc(12, { stats: counters(12, 0, 7) })],
+      },
+      master: { state: "running", pid: 10, startedAt: null },
+      workers: new Map([
+        [11, { state: "ready", bootedAt: null, readyAt: null, requests: null }],
+        [12, { state: "ready", bootedAt: null, readyAt: null, requests: null }],
+      ]),
+      plan: null,
+      eventsByKind: {},
+    });
+    expect(snap.workers.map((w) => [w.pid, w.state, w.requests])).toEqual([
+      [11, "busy", 40],
+      [12, "ready", 7],
+    ]);
+  });
+
   it("leaves the master's figures unknown when it is gone", () => {
     const snap = buildSnapshot({
       sample: { ...sample, master: null, workers: [] },
