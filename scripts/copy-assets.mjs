@@ -4,5 +4,8 @@
 import { cpSync } from "node:fs";
 
 for (const dir of ["web", "python"]) {
-  cpSync(`src/${dir}`, `dist/${dir}`, { recursive: true, filter: (path) => !/__pycache__|\.pyc$/.test(path) });
+  cpSync(`src/${dir}`, `dist/${dir}`, {
+    recursive: true,
+    filter: (path) => !/__pycache__|\.pyc$/.test(path),
+  });
 }
