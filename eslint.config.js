@@ -7,7 +7,8 @@ export default tseslint.config(
   {
     ignores: [
       "dist/**",
-      "dist-check/**", "dist-bench/**",
+      "dist-check/**",
+      "dist-bench/**",
       "coverage/**",
       "node_modules/**",
       ".gwarden/**",
@@ -42,6 +43,42 @@ export default tseslint.config(
             { group: ["**/adapters/**", "**/commands/**"], message: "src/core imports only src/core." },
           ],
         },
+      ],
+    },
+  },
+  {
+    // Commands wire adapters to the core: every effect (files, PATH, signals) lives in an adapter.
+    files: ["src/commands/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: [
+                "node:*",
+                "fs",
+                "fs/*",
+                "child_process",
+                "http",
+                "net",
+                "os",
+                "path",
+                "readline",
+                "stream",
+              ],
+              message: "src/commands does no I/O: move it into an adapter (src/adapters/<capability>/).",
+            },
+          ],
+        },
+      ],
+      "no-restricted-properties": [
+        "error",
+        ...["on", "once", "off", "exit", "kill", "chdir"].map((property) => ({
+          object: "process",
+          property,
+          message: "src/commands installs no handlers and exits by process.exitCode: use an adapter.",
+        })),
       ],
     },
   },

@@ -4,9 +4,11 @@
  * common default, gwarden's plan, the user's own flags and a grid; write matrix.csv, summary.md and
  * report.html into --out. Progress on stderr; partial results survive Ctrl-C.
  */
-import { defineCommand } from "citty";
-import { join, resolve } from "node:path";
+import { pickFlags } from "../core/cli/flags.js";
+import { PLANNING_FLAGS } from "../core/cli/planning-flags.js";
+import { defineVerb } from "../core/cli/verb.js";
 import { GwardenError } from "../core/error.js";
+import { resolvePosix } from "../core/posix-path.js";
 import type { PostgresTemplate } from "../adapters/lab/postgres.js";
 import { appSizes } from "../core/lab/app-sizes.js";
 import {
@@ -23,13 +25,12 @@ import {
 import { readySeconds, type ScenarioSettings } from "../core/lab/scenarios.js";
 import { SCENARIOS, type LabRunData } from "../core/lab/types.js";
 import { parseGunicornArgv } from "../core/argv/gunicorn-argv.js";
-import { numberFlag, repeatedFlag, splitAtDoubleDash } from "./argv.js";
 
 const DEFAULT_OUT = "gwarden-lab";
 
-function envPairs(own: readonly string[]): Record<string, string> {
+function envPairs(pairs: readonly string[]): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const pair of repeatedFlag(own, "--env")) {
+  for (const pair of pairs) {
     const at = pair.indexOf("=");
     if (at <= 0) throw new GwardenError("E_USAGE", `Expected --env KEY=VALUE, got \`${pair}\``);
     env[pair.slice(0, at)] = pair.slice(at + 1);
@@ -50,69 +51,112 @@ function commandLine(rawArgs: readonly string[]): string {
   return ["gwarden", "lab", ...rawArgs].map(quote).join(" ");
 }
 
-export default defineCommand({
-  meta: {
-    name: "lab",
-    description:
-      "Run the app under real memory limits and scenarios with the default config, gwarden's plan and alternatives; write matrix.csv, summary.md, report.html",
-  },
-  args: {
+export default defineVerb({
+  name: "lab",
+  summary:
+    "Run the app under real memory limits and scenarios with the default config, gwarden's plan and alternatives; write matrix.csv, summary.md, report.html",
+  command: "required",
+  flags: {
     tiers: {
       type: "string",
-      description: `Memory tiers (default ${DEFAULT_TIERS.join(",")}; --quick: ${QUICK_TIERS.join(",")})`,
+      placeholder: "SIZES",
+      description: `Memory tiers, comma-separated (default ${DEFAULT_TIERS.join(",")}; --quick: ${QUICK_TIERS.join(",")})`,
     },
-    cpus: { type: "string", description: "CPU quota of every sandbox (default 1)" },
+    cpus: {
+      type: "number",
+      min: 0.01,
+      default: 1,
+      description: "CPU quota of every sandbox, which the plan is made for",
+    },
     configs: {
       type: "string",
+      placeholder: "LIST",
       description: "default,planned,custom,grid (default: default,planned, + custom with --custom)",
     },
-    custom: { type: "string", description: 'Your own gunicorn flags as a config, e.g. "-w 2 --timeout 15"' },
+    custom: {
+      type: "string",
+      placeholder: "FLAGS",
+      description: 'Your own gunicorn flags as a config, e.g. "-w 2 --timeout 15"',
+    },
     scenarios: {
       type: "string",
+      placeholder: "LIST",
       description: `Scenarios (default all: ${SCENARIOS.join(",")}; --quick: ${QUICK_SCENARIOS.join(",")})`,
     },
     quick: {
       type: "boolean",
       description: "A minutes-long smoke matrix (2 tiers, 4 scenarios, short loads)",
     },
-    out: { type: "string", description: `Output directory (default ${DEFAULT_OUT})` },
-    url: { type: "string", description: "App URL path to load, repeatable (default /)" },
+    out: { type: "string", placeholder: "DIR", default: DEFAULT_OUT, description: "Output directory" },
+    url: {
+      type: "string",
+      repeat: true,
+      placeholder: "PATH",
+      description: "App URL path to load (default /)",
+    },
     env: {
       type: "string",
+      repeat: true,
+      placeholder: "KEY=VALUE",
       description:
-        "KEY=VALUE for the app, repeatable; {instance} in VALUE becomes <tier>-<config> (e.g. a fresh SQLite file per instance)",
+        "Environment of the app; {instance} in VALUE becomes <tier>-<config> (e.g. a fresh SQLite file per instance)",
     },
-    "health-url": { type: "string", description: "Health-check path (default the first --url)" },
+    "health-url": {
+      type: "string",
+      placeholder: "PATH",
+      description: "Health-check path (default the first --url)",
+    },
     "hog-url": {
       type: "string",
+      placeholder: "PATH",
       description:
         "A path that allocates memory, {limit_mib} = the tier in MiB (OOM scenario; default with EXAMPLE_FAULTS=1: /hog?mb={limit_mib})",
     },
     "leak-url": {
       type: "string",
+      placeholder: "PATH",
       description:
         "A path that leaks memory (sustained scenario; default with EXAMPLE_FAULTS=1: /leak?kb=16)",
     },
-    "grid-workers": { type: "string", description: "Grid workers (default 1,2,3,4)" },
-    "grid-threads": { type: "string", description: "Grid threads (default 1,4)" },
-    profile: { type: "string", description: "Use this profile file instead of profiling the app" },
-    "db-on-box": {
-      type: "boolean",
-      description:
-        "A private PostgreSQL inside each sandbox, counted against the tier (planned: the plan's settings; others: PostgreSQL's defaults); the app gets its URL as DATABASE_URL, or wherever --env says {database_url}",
+    "grid-workers": { type: "string", placeholder: "LIST", default: "1,2,3,4", description: "Grid workers" },
+    "grid-threads": { type: "string", placeholder: "LIST", default: "1,4", description: "Grid threads" },
+    profile: {
+      type: "string",
+      placeholder: "FILE",
+      description: "Use this profile file instead of profiling the app",
     },
-    sandbox: { type: "string", description: "cgroup (default) or docker" },
-    load: { type: "string", description: "Load generator: wrk (default when installed) or autocannon" },
+    ...pickFlags(PLANNING_FLAGS, "db-on-box"),
+    sandbox: {
+      type: "enum",
+      choices: ["cgroup", "docker"],
+      default: "cgroup",
+      description: "Where each instance runs",
+    },
+    load: {
+      type: "enum",
+      choices: ["wrk", "autocannon"],
+      description: "Load generator (default wrk when installed, else autocannon)",
+    },
   },
-  async run({ rawArgs, args }) {
-    const { own, rest } = splitAtDoubleDash(rawArgs);
-    if (rest.length === 0)
-      throw new GwardenError("E_USAGE", "Expected the gunicorn command after `--`", {
-        hint: "gwarden lab --quick -- gunicorn --chdir example app:app",
-      });
-    const sandbox = args.sandbox ?? "cgroup";
-    if (sandbox !== "cgroup" && sandbox !== "docker")
-      throw new GwardenError("E_USAGE", `Expected --sandbox cgroup or docker, got \`${sandbox}\``);
+  notes: [
+    "With --db-on-box every instance gets a private PostgreSQL inside its sandbox, counted against the tier (the planned config with the plan's settings, the others with PostgreSQL's defaults); the app gets its URL as DATABASE_URL, or wherever --env says {database_url}.",
+  ],
+  examples: [
+    {
+      command: "gwarden lab --quick --out /tmp/lab -- gunicorn --chdir example app:app",
+      comment: "minutes: 256M and 512M",
+    },
+    {
+      command:
+        "gwarden lab --out /tmp/lab --configs default,planned,custom,grid --custom '-w 2 --timeout 15' --env EXAMPLE_FAULTS=1 --env EXAMPLE_BALLAST_MB=72 -- gunicorn --chdir example app:app",
+    },
+    {
+      command:
+        "gwarden lab --db-on-box --tiers 256M,512M,1G --out /tmp/lab-pg -- gunicorn --chdir example app:app",
+    },
+  ],
+  async run({ args, command: rest, rawArgs }) {
+    const sandbox = args.sandbox;
     if (sandbox === "docker") {
       const { dockerEngineAvailable } = await import("../adapters/sandbox/docker-engine.js");
       throw new GwardenError(
@@ -125,14 +169,14 @@ export default defineCommand({
         },
       );
     }
-    const quick = args.quick === true;
+    const quick = args.quick;
     const command = parseGunicornArgv(rest);
     if (command.spec === null)
       throw new GwardenError("E_USAGE", "Expected the app (module:callable) in the gunicorn command", {
         hint: "e.g. -- gunicorn --chdir example app:app",
       });
     const tiers = parseTiers(args.tiers ?? (quick ? QUICK_TIERS : DEFAULT_TIERS).join(","));
-    const cpus = numberFlag(args.cpus, "--cpus", { min: 0.01 }) ?? 1;
+    const cpus = args.cpus;
     const custom = args.custom ?? null;
     if (custom !== null) customConfig(custom);
     const configs = parseConfigs(
@@ -141,10 +185,10 @@ export default defineCommand({
     if (configs.includes("custom") && custom === null)
       throw new GwardenError("E_USAGE", '--configs custom needs --custom "<gunicorn flags>"');
     const scenarios = parseScenarios(args.scenarios ?? (quick ? QUICK_SCENARIOS : SCENARIOS).join(","));
-    const urls = repeatedFlag(own, "--url");
+    const urls = [...args.url];
     if (urls.length === 0) urls.push("/");
     for (const u of urls) pathFlag(u, "--url");
-    const env = envPairs(own);
+    const env = envPairs(args.env);
     const faults = (env.EXAMPLE_FAULTS ?? process.env.EXAMPLE_FAULTS) === "1";
     const settings: ScenarioSettings = {
       quick,
@@ -154,22 +198,21 @@ export default defineCommand({
       leakUrl: pathFlag(args["leak-url"], "--leak-url") ?? (faults ? "/leak?kb=16" : null),
     };
     const grid = {
-      workers: parseIntList(args["grid-workers"] ?? "1,2,3,4", "--grid-workers"),
-      threads: parseIntList(args["grid-threads"] ?? "1,4", "--grid-threads"),
+      workers: parseIntList(args["grid-workers"], "--grid-workers"),
+      threads: parseIntList(args["grid-threads"], "--grid-threads"),
     };
     const cwd = process.cwd();
-    const outDir = resolve(cwd, args.out ?? DEFAULT_OUT);
+    const outDir = resolvePosix(cwd, args.out);
     const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
     const { gunicornVersion } = await import("../adapters/run/gunicorn-process.js");
-    const { profileApp, readProfile } = await import("../adapters/lab/profile.js");
+    const { profileApp } = await import("../adapters/lab/profile.js");
+    const { readProfileFile } = await import("../adapters/profile/profile-file.js");
     const { handleInterrupts, interruptTargets, runLab } = await import("../adapters/lab/runner.js");
     const { launchFor, planAt } = await import("../adapters/lab/launch.js");
     const { setLoadDriver } = await import("../adapters/lab/load.js");
     const { wrkAvailable } = await import("../adapters/lab/load-wrk.js");
     const { userConfigFor } = await import("./plan-setup.js");
-    if (args.load !== undefined && args.load !== "wrk" && args.load !== "autocannon")
-      throw new GwardenError("E_USAGE", `Expected --load wrk or autocannon, got \`${args.load}\``);
     const loadDriver =
       args.load === "autocannon" || (args.load === undefined && !wrkAvailable()) ? "autocannon" : "wrk";
     if (loadDriver === "wrk" && !wrkAvailable())
@@ -193,14 +236,15 @@ export default defineCommand({
       complete: false,
     };
     const interrupts = handleInterrupts(outDir, data, say);
-    const postgres =
-      args["db-on-box"] === true
-        ? (await import("../adapters/lab/postgres.js")).preparePostgresTemplate()
-        : null;
+    const postgres = args["db-on-box"]
+      ? (await import("../adapters/lab/postgres.js")).preparePostgresTemplate()
+      : null;
     try {
       let profile;
-      const profilePath = args.profile ? resolve(cwd, args.profile) : join(outDir, "profile.json");
-      if (args.profile) profile = readProfile(profilePath);
+      const profilePath = args.profile
+        ? resolvePosix(cwd, args.profile)
+        : resolvePosix(outDir, "profile.json");
+      if (args.profile) profile = readProfileFile(profilePath);
       else {
         say(`gwarden lab: profiling the app (gwarden profile) into ${profilePath}`);
         profile = await profileWith(postgres, env, (appEnv) =>
@@ -226,7 +270,7 @@ export default defineCommand({
         cpus,
         profile,
         profilePath,
-        eventsDir: join(outDir, "gwarden-run"),
+        eventsDir: resolvePosix(outDir, "gwarden-run"),
         postgres,
         gunicornVersion: version,
       };
