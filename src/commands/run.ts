@@ -6,7 +6,7 @@
  */
 import { defineVerb } from "../core/cli/verb.js";
 import { PLANNING_FLAGS } from "../core/cli/planning-flags.js";
-import { parseListen } from "../core/serve/listen.js";
+import { checkListenAuth, listeningLine, parseListen } from "../core/serve/listen.js";
 
 const DEFAULT_LISTEN = "127.0.0.1:9191";
 const DEFAULT_EVENTS = ".gwarden/events.jsonl";
@@ -32,6 +32,10 @@ export default defineVerb({
       placeholder: "TOKEN",
       description:
         "Bearer token for /metrics and /api/* (also GWARDEN_TOKEN); needed to listen beyond loopback",
+    },
+    "allow-unauthenticated": {
+      type: "boolean",
+      description: "Listen beyond loopback without a token (only where just trusted peers can connect)",
     },
     "no-http": { type: "boolean", description: "Serve nothing over HTTP" },
     adaptive: {
@@ -78,6 +82,10 @@ export default defineVerb({
       command: "gwarden run --listen 127.0.0.1:9191 --token s3cret -- gunicorn wsgi:app -w 2 --timeout 15",
       comment: "your sizing flags are dropped (the plan's win) and each one is named; --keep-args keeps them",
     },
+    {
+      command: "gwarden run --listen 0.0.0.0:9191 --token s3cret --memory 512M -- gunicorn wsgi:app",
+      comment: "serve the API beyond this machine (a token is required there), and plan for 512 MiB",
+    },
   ],
   async run({ args, command: rest }) {
     const noHttp = args["no-http"];
@@ -86,7 +94,7 @@ export default defineVerb({
     const sampleIntervalMs = args["sample-interval"];
     const bootDeadlineMs = args["boot-deadline"] ?? null;
     const maxRestarts = args["max-restarts"];
-    if (!noHttp) parseListen(listen);
+    if (!noHttp) checkListenAuth(parseListen(listen), token, args["allow-unauthenticated"]);
     const adaptive = args.adaptive;
     const recycleBytes = args["recycle-at"];
 
@@ -125,10 +133,7 @@ export default defineVerb({
         : null,
       http: noHttp ? null : { listen, token },
       forwardRecord: openUpstreamChannel(),
-      onListening: (url) =>
-        process.stderr.write(
-          `gwarden: serving ${url}/metrics, /api/state, /api/events, /healthz${token ? " (bearer token required)" : ""}\n`,
-        ),
+      onListening: (url) => process.stderr.write(`gwarden: ${listeningLine(url, token)}\n`),
     });
     process.exitCode = code;
   },

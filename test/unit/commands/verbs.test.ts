@@ -93,9 +93,10 @@ describe("the documentation's commands", () => {
 });
 
 describe("gwarden run --help", () => {
-  it("lists --no-adaptive and the shared planning flags", async () => {
+  it("lists --no-adaptive, --allow-unauthenticated and the shared planning flags", async () => {
     const help = renderVerbHelp(await loadVerb("run"), 80);
     expect(help).toContain("--adaptive, --no-adaptive");
+    expect(help).toContain("--allow-unauthenticated");
     expect(help).toContain("Planning flags:");
     expect(help).toContain("--no-threads");
   });
