@@ -76,7 +76,10 @@ export function appMismatch(profiled: ProfiledApp, identity: AppIdentity): strin
         : "";
     return `was measured on \`${profiled.spec}\`, not on \`${identity.spec}\`${dirs}`;
   }
-  if (profiled.where !== undefined)
-    return `was measured on \`${profiled.spec}\` imported from ${profiled.where}, but this command imports it from ${identity.where} (run it from there, or give an absolute --chdir)`;
+  if (profiled.where !== undefined) {
+    // A single directory can be given back as --chdir; a --pythonpath list cannot.
+    const fix = profiled.where.includes(",") ? "" : ` (give \`--chdir ${profiled.where}\`, or run it there)`;
+    return `was measured on \`${profiled.spec}\` imported from ${profiled.where}, but this command imports it from ${identity.where}${fix}`;
+  }
   return `was measured on \`${profiled.spec}\` imported from another directory than ${identity.where}${profiled.chdir !== null ? ` (--chdir ${profiled.chdir} then)` : ""}`;
 }

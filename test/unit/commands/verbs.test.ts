@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadAllVerbs, loadVerb } from "../../../src/commands/verbs.js";
 import { renderVerbHelp } from "../../../src/core/cli/help.js";
-import { parseVerbArgs } from "../../../src/core/cli/parse-args.js";
+import { parseVerbArgs, wantsHelp } from "../../../src/core/cli/parse-args.js";
 import { shellSplit } from "../../../src/core/argv/shell-split.js";
 import { repoRoot } from "../../helpers/gunicorns.js";
 
@@ -25,7 +25,8 @@ function gwardenArgv(line: string): string[] {
 
 async function parses(line: string): Promise<void> {
   const [name, ...args] = gwardenArgv(line);
-  parseVerbArgs(await loadVerb(name!), args);
+  const verb = await loadVerb(name!);
+  if (!wantsHelp(args)) parseVerbArgs(verb, args);
 }
 
 /**

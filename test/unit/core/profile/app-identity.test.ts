@@ -83,7 +83,7 @@ describe("appMismatch", () => {
 
   it("says the directory differs, and which, when the app is the same", () => {
     expect(appMismatch({ spec: "app:app", chdir: null, where: "/srv/a" }, here)).toBe(
-      "was measured on `app:app` imported from /srv/a, but this command imports it from /srv/b (run it from there, or give an absolute --chdir)",
+      "was measured on `app:app` imported from /srv/a, but this command imports it from /srv/b (give `--chdir /srv/a`, or run it there)",
     );
   });
 
