@@ -125,7 +125,7 @@ export default defineVerb({
       placeholder: "FILE",
       description: "Use this profile file instead of profiling the app",
     },
-    ...pickFlags(PLANNING_FLAGS, "db-on-box"),
+    ...pickFlags(PLANNING_FLAGS, "db-on-box", "low-memory", "no-threads", "max-connections"),
     sandbox: {
       type: "enum",
       choices: ["cgroup", "docker"],
@@ -139,6 +139,7 @@ export default defineVerb({
     },
   },
   notes: [
+    "The planning flags shape gwarden's plan (the planned config runs `gwarden run` with the same flags); the memory is each tier's, the CPUs --cpus.",
     "With --db-on-box every instance gets a private PostgreSQL inside its sandbox, counted against the tier (the planned config with the plan's settings, the others with PostgreSQL's defaults); the app gets its URL as DATABASE_URL, or wherever --env says {database_url}.",
   ],
   examples: [
@@ -273,6 +274,11 @@ export default defineVerb({
         eventsDir: resolvePosix(outDir, "gwarden-run"),
         postgres,
         gunicornVersion: version,
+        planning: {
+          lowMemory: args["low-memory"],
+          allowThreads: !args["no-threads"],
+          postgresMaxConnections: args["max-connections"],
+        },
       };
       const specs = expandMatrix({
         tiers,

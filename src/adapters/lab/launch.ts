@@ -31,6 +31,26 @@ export interface LaunchContext {
   /** `--db-on-box`: the cluster every instance's PostgreSQL copies; null without. */
   postgres: PostgresTemplate | null;
   gunicornVersion: string | null;
+  /** The lab's planning flags (`--low-memory`, `--no-threads`, `--max-connections`): planned with, and passed to `gwarden run`. */
+  planning?: PlanningChoices;
+}
+
+/** The planning choices the lab's flags make, for its own plan and the planned `gwarden run` alike. */
+export interface PlanningChoices {
+  lowMemory: boolean;
+  allowThreads: boolean;
+  postgresMaxConnections: number;
+}
+
+/** The `gwarden run` flags that make the same choices. */
+function planningArgs(choices: PlanningChoices | undefined): string[] {
+  if (choices === undefined) return [];
+  return [
+    ...(choices.lowMemory ? ["--low-memory"] : []),
+    ...(choices.allowThreads ? [] : ["--no-threads"]),
+    "--max-connections",
+    String(choices.postgresMaxConnections),
+  ];
 }
 
 export interface InstanceLaunch {
@@ -62,6 +82,7 @@ export function planAt(ctx: LaunchContext, tierBytes: number): Plan {
     },
     profile: ctx.profile,
     policy: defaultPolicy({
+      ...ctx.planning,
       gunicornVersion: ctx.gunicornVersion,
       appArgv: ctx.appArgs,
       dbOnBox: ctx.postgres !== null,
@@ -104,6 +125,7 @@ export function launchFor(ctx: LaunchContext): (spec: LabInstanceSpec) => Instan
         ctx.profilePath,
       ];
       if (ctx.postgres !== null) run.push("--db-on-box");
+      run.push(...planningArgs(ctx.planning));
       // The server gets the settings the plan gives it (PostgreSQL's own memory is part of the plan).
       const database =
         ctx.postgres === null
