@@ -13,8 +13,6 @@ import { emitConf } from "../core/emit/emit-conf.js";
 import type { Plan } from "../core/plan/types.js";
 import { planFromFlags, userConfigFor } from "./plan-setup.js";
 
-export { checkProfileApp, installedVersion, loadProfile } from "./plan-setup.js";
-
 const FORMATS = ["conf", "args", "env", "json", "k8s"] as const;
 type Format = (typeof FORMATS)[number];
 

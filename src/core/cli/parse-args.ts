@@ -118,7 +118,7 @@ export function parseVerbArgs<F extends FlagsDecl>(
     throw usageError(`\`${verb}\` takes no command after \`--\``, helpHint);
   if (def.command === "required" && command.length === 0)
     throw usageError(
-      `\`${verb}\` needs the app's gunicorn command after \`--\``,
+      `\`${verb}\` needs the gunicorn command after \`--\``,
       `e.g. ${def.examples[0]?.command ?? `${verb} -- gunicorn app:app`}`,
     );
   if (def.operands !== undefined && operands.length < def.operands.min)

@@ -128,9 +128,7 @@ describe("parseVerbArgs", () => {
 
   it("requires the command of a verb that needs one, and refuses one a verb does not take", () => {
     const needs = defineVerb({ ...verb, command: "required" });
-    expect(failure(needs, ["--json"]).message).toBe(
-      "`gwarden try` needs the app's gunicorn command after `--`",
-    );
+    expect(failure(needs, ["--json"]).message).toBe("`gwarden try` needs the gunicorn command after `--`");
     expect(failure(needs, ["--json", "--"]).hint).toBe("e.g. gwarden try --memory 512M");
     const none = defineVerb({ ...verb, command: undefined });
     expect(failure(none, ["--", "gunicorn"]).message).toBe("`gwarden try` takes no command after `--`");
