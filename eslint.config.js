@@ -47,6 +47,42 @@ export default tseslint.config(
     },
   },
   {
+    // Commands wire adapters to the core: every effect (files, PATH, signals) lives in an adapter.
+    files: ["src/commands/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: [
+                "node:*",
+                "fs",
+                "fs/*",
+                "child_process",
+                "http",
+                "net",
+                "os",
+                "path",
+                "readline",
+                "stream",
+              ],
+              message: "src/commands does no I/O: move it into an adapter (src/adapters/<capability>/).",
+            },
+          ],
+        },
+      ],
+      "no-restricted-properties": [
+        "error",
+        ...["on", "once", "off", "exit", "kill", "chdir"].map((property) => ({
+          object: "process",
+          property,
+          message: "src/commands installs no handlers and exits by process.exitCode: use an adapter.",
+        })),
+      ],
+    },
+  },
+  {
     files: ["src/adapters/**/*.ts"],
     rules: {
       "no-restricted-imports": [

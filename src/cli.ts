@@ -1,58 +1,57 @@
 #!/usr/bin/env node
 /**
- * The gwarden command line: parses the verb and dispatches. Each verb lives in src/commands/<verb>.ts and
- * is imported only when used, so `gwarden run` (the daemon) never loads what `lab` or `monitor` need.
+ * The gwarden command line: finds the verb, parses its arguments strictly against its declaration
+ * (src/core/cli/), and runs it. Help is generated from the same declarations; errors are printed by
+ * commands/fatal.ts (and as JSON on stdout under `--json`).
  */
-import { defineCommand, runCommand, renderUsage, type CommandDef } from "citty";
+import { wantsJson } from "./core/cli/error-document.js";
+import { parseVerbArgs, wantsHelp } from "./core/cli/parse-args.js";
+import { GwardenError } from "./core/error.js";
 import { reportFatal } from "./commands/fatal.js";
+import { loadAllVerbs, loadVerb } from "./commands/verbs.js";
 
-const VERSION = "0.1.0";
-
-const verbs: Record<string, () => Promise<CommandDef>> = {
-  detect: () => import("./commands/detect.js").then((m) => m.default as CommandDef),
-  profile: () => import("./commands/profile.js").then((m) => m.default as CommandDef),
-  plan: () => import("./commands/plan.js").then((m) => m.default as CommandDef),
-  doctor: () => import("./commands/doctor.js").then((m) => m.default as CommandDef),
-  analyze: () => import("./commands/analyze.js").then((m) => m.default as CommandDef),
-  run: () => import("./commands/run.js").then((m) => m.default as CommandDef),
-  lab: () => import("./commands/lab.js").then((m) => m.default as CommandDef),
-  monitor: () => import("./commands/monitor.js").then((m) => m.default as CommandDef),
-};
-
-const main = defineCommand({
-  meta: {
-    name: "gwarden",
-    version: VERSION,
-    description: "Keeps Gunicorn alive and fast on small machines.",
-  },
-  subCommands: verbs,
-});
-
-async function cli(argv: string[]): Promise<void> {
-  const [verb, ...rest] = argv;
-  if (verb === "--version" || verb === "-v") {
-    process.stdout.write(`${VERSION}\n`);
-    return;
-  }
-  const load = verb === undefined ? undefined : verbs[verb];
-  if (!load) {
-    process.stdout.write(`${await renderUsage(main)}\n`);
-    if (verb !== undefined && verb !== "--help" && verb !== "-h" && verb !== "help") {
-      process.stderr.write(`gwarden: unknown command \`${verb}\`\n`);
-      process.exitCode = 2;
-    }
-    return;
-  }
-  const command = await load();
-  const before = rest.indexOf("--");
-  const flags = before === -1 ? rest : rest.slice(0, before);
-  if (flags.includes("--help") || flags.includes("-h")) {
-    process.stdout.write(`${await renderUsage(command, main)}\n`);
-    return;
-  }
-  await runCommand(command, { rawArgs: rest });
+/** Help fits the terminal (at most 100 columns, for reading); 80 when not a terminal. */
+function helpWidth(): number {
+  const columns = process.stdout.isTTY ? process.stdout.columns : undefined;
+  return columns === undefined ? 80 : Math.max(40, Math.min(100, columns));
 }
 
-cli(process.argv.slice(2)).catch((error: unknown) => {
-  process.exitCode = reportFatal(error);
+async function version(): Promise<string> {
+  return (await import("./adapters/cli/package-version.js")).packageVersion();
+}
+
+async function cli(argv: readonly string[]): Promise<void> {
+  const [first, ...rest] = argv;
+  if (first === "--version" || first === "-v") {
+    process.stdout.write(`${await version()}\n`);
+    return;
+  }
+  if (
+    first === undefined ||
+    first === "--help" ||
+    first === "-h" ||
+    (first === "help" && rest.length === 0)
+  ) {
+    const { renderMainHelp } = await import("./core/cli/help.js");
+    process.stdout.write(renderMainHelp(await loadAllVerbs(), await version(), helpWidth()));
+    return;
+  }
+  if (first === "help" || wantsHelp(rest)) {
+    const { renderVerbHelp } = await import("./core/cli/help.js");
+    process.stdout.write(renderVerbHelp(await loadVerb(first === "help" ? rest[0]! : first), helpWidth()));
+    return;
+  }
+  if (first.startsWith("-")) {
+    throw new GwardenError("E_USAGE", `Expected a verb before \`${first}\``, {
+      hint: "gwarden <verb> [flags]; `gwarden --help` lists the verbs",
+    });
+  }
+  const verb = await loadVerb(first);
+  await verb.run({ ...parseVerbArgs(verb, rest), rawArgs: [...rest] });
+}
+
+const argv = process.argv.slice(2);
+cli(argv).catch((error: unknown) => {
+  const json = wantsJson(argv);
+  process.exitCode = reportFatal(error, undefined, json ? (text) => process.stdout.write(text) : null);
 });

@@ -1,46 +1,23 @@
 /**
- * `gwarden doctor [--json] [--profile F] [-- gunicorn command]`: detect the box, find the installed
- * gunicorn and the configuration it will see, and say what will fail.
+ * `gwarden doctor [flags] [-- gunicorn command]`: detect the box, find the installed gunicorn and the
+ * configuration it will see, and say what will fail. Exits 3 when a finding has severity error.
  */
-import { defineCommand } from "citty";
-import { existsSync, readFileSync } from "node:fs";
-import { delimiter, join, resolve } from "node:path";
+import { EXIT } from "../core/cli/exit-codes.js";
+import { pickFlags } from "../core/cli/flags.js";
+import { PLANNING_FLAGS } from "../core/cli/planning-flags.js";
+import { defineVerb } from "../core/cli/verb.js";
 import { diagnose } from "../core/doctor/findings.js";
 import { effectiveConfig } from "../core/doctor/effective-config.js";
 import { renderDoctor } from "../core/doctor/render.js";
-import type { DoctorInput } from "../core/doctor/types.js";
+import { withWhatIf } from "../core/doctor/what-if.js";
 import { parseGunicornArgv } from "../core/profile/app-identity.js";
-import { detectResources } from "../adapters/resources/resources.js";
-import { splitAtDoubleDash } from "./argv.js";
-import { checkProfileApp, installedVersion, loadProfile } from "./plan.js";
 import type { Profile } from "../core/profile/types.js";
-
-function readText(path: string): string | null {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return null;
-  }
-}
-
-/** The gunicorn executable the launcher names: an explicit path, or the first on PATH. */
-function gunicornPath(launcher: readonly string[]): string | null {
-  const first = launcher[0] ?? "gunicorn";
-  if (first.includes("/")) return existsSync(first) ? first : null;
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    const candidate = join(dir, first);
-    if (dir !== "" && existsSync(candidate)) return candidate;
-  }
-  return null;
-}
-
-function inContainer(): boolean {
-  return (
-    existsSync("/.dockerenv") ||
-    existsSync("/run/.containerenv") ||
-    process.env.KUBERNETES_SERVICE_HOST !== undefined
-  );
-}
+import type { DoctorInput } from "../core/doctor/types.js";
+import { findExecutable, inContainer } from "../adapters/doctor/box.js";
+import { readUserConfig } from "../adapters/conf/user-config.js";
+import { heartbeatDirFact, heartbeatDirFacts, readMountInfo } from "../adapters/resources/heartbeat-dirs.js";
+import { detectResources } from "../adapters/resources/resources.js";
+import { checkProfileApp, installedVersion, loadProfile } from "./plan-setup.js";
 
 /** A profile of another app than the command's is ignored (doctor reports; it does not refuse). */
 function matchingProfile(profile: Profile | null, argv: readonly string[], cwd: string): Profile | null {
@@ -53,48 +30,58 @@ function matchingProfile(profile: Profile | null, argv: readonly string[], cwd: 
   }
 }
 
-export default defineCommand({
-  meta: {
-    name: "doctor",
-    description:
-      "One look at a box: resources, the installed gunicorn, its effective config, and what will fail",
-  },
-  args: {
+export default defineVerb({
+  name: "doctor",
+  summary: "One look at a box: resources, the installed gunicorn, its effective config, and what will fail",
+  command: "optional",
+  flags: {
     json: { type: "boolean", description: "Print one JSON document" },
-    profile: { type: "string", description: "Profile file (default .gwarden/profile.json when present)" },
+    ...pickFlags(PLANNING_FLAGS, "profile", "memory", "cpus"),
   },
-  async run({ rawArgs, args }) {
-    const { rest } = splitAtDoubleDash(rawArgs);
+  notes: [
+    "It reads ./gunicorn.conf.py (or -c), GUNICORN_CMD_ARGS and WEB_CONCURRENCY as gunicorn would. Every finding code is explained in docs/troubleshooting.md.",
+    `Exit status: ${EXIT.doctorErrors} when a finding has severity error (the box will fail as configured), ${EXIT.ok} otherwise, ${EXIT.usage} for bad usage.`,
+  ],
+  examples: [
+    {
+      command: "gwarden doctor",
+      comment: "this box, ./gunicorn.conf.py, GUNICORN_CMD_ARGS, WEB_CONCURRENCY",
+    },
+    { command: "gwarden doctor -- gunicorn wsgi:app -w 2 --timeout 15" },
+    {
+      command: "gwarden doctor --memory 512M --cpus 1 -- gunicorn wsgi:app -w 4",
+      comment: "what-if: would this command survive a 512 MiB, 1 CPU box?",
+    },
+  ],
+  async run({ args, command: rest }) {
     const cwd = process.cwd();
     const command = parseGunicornArgv(rest);
-    const launcher = rest.length > 0 ? command.launcher : ["gunicorn"];
-    const version = await installedVersion(rest);
-    const configPath =
-      command.userConfig !== null && !command.userConfig.startsWith("python:")
-        ? resolve(cwd, command.userConfig.replace(/^file:/, ""))
-        : resolve(cwd, "gunicorn.conf.py");
-    const configText = readText(configPath);
+    const launcher = rest.length > 0 ? command.program : ["gunicorn"];
+    const resources = withWhatIf(detectResources(), {
+      ...(args.memory === undefined ? {} : { memoryBytes: args.memory }),
+      ...(args.cpus === undefined ? {} : { cpus: args.cpus }),
+    });
     const input: DoctorInput = {
-      resources: detectResources(),
-      gunicorn: { path: gunicornPath(launcher), version },
-      configFile: configText === null ? null : { path: configPath, text: configText },
+      resources,
+      gunicorn: { path: findExecutable(launcher[0] ?? "gunicorn"), version: await installedVersion(rest) },
+      configFile: readUserConfig(rest, cwd),
       env: {
         GUNICORN_CMD_ARGS: process.env.GUNICORN_CMD_ARGS,
         WEB_CONCURRENCY: process.env.WEB_CONCURRENCY,
         TMPDIR: process.env.TMPDIR,
       },
       argv: rest,
-      profile: loadProfile(args.profile, cwd).profile,
-      mountinfo: readText("/proc/self/mountinfo"),
+      profile: matchingProfile(loadProfile(args.profile, cwd).profile, rest, cwd),
+      mountinfo: readMountInfo(),
       inContainer: inContainer(),
     };
-    const { heartbeatDirFact, heartbeatDirFacts } = await import("../adapters/resources/heartbeat-dirs.js");
     const dir = effectiveConfig(input).worker_tmp_dir?.value ?? "/tmp";
     const candidates = heartbeatDirFacts();
     input.heartbeatDirs = candidates.some((f) => f.dir === dir)
       ? candidates
       : [heartbeatDirFact(dir, input.mountinfo), ...candidates];
-    const report = diagnose({ ...input, profile: matchingProfile(input.profile, rest, cwd) });
-    process.stdout.write(args.json === true ? `${JSON.stringify(report, null, 2)}\n` : renderDoctor(report));
+    const report = diagnose(input);
+    process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : renderDoctor(report));
+    if (report.findings.some((f) => f.severity === "error")) process.exitCode = EXIT.doctorErrors;
   },
 });

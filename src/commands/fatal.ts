@@ -1,10 +1,18 @@
+import { errorDocument } from "../core/cli/error-document.js";
+import { EXIT } from "../core/cli/exit-codes.js";
 import { isGwardenError } from "../core/error.js";
 
-/** Prints an error the way people should see it (message, hint, stable code; a stack only for bugs); returns the exit code. */
+/**
+ * Prints an error the way people should see it (message, hint, stable code; a stack only for bugs) and
+ * returns the exit status. With `--json` (`writeJson` given) it is also printed for programs, as one
+ * `{"error":{"code","message","hint"}}` document on stdout.
+ */
 export function reportFatal(
   error: unknown,
   write: (text: string) => void = (t) => process.stderr.write(t),
+  writeJson: ((text: string) => void) | null = null,
 ): number {
+  writeJson?.(`${JSON.stringify(errorDocument(error))}\n`);
   if (isGwardenError(error)) {
     write(`gwarden: ${error.message}\n`);
     if (error.hint) write(`  hint: ${error.hint}\n`);
@@ -13,5 +21,5 @@ export function reportFatal(
   }
   const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
   write(`gwarden: internal error: ${text}\n`);
-  return 70;
+  return EXIT.internal;
 }

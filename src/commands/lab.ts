@@ -4,9 +4,11 @@
  * common default, gwarden's plan, the user's own flags and a grid; write matrix.csv, summary.md and
  * report.html into --out. Progress on stderr; partial results survive Ctrl-C.
  */
-import { defineCommand } from "citty";
-import { join, resolve } from "node:path";
+import { pickFlags } from "../core/cli/flags.js";
+import { PLANNING_FLAGS } from "../core/cli/planning-flags.js";
+import { defineVerb } from "../core/cli/verb.js";
 import { GwardenError } from "../core/error.js";
+import { resolvePosix } from "../core/posix-path.js";
 import type { PostgresTemplate } from "../adapters/lab/postgres.js";
 import { appSizes } from "../core/lab/app-sizes.js";
 import {
@@ -24,7 +26,6 @@ import { readySeconds, type ScenarioSettings } from "../core/lab/scenarios.js";
 import { SCENARIOS, type LabRunData } from "../core/lab/types.js";
 import { shellQuote } from "../core/sandbox/shell-quote.js";
 import { parseGunicornArgv } from "../core/argv/gunicorn-argv.js";
-import { numberFlag, repeatedFlag, splitAtDoubleDash } from "./argv.js";
 
 const DEFAULT_OUT = "gwarden-lab";
 /** --sandbox vm: each tier boots a guest on a ~20x slower vCPU, so two VPS plans by default. */
@@ -34,9 +35,9 @@ const BOX_READY_SECONDS = 120;
 /** --sandbox box: loads last 5 times longer, so the slow vCPU's first responses fall inside them. */
 const BOX_LOAD_SCALE = 5;
 
-function envPairs(own: readonly string[]): Record<string, string> {
+function envPairs(pairs: readonly string[]): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const pair of repeatedFlag(own, "--env")) {
+  for (const pair of pairs) {
     const at = pair.indexOf("=");
     if (at <= 0) throw new GwardenError("E_USAGE", `Expected --env KEY=VALUE, got \`${pair}\``);
     env[pair.slice(0, at)] = pair.slice(at + 1);
@@ -56,86 +57,138 @@ function commandLine(rawArgs: readonly string[]): string {
   return ["gwarden", "lab", ...rawArgs].map(shellQuote).join(" ");
 }
 
-export default defineCommand({
-  meta: {
-    name: "lab",
-    description:
-      "Run the app under real memory limits and scenarios with the default config, gwarden's plan and alternatives; write matrix.csv, summary.md, report.html",
-  },
-  args: {
+export default defineVerb({
+  name: "lab",
+  summary:
+    "Run the app under real memory limits and scenarios with the default config, gwarden's plan and alternatives; write matrix.csv, summary.md, report.html",
+  command: "required",
+  flags: {
     tiers: {
       type: "string",
-      description: `Memory tiers (default ${DEFAULT_TIERS.join(",")}; --quick: ${QUICK_TIERS.join(",")}; --sandbox vm: ${VM_TIERS.join(",")}, each the whole VM's RAM)`,
+      placeholder: "SIZES",
+      description: `Memory tiers, comma-separated (default ${DEFAULT_TIERS.join(",")}; --quick: ${QUICK_TIERS.join(",")}; --sandbox vm: ${VM_TIERS.join(",")}, each the whole VM's RAM)`,
     },
     cpus: {
-      type: "string",
-      description: "CPU quota of every sandbox (default 1); --sandbox vm: the guest's vCPUs",
+      type: "number",
+      min: 0.01,
+      description:
+        "CPU quota of every sandbox, which the plan is made for (default 1); --sandbox vm: the guest's vCPUs",
     },
     configs: {
       type: "string",
+      placeholder: "LIST",
       description: "default,planned,custom,grid (default: default,planned, + custom with --custom)",
     },
-    custom: { type: "string", description: 'Your own gunicorn flags as a config, e.g. "-w 2 --timeout 15"' },
+    custom: {
+      type: "string",
+      placeholder: "FLAGS",
+      description: 'Your own gunicorn flags as a config, e.g. "-w 2 --timeout 15"',
+    },
     scenarios: {
       type: "string",
-      description: `Scenarios (default all: ${SCENARIOS.join(",")}; --quick: ${QUICK_SCENARIOS.join(",")})`,
+      placeholder: "LIST",
+      description: `Scenarios, comma-separated (default all: ${SCENARIOS.join(", ")}; --quick: ${QUICK_SCENARIOS.join(", ")})`,
     },
     quick: {
       type: "boolean",
       description: "A minutes-long smoke matrix (2 tiers, 4 scenarios, short loads)",
     },
-    out: { type: "string", description: `Output directory (default ${DEFAULT_OUT})` },
-    url: { type: "string", description: "App URL path to load, repeatable (default /)" },
+    out: { type: "string", placeholder: "DIR", default: DEFAULT_OUT, description: "Output directory" },
+    url: {
+      type: "string",
+      repeat: true,
+      placeholder: "PATH",
+      description: "App URL path to load (default /)",
+    },
     env: {
       type: "string",
+      repeat: true,
+      placeholder: "KEY=VALUE",
       description:
-        "KEY=VALUE for the app, repeatable; {instance} in VALUE becomes <tier>-<config> (e.g. a fresh SQLite file per instance)",
+        "Environment of the app; {instance} in VALUE becomes <tier>-<config> (e.g. a fresh SQLite file per instance)",
     },
-    "health-url": { type: "string", description: "Health-check path (default the first --url)" },
+    "health-url": {
+      type: "string",
+      placeholder: "PATH",
+      description: "Health-check path (default the first --url)",
+    },
     "hog-url": {
       type: "string",
+      placeholder: "PATH",
       description:
         "A path that allocates memory, {limit_mib} = the tier in MiB (OOM scenario; default with EXAMPLE_FAULTS=1: /hog?mb={limit_mib})",
     },
     "leak-url": {
       type: "string",
+      placeholder: "PATH",
       description:
         "A path that leaks memory (sustained scenario; default with EXAMPLE_FAULTS=1: /leak?kb=16)",
     },
     "ready-seconds": {
-      type: "string",
+      type: "number",
+      min: 1,
       description:
         "How long each instance may take until every worker is ready (default: max(30 s, 10 × the app's import); --sandbox vm: at least 120 s, as node and the app start ~20x slower on the guest's vCPU)",
     },
-    "grid-workers": { type: "string", description: "Grid workers (default 1,2,3,4)" },
-    "grid-threads": { type: "string", description: "Grid threads (default 1,4)" },
-    profile: { type: "string", description: "Use this profile file instead of profiling the app" },
-    "db-on-box": {
-      type: "boolean",
-      description:
-        "A private PostgreSQL inside each sandbox, counted against the tier (planned: the plan's settings; others: PostgreSQL's defaults); the app gets its URL as DATABASE_URL, or wherever --env says {database_url}",
+    "grid-workers": { type: "string", placeholder: "LIST", default: "1,2,3,4", description: "Grid workers" },
+    "grid-threads": { type: "string", placeholder: "LIST", default: "1,4", description: "Grid threads" },
+    profile: {
+      type: "string",
+      placeholder: "FILE",
+      description: "Use this profile file instead of profiling the app",
     },
+    ...pickFlags(PLANNING_FLAGS, "db-on-box", "low-memory", "no-threads", "max-connections"),
     sandbox: {
-      type: "string",
+      type: "enum",
+      choices: ["cgroup", "vm", "box", "docker"],
+      default: "cgroup",
       description:
-        "cgroup (default: a memory cgroup per tier), vm (each tier a whole small VPS: a QEMU guest with that RAM, 1 vCPU, cgroup v2; needs qemu-system-x86 linux-image-amd64 busybox-static), box (the whole machine is the tier: what vm runs in each guest), or docker",
+        "Where each instance runs: cgroup (a memory cgroup per tier), vm (each tier a whole small VPS: a QEMU guest with that RAM, 1 vCPU, cgroup v2; needs qemu-system-x86 linux-image-amd64 busybox-static), box (the whole machine is the tier: what vm runs in each guest), or docker",
     },
-    swap: { type: "string", description: "--sandbox vm: swap of every box, e.g. 512M (default none)" },
-    "swap-kind": {
+    swap: {
       type: "string",
-      description: "--sandbox vm: disk (default: a swap disk) or zram (compressed RAM)",
+      placeholder: "SIZE",
+      description: "--sandbox vm: swap of every box, e.g. 512M (default none)",
     },
-    load: { type: "string", description: "Load generator: wrk (default when installed) or autocannon" },
+    "swap-kind": {
+      type: "enum",
+      choices: ["disk", "zram"],
+      default: "disk",
+      description: "--sandbox vm: a swap disk, or zram (compressed RAM)",
+    },
+    load: {
+      type: "enum",
+      choices: ["wrk", "autocannon"],
+      description: "Load generator (default wrk when installed, else autocannon)",
+    },
   },
-  async run({ rawArgs, args }) {
-    const { own, rest } = splitAtDoubleDash(rawArgs);
-    if (rest.length === 0)
-      throw new GwardenError("E_USAGE", "Expected the gunicorn command after `--`", {
-        hint: "gwarden lab --quick -- gunicorn --chdir example app:app",
-      });
-    const sandbox = args.sandbox ?? "cgroup";
-    if (!["cgroup", "vm", "box", "docker"].includes(sandbox))
-      throw new GwardenError("E_USAGE", `Expected --sandbox cgroup, vm or docker, got \`${sandbox}\``);
+  notes: [
+    "The planning flags shape gwarden's plan (the planned config runs `gwarden run` with the same flags); the memory is each tier's, the CPUs --cpus.",
+    "With --db-on-box every instance gets a private PostgreSQL inside its sandbox, counted against the tier (the planned config with the plan's settings, the others with PostgreSQL's defaults); the app gets its URL as DATABASE_URL, or wherever --env says {database_url}.",
+    "With --sandbox vm every tier is a whole small VPS: its RAM (the kernel and page cache count), optional swap, one slow vCPU, cgroup v2, no network; the lab runs inside each guest and the host folds the tiers into one report.",
+  ],
+  examples: [
+    {
+      command: "gwarden lab --quick --out /tmp/lab -- gunicorn --chdir example app:app",
+      comment: "minutes: 256M and 512M",
+    },
+    {
+      command:
+        "gwarden lab --out /tmp/lab --configs default,planned,custom,grid --custom '-w 2 --timeout 15' --env EXAMPLE_FAULTS=1 --env EXAMPLE_BALLAST_MB=72 -- gunicorn --chdir example app:app",
+    },
+    {
+      command:
+        "gwarden lab --db-on-box --tiers 256M,512M,1G --out /tmp/lab-pg -- gunicorn --chdir example app:app",
+    },
+    {
+      command:
+        "gwarden lab --sandbox vm --tiers 512M,1G --swap 512M --configs default,planned --out /tmp/lab-vm -- gunicorn --chdir example app:app",
+      comment: "each tier a whole VPS in a QEMU guest",
+    },
+  ],
+  async run({ args, command: rest, rawArgs }) {
+    const sandbox = args.sandbox;
+    const own = rawArgs.includes("--") ? rawArgs.slice(0, rawArgs.indexOf("--")) : [...rawArgs];
     if (sandbox === "docker") {
       const { dockerEngineAvailable } = await import("../adapters/sandbox/docker-engine.js");
       throw new GwardenError(
@@ -148,7 +201,7 @@ export default defineCommand({
         },
       );
     }
-    const quick = args.quick === true;
+    const quick = args.quick;
     const command = parseGunicornArgv(rest);
     if (command.spec === null)
       throw new GwardenError("E_USAGE", "Expected the app (module:callable) in the gunicorn command", {
@@ -157,11 +210,13 @@ export default defineCommand({
     const tiers = parseTiers(
       args.tiers ?? (sandbox === "vm" ? VM_TIERS : quick ? QUICK_TIERS : DEFAULT_TIERS).join(","),
     );
-    const box = sandbox === "box" ? await import("./lab-box.js") : null;
-    const cpus =
-      box?.boxCpus() ??
-      numberFlag(args.cpus, "--cpus", sandbox === "vm" ? { min: 1, integer: true } : { min: 0.01 }) ??
-      1;
+    const box = sandbox === "box" ? await import("../adapters/lab/box-run.js") : null;
+    if (sandbox === "vm" && args.cpus !== undefined && !Number.isInteger(args.cpus))
+      throw new GwardenError(
+        "E_USAGE",
+        `Expected \`--cpus\` to be a whole number of vCPUs with --sandbox vm, got \`${args.cpus}\``,
+      );
+    const cpus = box?.boxCpus() ?? args.cpus ?? 1;
     const custom = args.custom ?? null;
     if (custom !== null) customConfig(custom);
     const configs = parseConfigs(
@@ -170,10 +225,10 @@ export default defineCommand({
     if (configs.includes("custom") && custom === null)
       throw new GwardenError("E_USAGE", '--configs custom needs --custom "<gunicorn flags>"');
     const scenarios = parseScenarios(args.scenarios ?? (quick ? QUICK_SCENARIOS : SCENARIOS).join(","));
-    const urls = repeatedFlag(own, "--url");
+    const urls = [...args.url];
     if (urls.length === 0) urls.push("/");
     for (const u of urls) pathFlag(u, "--url");
-    const env = envPairs(own);
+    const env = envPairs(args.env);
     const faults = (env.EXAMPLE_FAULTS ?? process.env.EXAMPLE_FAULTS) === "1";
     const settings: ScenarioSettings = {
       quick,
@@ -182,28 +237,27 @@ export default defineCommand({
       hogUrl: pathFlag(args["hog-url"], "--hog-url") ?? (faults ? "/hog?mb={limit_mib}" : null),
       leakUrl: pathFlag(args["leak-url"], "--leak-url") ?? (faults ? "/leak?kb=16" : null),
     };
-    const readyFlag = numberFlag(args["ready-seconds"], "--ready-seconds", { min: 1 });
+    const readyFlag = args["ready-seconds"];
     if (readyFlag !== undefined) settings.readySeconds = readyFlag;
     else if (sandbox === "box") settings.readySeconds = BOX_READY_SECONDS;
     if (sandbox === "box") settings.loadScale = BOX_LOAD_SCALE;
     const grid = {
-      workers: parseIntList(args["grid-workers"] ?? "1,2,3,4", "--grid-workers"),
-      threads: parseIntList(args["grid-threads"] ?? "1,4", "--grid-threads"),
+      workers: parseIntList(args["grid-workers"], "--grid-workers"),
+      threads: parseIntList(args["grid-threads"], "--grid-threads"),
     };
     const cwd = process.cwd();
-    const outDir = resolve(cwd, args.out ?? DEFAULT_OUT);
+    const outDir = resolvePosix(cwd, args.out);
     const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
     const { gunicornVersion } = await import("../adapters/run/gunicorn-process.js");
-    const { profileApp, readProfile } = await import("../adapters/lab/profile.js");
+    const { profileApp } = await import("../adapters/lab/profile.js");
+    const { readProfileFile } = await import("../adapters/profile/profile-file.js");
     const { handleInterrupts, interruptTargets, runLab } = await import("../adapters/lab/runner.js");
     const { launchFor, planAt } = await import("../adapters/lab/launch.js");
     const { PAGE_CACHE_NOTE } = await import("../adapters/lab/page-cache.js");
     const { setLoadDriver } = await import("../adapters/lab/load.js");
     const { wrkAvailable } = await import("../adapters/lab/load-wrk.js");
     const { userConfigFor } = await import("./plan-setup.js");
-    if (args.load !== undefined && args.load !== "wrk" && args.load !== "autocannon")
-      throw new GwardenError("E_USAGE", `Expected --load wrk or autocannon, got \`${args.load}\``);
     const loadDriver =
       args.load === "autocannon" || (args.load === undefined && !wrkAvailable()) ? "autocannon" : "wrk";
     if (loadDriver === "wrk" && !wrkAvailable())
@@ -229,7 +283,7 @@ export default defineCommand({
     const interrupts = handleInterrupts(outDir, data, say);
     if (sandbox === "vm") {
       try {
-        const { runVmLabCommand } = await import("./lab-vm.js");
+        const { runVmLabCommand } = await import("../adapters/lab/vm-run.js");
         await runVmLabCommand({
           own,
           rest,
@@ -253,14 +307,15 @@ export default defineCommand({
       writeLabOutputs(outDir, data);
       return printSummary(data, outDir);
     }
-    const postgres =
-      args["db-on-box"] === true
-        ? (await import("../adapters/lab/postgres.js")).preparePostgresTemplate()
-        : null;
+    const postgres = args["db-on-box"]
+      ? (await import("../adapters/lab/postgres.js")).preparePostgresTemplate()
+      : null;
     try {
       let profile;
-      const profilePath = args.profile ? resolve(cwd, args.profile) : join(outDir, "profile.json");
-      if (args.profile) profile = readProfile(profilePath);
+      const profilePath = args.profile
+        ? resolvePosix(cwd, args.profile)
+        : resolvePosix(outDir, "profile.json");
+      if (args.profile) profile = readProfileFile(profilePath);
       else {
         say(`gwarden lab: profiling the app (gwarden profile) into ${profilePath}`);
         profile = await profileWith(postgres, env, (appEnv) =>
@@ -286,10 +341,15 @@ export default defineCommand({
         cpus,
         profile,
         profilePath,
-        eventsDir: join(outDir, "gwarden-run"),
+        eventsDir: resolvePosix(outDir, "gwarden-run"),
         postgres,
         gunicornVersion: version,
         box: box?.boxContext() ?? null,
+        planning: {
+          lowMemory: args["low-memory"],
+          allowThreads: !args["no-threads"],
+          postgresMaxConnections: args["max-connections"],
+        },
       };
       const specs = expandMatrix({
         tiers,

@@ -1,74 +1,42 @@
 /**
- * What `plan` and `run` share to plan gunicorn: the profile (checked against the app), the installed
- * gunicorn's version, where heartbeat files can go, the user's own config to chain, and the planner call itself.
+ * What `plan`, `run` and `doctor` share to plan gunicorn: the profile (checked against the app), the
+ * installed gunicorn's version, where heartbeat files can go, and the planner call itself, from the
+ * planning flags.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import type { FlagValues } from "../core/cli/flags.js";
+import { DEFAULT_PROFILE, type PLANNING_FLAGS } from "../core/cli/planning-flags.js";
 import { GwardenError } from "../core/error.js";
-import { parseSize } from "../core/size.js";
 import { planGunicorn } from "../core/plan/plan.js";
 import { defaultPolicy, lowMemoryFromEnv, planResources } from "../core/plan/inputs.js";
-import { parseProfile } from "../core/plan/profile-schema.js";
 import type { Plan } from "../core/plan/types.js";
 import type { Profile } from "../core/profile/types.js";
-import { appIdentity, parseGunicornArgv } from "../core/profile/app-identity.js";
+import { appIdentity, appMismatch, parseGunicornArgv } from "../core/profile/app-identity.js";
 import { gunicornVersion } from "../adapters/run/gunicorn-process.js";
 import { detectResources } from "../adapters/resources/resources.js";
 import { heartbeatDirFacts } from "../adapters/resources/heartbeat-dirs.js";
-import { numberFlag } from "./argv.js";
+import { loadProfile as loadProfileFile } from "../adapters/profile/profile-file.js";
 
-const DEFAULT_PROFILE = ".gwarden/profile.json";
+export { userConfigFor } from "../adapters/conf/user-config.js";
 
-/** `--cpus`: a positive number (fractions allowed: a 0.5 CPU quota). */
-export function cpusFlag(value: string | undefined): number | undefined {
-  if (value === undefined || value === "") return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) {
-    throw new GwardenError(
-      "E_NUMBER",
-      `Expected \`--cpus\` to be a number > 0 (like 1, 2 or 0.5), got \`${value}\``,
-    );
-  }
-  return n;
-}
+/** The planning flags' values, as every verb that plans reads them. */
+export type PlanFlags = FlagValues<typeof PLANNING_FLAGS>;
 
 /** The profile to plan with: --profile (must exist), else .gwarden/profile.json when present, else null. */
 export function loadProfile(
   flag: string | undefined,
   cwd: string,
 ): { profile: Profile | null; path: string | null } {
-  const path = flag !== undefined && flag !== "" ? resolve(cwd, flag) : resolve(cwd, DEFAULT_PROFILE);
-  if (!existsSync(path)) {
-    if (flag !== undefined && flag !== "") {
-      throw new GwardenError("E_PROFILE", `No profile file at \`${flag}\``, {
-        hint: "create one with `gwarden profile -- <gunicorn command>`",
-      });
-    }
-    return { profile: null, path: null };
-  }
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (cause) {
-    throw new GwardenError("E_PROFILE", `Cannot read the profile \`${path}\`: ${(cause as Error).message}`, {
-      cause,
-    });
-  }
-  return { profile: parseProfile(text, `\`${path}\``), path };
+  return loadProfileFile(flag, cwd, DEFAULT_PROFILE);
 }
 
-/** Refuses a profile measured on another app than the command after `--`. */
+/** Refuses a profile measured on another app than the command after `--`, saying what differs. */
 export function checkProfileApp(profile: Profile, argv: readonly string[], cwd: string, path: string): void {
   if (argv.length === 0) return;
   const identity = appIdentity(argv, cwd);
   if (identity.fingerprint !== profile.app.fingerprint) {
-    throw new GwardenError(
-      "E_PROFILE",
-      `The profile \`${path}\` was measured on \`${profile.app.spec}\`${profile.app.chdir ? ` in ${profile.app.chdir}` : ""}, not on \`${identity.spec}\` in ${identity.chdir}`,
-      {
-        hint: "profile this app with `gwarden profile -- <its gunicorn command>`, or pass the right --profile",
-      },
-    );
+    throw new GwardenError("E_PROFILE", `The profile \`${path}\` ${appMismatch(profile.app, identity)}`, {
+      hint: "profile this app with `gwarden profile -- <its gunicorn command>`, or pass the right --profile",
+    });
   }
 }
 
@@ -82,51 +50,28 @@ export async function installedVersion(argv: readonly string[]): Promise<string 
   }
 }
 
-/** The user's own config to chain in the emitted conf: `-c` from the command, else ./gunicorn.conf.py. */
-export function userConfigFor(argv: readonly string[], cwd: string): string | null {
-  const given = argv.length > 0 ? parseGunicornArgv(argv).userConfig : null;
-  if (given !== null) return given.startsWith("python:") ? given : resolve(cwd, given.replace(/^file:/, ""));
-  const local = resolve(cwd, "gunicorn.conf.py");
-  return existsSync(local) ? local : null;
-}
-
-/** The planning flags `plan` and `run` both take. */
-export interface PlanFlags {
-  profile?: string | undefined;
-  memory?: string | undefined;
-  cpus?: string | undefined;
-  "db-on-box"?: boolean | undefined;
-  "low-memory"?: boolean | undefined;
-  "supervisor-outside"?: boolean | undefined;
-  "no-threads"?: boolean | undefined;
-  "max-connections"?: string | undefined;
-}
-
 /** Detects the box, loads and checks the profile, and plans gunicorn for the app command `rest`. */
-export async function planFromFlags(
-  args: PlanFlags,
-  own: readonly string[],
-  rest: readonly string[],
-  cwd: string,
-): Promise<Plan> {
-  const memoryBytes =
-    args.memory !== undefined && args.memory !== "" ? parseSize(args.memory, "--memory") : undefined;
-  const cpus = cpusFlag(args.cpus);
-  const maxConnections = numberFlag(args["max-connections"], "--max-connections", { min: 11, integer: true });
+export async function planFromFlags(args: PlanFlags, rest: readonly string[], cwd: string): Promise<Plan> {
   const { profile, path } = loadProfile(args.profile, cwd);
   if (profile !== null && path !== null) checkProfileApp(profile, rest, cwd, path);
-
-  const resources = planResources(detectResources(), { memoryBytes, cpus }, heartbeatDirFacts());
+  const resources = planResources(
+    detectResources(),
+    {
+      ...(args.memory === undefined ? {} : { memoryBytes: args.memory }),
+      ...(args.cpus === undefined ? {} : { cpus: args.cpus }),
+    },
+    heartbeatDirFacts(),
+  );
   return planGunicorn({
     resources,
     profile,
     policy: defaultPolicy({
-      lowMemory: args["low-memory"] === true || lowMemoryFromEnv(process.env.LOW_MEMORY_MODE),
-      dbOnBox: args["db-on-box"] === true,
-      supervisorInGroup: args["supervisor-outside"] !== true,
-      allowThreads: args["no-threads"] !== true && !own.includes("--no-threads"),
+      lowMemory: args["low-memory"] || lowMemoryFromEnv(process.env.LOW_MEMORY_MODE),
+      dbOnBox: args["db-on-box"],
+      supervisorInGroup: !args["supervisor-outside"],
+      allowThreads: !args["no-threads"],
       gunicornVersion: await installedVersion(rest),
-      ...(maxConnections !== undefined ? { postgresMaxConnections: maxConnections } : {}),
+      postgresMaxConnections: args["max-connections"],
       appArgv: [...rest],
     }),
   });

@@ -1,11 +1,9 @@
 /**
- * `gwarden plan [--profile F] [--memory SIZE] [--cpus N] [--db-on-box] [--low-memory] [--supervisor-outside]
- * [--no-threads] [--max-connections N] [--format conf|args|env|json|k8s] [--json] [--explain] [--write [--force]]
- * [-- gunicorn app args]`: detect the box, read the app's profile, plan gunicorn, print the plan (or one config
- * format), or write it where gunicorn reads it (plan-write.ts).
+ * `gwarden plan [flags] [-- gunicorn app args]`: detect the box, read the app's profile, plan gunicorn,
+ * print the plan (or one config format), or write it where gunicorn reads it (adapters/conf/plan-write.ts).
  */
-import { defineCommand } from "citty";
-import { GwardenError } from "../core/error.js";
+import { defineVerb } from "../core/cli/verb.js";
+import { PLANNING_FLAGS } from "../core/cli/planning-flags.js";
 import { renderExplain, renderSummary } from "../core/emit/explain.js";
 import { emitArgs } from "../core/emit/emit-args.js";
 import { emitEnv } from "../core/emit/emit-env.js";
@@ -14,23 +12,10 @@ import { emitK8s } from "../core/emit/emit-k8s.js";
 import { emitConf } from "../core/emit/emit-conf.js";
 import { pythonRuntime } from "../adapters/conf/python-runtime.js";
 import type { Plan } from "../core/plan/types.js";
-import { splitAtDoubleDash } from "./argv.js";
 import { planFromFlags, userConfigFor } from "./plan-setup.js";
 
-export { checkProfileApp, cpusFlag, installedVersion, loadProfile } from "./plan-setup.js";
-
-const DEFAULT_PROFILE = ".gwarden/profile.json";
 const FORMATS = ["conf", "args", "env", "json", "k8s"] as const;
 type Format = (typeof FORMATS)[number];
-
-function formatFlag(value: string | undefined): Format | null {
-  if (value === undefined || value === "") return null;
-  if ((FORMATS as readonly string[]).includes(value)) return value as Format;
-  throw new GwardenError(
-    "E_USAGE",
-    `Expected \`--format\` to be one of ${FORMATS.join(", ")}, got \`${value}\``,
-  );
-}
 
 function render(
   plan: Plan,
@@ -55,28 +40,13 @@ function render(
   }
 }
 
-export default defineCommand({
-  meta: {
-    name: "plan",
-    description:
-      "Plan gunicorn for this box and app: workers, threads, timeouts, recycling, DB pool, with reasons",
-  },
-  args: {
-    profile: { type: "string", description: `Profile file (default ${DEFAULT_PROFILE} when present)` },
-    memory: { type: "string", description: "What-if memory limit (512M, 1G)" },
-    cpus: { type: "string", description: "What-if CPUs (1, 0.5)" },
-    "db-on-box": {
-      type: "boolean",
-      description: "PostgreSQL runs on this box: plan its memory and count it",
-    },
-    "low-memory": { type: "boolean", description: "Survival over throughput (also LOW_MEMORY_MODE=true)" },
-    "supervisor-outside": {
-      type: "boolean",
-      description: "gwarden runs outside the app's cgroup: don't count its memory",
-    },
-    "no-threads": { type: "boolean", description: "Never use gthread (the app is not thread-safe)" },
-    "max-connections": { type: "string", description: "PostgreSQL max_connections (default 100)" },
-    format: { type: "string", description: "Print only one format: conf, args, env, json, k8s" },
+export default defineVerb({
+  name: "plan",
+  summary: "Plan gunicorn for this box and app: workers, threads, timeouts, recycling, DB pool, with reasons",
+  command: "optional",
+  flags: {
+    ...PLANNING_FLAGS,
+    format: { type: "enum", choices: FORMATS, description: "Print only one config format" },
     explain: { type: "boolean", description: "Print every value with its reason and arithmetic" },
     json: { type: "boolean", description: "Same as --format json" },
     write: {
@@ -90,16 +60,36 @@ export default defineCommand({
         "With --write: replace a gwarden file that was edited or saved by hand (never your own config)",
     },
   },
-  async run({ rawArgs, args }) {
-    const { own, rest } = splitAtDoubleDash(rawArgs);
+  notes: [
+    "With the app's command after `--`, plan checks the profile belongs to that app and names the flags of that command that would defeat the plan.",
+  ],
+  examples: [
+    { command: "gwarden plan", comment: "for this box, from .gwarden/profile.json if present" },
+    {
+      command: "gwarden plan --memory 512M --cpus 1 --explain",
+      comment: "what-if, with the reason and arithmetic of every value",
+    },
+    { command: "gwarden plan --format conf > gunicorn.conf.py", comment: "or args, env, json, k8s" },
+    {
+      command: "gwarden plan -- gunicorn wsgi:app -w 2 --timeout 15",
+      comment: "also says which of your flags would defeat the plan",
+    },
+  ],
+  async run({ args, command }) {
     const cwd = process.cwd();
-    const format = args.json === true ? "json" : formatFlag(args.format);
-    const plan = await planFromFlags(args, own, rest, cwd);
+    const format = args.json ? "json" : (args.format ?? null);
+    const plan = await planFromFlags(args, command, cwd);
     if (format !== "json") {
       for (const c of plan.conflicts) process.stderr.write(`gwarden plan: warning: ${c.message}\n`);
     }
-    if (args.write === true)
-      return (await import("./plan-write.js")).writePlan(plan, format, rest, cwd, args.force === true);
-    process.stdout.write(render(plan, format, args.explain === true, rest, cwd));
+    if (args.write)
+      return (await import("../adapters/conf/plan-write.js")).writePlan(
+        plan,
+        format,
+        command,
+        cwd,
+        args.force,
+      );
+    process.stdout.write(render(plan, format, args.explain, command, cwd));
   },
 });

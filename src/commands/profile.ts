@@ -1,21 +1,19 @@
 /**
- * `gwarden profile [--url PATH]... [--out FILE] [--json] [--boot-timeout S] -- gunicorn <app> [args]`:
- * boots the app three times under the installed gunicorn (plain, preload, preload with 3 workers and
+ * `gwarden profile [flags] -- gunicorn <app> [args]`: boots the app three times under the installed gunicorn (plain, preload, preload with 3 workers and
  * gc.freeze), measures import time and memory, decides whether preload is safe, writes the profile.
  */
-import { defineCommand } from "citty";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
-import { dirname, resolve } from "node:path";
+import { defineVerb } from "../core/cli/verb.js";
 import { GwardenError } from "../core/error.js";
+import { resolvePosix } from "../core/posix-path.js";
 import { appIdentity, parseGunicornArgv } from "../core/profile/app-identity.js";
 import { buildProfile, PROFILE_RUNS } from "../core/profile/build-profile.js";
 import { renderProfileSummary } from "../core/profile/summary.js";
 import type { ProfileRunResult } from "../core/profile/types.js";
 import { gunicornVersion, type GunicornProcess } from "../adapters/run/gunicorn-process.js";
 import { runProfileMode } from "../adapters/profile/profile-runs.js";
+import { writeProfileFile } from "../adapters/profile/profile-file.js";
+import { stopOnSignals } from "../adapters/profile/stop-on-signals.js";
 import { detectResources } from "../adapters/resources/resources.js";
-import { numberFlag, repeatedFlag, splitAtDoubleDash } from "./argv.js";
 
 const DEFAULT_OUT = ".gwarden/profile.json";
 
@@ -29,51 +27,44 @@ function warmupTimeoutMs(single: ProfileRunResult | undefined): number {
   return Math.min(15_000, Math.max(3_000, Math.round(20 * slowest)));
 }
 
-/** Stops the running gunicorn on Ctrl-C / TERM, then exits with 128 + signal. */
-function stopOnSignals(current: () => GunicornProcess | null): () => void {
-  const handler = (signal: NodeJS.Signals): void => {
-    process.stderr.write(`gwarden: ${signal}, stopping gunicorn\n`);
-    const running = current();
-    const code = signal === "SIGINT" ? 130 : 143;
-    if (!running) process.exit(code);
-    void running.stop(2_000).finally(() => process.exit(code));
-  };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
-  return () => {
-    process.off("SIGINT", handler);
-    process.off("SIGTERM", handler);
-  };
-}
-
-export default defineCommand({
-  meta: {
-    name: "profile",
-    description:
-      "Boot the app under gunicorn (plain and with preload), measure import time and memory, write a profile",
-  },
-  args: {
-    url: { type: "string", description: "Warm-up URL path, repeatable (default /)" },
-    out: { type: "string", description: `Where to write the profile (default ${DEFAULT_OUT})` },
+export default defineVerb({
+  name: "profile",
+  summary:
+    "Boot the app under gunicorn (plain and with preload), measure import time and memory, write a profile",
+  command: "required",
+  flags: {
+    url: {
+      type: "string",
+      repeat: true,
+      placeholder: "PATH",
+      description: "Warm-up URL path (default /)",
+    },
+    out: {
+      type: "string",
+      placeholder: "FILE",
+      default: DEFAULT_OUT,
+      description: "Where to write the profile",
+    },
     json: { type: "boolean", description: "Print the profile as JSON instead of a summary" },
     "boot-timeout": {
-      type: "string",
-      description: "Seconds to wait for the workers to be ready (default 120)",
+      type: "duration",
+      default: "120s",
+      min: "1s",
+      description: "How long to wait for the workers to be ready",
     },
   },
-  async run({ rawArgs, args }) {
-    const { own, rest } = splitAtDoubleDash(rawArgs);
-    if (rest.length === 0) {
-      throw new GwardenError("E_USAGE", "Expected the gunicorn command after `--`", {
-        hint: "gwarden profile --url /health -- gunicorn --chdir example app:app",
-      });
-    }
-    const urls = repeatedFlag(own, "--url");
+  examples: [
+    {
+      command: "gwarden profile --url /health --url /db -- gunicorn --chdir example app:app",
+      comment: "writes .gwarden/profile.json, which plan and run read",
+    },
+  ],
+  async run({ args, command: rest }) {
+    const urls = [...args.url];
     if (urls.length === 0) urls.push("/");
     const badUrl = urls.find((u) => !u.startsWith("/"));
     if (badUrl !== undefined)
       throw new GwardenError("E_USAGE", `Expected --url to be a path starting with /, got \`${badUrl}\``);
-    const bootTimeout = numberFlag(args["boot-timeout"], "--boot-timeout", { min: 1 }) ?? 120;
     const command = parseGunicornArgv(rest);
     if (command.spec === null && command.userConfig === null) {
       throw new GwardenError("E_USAGE", "Expected the app (module:callable) in the gunicorn command", {
@@ -84,7 +75,7 @@ export default defineCommand({
     const userConfig =
       command.userConfig === null || command.userConfig.startsWith("python:")
         ? command.userConfig
-        : resolve(cwd, command.userConfig.replace(/^file:/, ""));
+        : resolvePosix(cwd, command.userConfig.replace(/^file:/, ""));
     const version = await gunicornVersion(command.launcher);
 
     let current: GunicornProcess | null = null;
@@ -102,7 +93,7 @@ export default defineCommand({
           userConfig,
           urls,
           cwd,
-          bootTimeoutMs: bootTimeout * 1000,
+          bootTimeoutMs: args["boot-timeout"],
           rounds: 3,
           requestTimeoutMs: warmupTimeoutMs(runs[0]),
           onStart: (p) => (current = p),
@@ -127,19 +118,12 @@ export default defineCommand({
       urls,
       runs,
       host: {
-        cpus: resources.cpu.effective ?? availableParallelism(),
+        cpus: resources.cpu.effective,
         memoryLimitBytes: resources.memory.limitBytes,
       },
     });
-    const out = resolve(cwd, args.out ?? DEFAULT_OUT);
-    try {
-      mkdirSync(dirname(out), { recursive: true });
-      writeFileSync(out, `${JSON.stringify(profile, null, 2)}\n`);
-    } catch (error) {
-      throw new GwardenError("E_IO", `Cannot write the profile to ${out}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
+    const out = resolvePosix(cwd, args.out);
+    writeProfileFile(out, profile);
     process.stdout.write(
       args.json ? `${JSON.stringify(profile, null, 2)}\n` : renderProfileSummary(profile, out),
     );

@@ -11,8 +11,8 @@ import { rewriteArgv } from "../core/launch/argv-rewrite.js";
 import { envConflicts } from "../core/launch/env-conflicts.js";
 import { openEventLog, type EventLog } from "../adapters/run/event-log.js";
 import { pid1Setup } from "../adapters/run/pid1.js";
+import { resolvePosix } from "../core/posix-path.js";
 import { planFromFlags, userConfigFor, type PlanFlags } from "./plan-setup.js";
-import { resolve } from "node:path";
 
 export interface RunSetup {
   plan: Plan;
@@ -25,7 +25,6 @@ export interface RunSetup {
 
 export interface RunSetupInput {
   args: PlanFlags;
-  own: readonly string[];
   rest: readonly string[];
   cwd: string;
   keepArgs: boolean;
@@ -58,7 +57,7 @@ function planLine(plan: Plan): string {
 export async function prepareRun(input: RunSetupInput): Promise<RunSetup> {
   const say = input.say ?? ((text: string) => process.stderr.write(`gwarden: ${text}\n`));
   const env = input.env ?? process.env;
-  let plan = await planFromFlags(input.args, input.own, input.rest, input.cwd);
+  let plan = await planFromFlags(input.args, input.rest, input.cwd);
   if (input.bootDeadlineMs !== null)
     plan = { ...plan, bootDeadline: Math.max(1, Math.round(input.bootDeadlineMs / 1000)) };
   const command = parseGunicornArgv(input.rest);
@@ -73,7 +72,7 @@ export async function prepareRun(input: RunSetupInput): Promise<RunSetup> {
   const pid1 = pid1Setup(command.launcher);
   if (pid1.warning !== null) say(`warning: ${pid1.warning}`);
   const eventLog =
-    input.eventsPath === "" ? null : openEventLog({ path: resolve(input.cwd, input.eventsPath) });
+    input.eventsPath === "" ? null : openEventLog({ path: resolvePosix(input.cwd, input.eventsPath) });
   return {
     plan,
     launcher: pid1.launcher,

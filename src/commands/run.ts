@@ -4,108 +4,109 @@
  * signals, restart with backoff, serve /metrics, /api/state, /api/events and /healthz. This file parses
  * options and wires; the runtime (src/adapters/run/runner.ts) is loaded only once the options are good.
  */
-import { defineCommand } from "citty";
-import { GwardenError } from "../core/error.js";
-import { parseDuration } from "../core/duration.js";
-import { numberFlag, splitAtDoubleDash } from "./argv.js";
+import { defineVerb } from "../core/cli/verb.js";
+import { PLANNING_FLAGS } from "../core/cli/planning-flags.js";
+import { checkListenAuth, listeningLine, parseListen } from "../core/serve/listen.js";
 
 const DEFAULT_LISTEN = "127.0.0.1:9191";
 const DEFAULT_EVENTS = ".gwarden/events.jsonl";
-const DEFAULT_SAMPLE_INTERVAL = "1s";
-const MIN_SAMPLE_INTERVAL_MS = 100;
 
-function durationFlag(value: string | undefined, name: string, fallback: string): number {
-  return parseDuration(value === undefined || value === "" ? fallback : value, `\`${name}\``);
-}
-
-export default defineCommand({
-  meta: {
-    name: "run",
-    description:
-      "Supervise gunicorn: plan, launch, watch every worker, boot deadline, OOM protection, restarts, /metrics",
-  },
-  args: {
+export default defineVerb({
+  name: "run",
+  summary:
+    "Supervise gunicorn: plan, launch, watch every worker, boot deadline, OOM protection, restarts, /metrics",
+  command: "required",
+  flags: {
     "keep-args": {
       type: "boolean",
       description: "Keep sizing flags given on the gunicorn command line (warns when risky)",
     },
     listen: {
       type: "string",
-      description: `HTTP endpoint address (default ${DEFAULT_LISTEN}; PORT, HOST:PORT, [IPV6]:PORT)`,
+      placeholder: "ADDR",
+      default: DEFAULT_LISTEN,
+      description: "Where to serve the dashboard, /metrics and the API: PORT, HOST:PORT or [IPV6]:PORT",
     },
-    token: { type: "string", description: "Bearer token for /metrics and /api/* (also GWARDEN_TOKEN)" },
-    "no-http": { type: "boolean", description: "No HTTP endpoint" },
+    token: {
+      type: "string",
+      placeholder: "TOKEN",
+      description:
+        "Bearer token for /metrics and /api/* (also GWARDEN_TOKEN); needed to listen beyond loopback",
+    },
+    "allow-unauthenticated": {
+      type: "boolean",
+      description: "Listen beyond loopback without a token (only where just trusted peers can connect)",
+    },
+    "no-http": { type: "boolean", description: "Serve nothing over HTTP" },
     adaptive: {
       type: "boolean",
+      default: true,
+      negatable: true,
       description:
-        "Adaptive control: scale on load and memory pressure, recycle bloated workers (default on; --no-adaptive keeps the plan fixed)",
+        "Adaptive control: scale on load and memory pressure, recycle bloated workers; --no-adaptive keeps the plan fixed",
     },
     "recycle-at": {
-      type: "string",
+      type: "size",
       description: "Recycle a worker whose private memory passes this (default: the plan's budget)",
     },
-    events: { type: "string", description: `JSONL event log (default ${DEFAULT_EVENTS}; "" for none)` },
-    "sample-interval": {
+    events: {
       type: "string",
-      description: `How often to sample /proc and the cgroup (default ${DEFAULT_SAMPLE_INTERVAL})`,
+      placeholder: "FILE",
+      default: DEFAULT_EVENTS,
+      description: 'Append-only JSONL event log; "" for none',
+    },
+    "sample-interval": {
+      type: "duration",
+      default: "1s",
+      min: "100ms",
+      description: "How often to sample /proc and the cgroup",
     },
     "boot-deadline": {
-      type: "string",
+      type: "duration",
       description: "Kill a worker not ready after this long (default: the plan's)",
     },
     "max-restarts": {
-      type: "string",
+      type: "number",
+      integer: true,
+      min: 0,
       description: "Fast master failures in a row restarted before giving up (default 5)",
     },
-    profile: { type: "string", description: "Profile file (default .gwarden/profile.json when present)" },
-    memory: { type: "string", description: "What-if memory limit (512M, 1G)" },
-    cpus: { type: "string", description: "What-if CPUs (1, 0.5)" },
-    "db-on-box": { type: "boolean", description: "PostgreSQL runs on this box" },
-    "low-memory": { type: "boolean", description: "Survival over throughput (also LOW_MEMORY_MODE=true)" },
-    "supervisor-outside": { type: "boolean", description: "gwarden runs outside the app's cgroup" },
-    "no-threads": { type: "boolean", description: "Never use gthread" },
-    "max-connections": { type: "string", description: "PostgreSQL max_connections (default 100)" },
+    ...PLANNING_FLAGS,
   },
-  async run({ rawArgs, args }) {
-    const { own, rest } = splitAtDoubleDash(rawArgs);
-    if (rest.length === 0) {
-      throw new GwardenError("E_USAGE", "`gwarden run` needs the gunicorn command after `--`", {
-        hint: "gwarden run -- gunicorn --chdir example app:app",
-      });
-    }
-    const noHttp = args["no-http"] === true || own.includes("--no-http");
-    const listen = args.listen !== undefined && args.listen !== "" ? args.listen : DEFAULT_LISTEN;
+  examples: [
+    {
+      command: "gwarden run -- gunicorn --chdir example app:app",
+      comment: "plan, launch, supervise until Ctrl-C",
+    },
+    {
+      command: "gwarden run --listen 127.0.0.1:9191 --token s3cret -- gunicorn wsgi:app -w 2 --timeout 15",
+      comment: "your sizing flags are dropped (the plan's win) and each one is named; --keep-args keeps them",
+    },
+    {
+      command: "gwarden run --listen 0.0.0.0:9191 --token s3cret --memory 512M -- gunicorn wsgi:app",
+      comment: "serve the API beyond this machine (a token is required there), and plan for 512 MiB",
+    },
+  ],
+  async run({ args, command: rest }) {
+    const noHttp = args["no-http"];
+    const listen = args.listen;
     const token = args.token ?? process.env.GWARDEN_TOKEN ?? null;
-    const sampleIntervalMs = durationFlag(
-      args["sample-interval"],
-      "--sample-interval",
-      DEFAULT_SAMPLE_INTERVAL,
-    );
-    if (sampleIntervalMs < MIN_SAMPLE_INTERVAL_MS)
-      throw new GwardenError(
-        "E_DURATION",
-        `Expected \`--sample-interval\` to be at least 100ms, got \`${args["sample-interval"]}\``,
-      );
-    const bootDeadlineMs = args["boot-deadline"]
-      ? durationFlag(args["boot-deadline"], "--boot-deadline", "")
-      : null;
-    const maxRestarts = numberFlag(args["max-restarts"], "--max-restarts", { min: 0, integer: true });
-    if (!noHttp) (await import("../core/serve/listen.js")).parseListen(listen);
-    const adaptive = args.adaptive !== false && !own.includes("--no-adaptive");
-    const recycleBytes = args["recycle-at"]
-      ? (await import("../core/size.js")).parseSize(args["recycle-at"], "`--recycle-at`")
-      : undefined;
+    const sampleIntervalMs = args["sample-interval"];
+    const bootDeadlineMs = args["boot-deadline"] ?? null;
+    const maxRestarts = args["max-restarts"];
+    if (!noHttp) checkListenAuth(parseListen(listen), token, args["allow-unauthenticated"]);
+    const adaptive = args.adaptive;
+    const recycleBytes = args["recycle-at"];
 
     const cwd = process.cwd();
     const { prepareRun } = await import("./run-setup.js");
     const setup = await prepareRun({
       args,
-      own,
       rest,
       cwd,
-      keepArgs: args["keep-args"] === true,
+      keepArgs: args["keep-args"],
       bootDeadlineMs,
-      eventsPath: args.events ?? DEFAULT_EVENTS,
+      eventsPath: args.events,
       adaptive,
       ...(recycleBytes === undefined ? {} : { recycleBytes }),
     });
@@ -135,10 +136,7 @@ export default defineCommand({
       http: noHttp ? null : { listen, token },
       forwardRecord: openUpstreamChannel(),
       notify: sd === null ? null : (message) => sd.notify(message),
-      onListening: (url) =>
-        process.stderr.write(
-          `gwarden: serving ${url}/metrics, /api/state, /api/events, /healthz${token ? " (bearer token required)" : ""}\n`,
-        ),
+      onListening: (url) => process.stderr.write(`gwarden: ${listeningLine(url, token)}\n`),
     });
     process.exitCode = code;
   },

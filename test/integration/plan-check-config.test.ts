@@ -139,7 +139,7 @@ describe("plan output modes", () => {
 
 describe("plan refuses bad input", () => {
   it.each([
-    [["--memory", "512Q"], /Expected --memory like 512M, 1G or 268435456, got `512Q`/],
+    [["--memory", "512Q"], /Expected `--memory` like 512M, 1G or 268435456, got `512Q`/],
     [["--cpus", "-1"], /Expected `--cpus` to be a number > 0 \(like 1, 2 or 0.5\), got `-1`/],
     [["--cpus", "0"], /Expected `--cpus` to be a number > 0 \(like 1, 2 or 0.5\), got `0`/],
     [["--cpus", "two"], /Expected `--cpus` to be a number > 0 \(like 1, 2 or 0.5\), got `two`/],

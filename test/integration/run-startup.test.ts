@@ -81,6 +81,28 @@ describe.each(releases.map((r) => [r.version, r] as const))(
       expect(run.stderr()).not.toContain("restarting in");
     });
 
+    it("runs gunicorn as another user behind a wrapper that drops root (setpriv), with its counters", async () => {
+      const run = await startRun({
+        release: {
+          ...release,
+          command: ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", ...release.command],
+        },
+        memoryBytes: 512 * MiB,
+      });
+      runs.push(run);
+      await until("/healthz 200", async () => (await run.api("/healthz")).status === 200);
+      for (let i = 0; i < 5; i++) expect((await run.app("/health")).status).toBe(200);
+      const state = await until("the workers' request counts", async () => {
+        const body = JSON.parse((await run.api("/api/state")).body) as {
+          workers: { requests: number | null }[];
+        };
+        const served = body.workers.reduce((sum, w) => sum + (w.requests ?? 0), 0);
+        return served >= 5 ? body : null;
+      });
+      expect(state.workers.length).toBeGreaterThan(0);
+      expect(run.stderr()).not.toContain("restarting in");
+    });
+
     it("stops quickly on a second SIGTERM, dropping the request still in flight", async () => {
       const run = await startRun({ release, memoryBytes: 512 * MiB, flags: ["--no-adaptive"] });
       runs.push(run);

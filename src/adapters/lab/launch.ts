@@ -36,6 +36,26 @@ export interface LaunchContext {
   gunicornVersion: string | null;
   /** `--sandbox box` (inside the VM): the box's detected resources replace the tier's figures, and each instance's sandbox has no limit. */
   box?: { resources: PlanResources; makeSandbox: NonNullable<InstanceLaunch["makeSandbox"]> } | null;
+  /** The lab's planning flags (`--low-memory`, `--no-threads`, `--max-connections`): planned with, and passed to `gwarden run`. */
+  planning?: PlanningChoices;
+}
+
+/** The planning choices the lab's flags make, for its own plan and the planned `gwarden run` alike. */
+export interface PlanningChoices {
+  lowMemory: boolean;
+  allowThreads: boolean;
+  postgresMaxConnections: number;
+}
+
+/** The `gwarden run` flags that make the same choices. */
+function planningArgs(choices: PlanningChoices | undefined): string[] {
+  if (choices === undefined) return [];
+  return [
+    ...(choices.lowMemory ? ["--low-memory"] : []),
+    ...(choices.allowThreads ? [] : ["--no-threads"]),
+    "--max-connections",
+    String(choices.postgresMaxConnections),
+  ];
 }
 
 export interface InstanceLaunch {
@@ -66,6 +86,7 @@ export function planAt(ctx: LaunchContext, tierBytes: number): Plan {
     },
     profile: ctx.profile,
     policy: defaultPolicy({
+      ...ctx.planning,
       gunicornVersion: ctx.gunicornVersion,
       appArgv: ctx.appArgs,
       dbOnBox: ctx.postgres !== null,
@@ -107,6 +128,7 @@ export function launchFor(ctx: LaunchContext): (spec: LabInstanceSpec) => Instan
         ctx.profilePath,
       ];
       if (ctx.postgres !== null) run.push("--db-on-box");
+      run.push(...planningArgs(ctx.planning));
       // The server gets the settings the plan gives it (PostgreSQL's own memory is part of the plan).
       const database =
         ctx.postgres === null

@@ -1,24 +1,12 @@
 /**
  * The lab's real profile: `gwarden profile` run as a child process (the same CLI, so the lab measures
- * exactly what users' `profile` measures), its output file read back; or a profile file given with
- * --profile.
+ * exactly what users' `profile` measures), its output file read back (validated, as every profile).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { GwardenError } from "../../core/error.js";
 import type { Profile } from "../../core/profile/types.js";
 import { selfCommand } from "../platform/self.js";
-
-/** Reads a profile file (E_PROFILE when missing or not JSON). */
-export function readProfile(path: string): Profile {
-  try {
-    return JSON.parse(readFileSync(path, "utf8")) as Profile;
-  } catch (error) {
-    throw new GwardenError("E_PROFILE", `Cannot read the profile ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-}
+import { readProfileFile } from "../profile/profile-file.js";
 
 /** Runs `gwarden profile --out <out> --url ... -- <command>`; its progress goes to our stderr. */
 export async function profileApp(options: {
@@ -60,5 +48,5 @@ export async function profileApp(options: {
       },
     );
   }
-  return readProfile(options.out);
+  return readProfileFile(options.out);
 }

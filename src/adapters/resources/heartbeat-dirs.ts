@@ -24,14 +24,18 @@ export function heartbeatDirFact(dir: string, mountinfo: string | null): Heartbe
   }
 }
 
+/** /proc/self/mountinfo, or null when it cannot be read (filesystem types then stay unknown). */
+export function readMountInfo(): string | null {
+  try {
+    return readFileSync("/proc/self/mountinfo", "utf8");
+  } catch {
+    return null;
+  }
+}
+
 /** Facts for every candidate, preferred first: /dev/shm, /run/shm, $XDG_RUNTIME_DIR, /tmp. */
 export function heartbeatDirFacts(env: NodeJS.ProcessEnv = process.env): HeartbeatDirFact[] {
-  let mountinfo: string | null = null;
-  try {
-    mountinfo = readFileSync("/proc/self/mountinfo", "utf8");
-  } catch {
-    // fsType stays unknown: the planner then names no directory
-  }
+  const mountinfo = readMountInfo();
   const dirs: string[] = [...HEARTBEAT_CANDIDATES];
   if (env.XDG_RUNTIME_DIR?.startsWith("/")) dirs.splice(dirs.length - 1, 0, env.XDG_RUNTIME_DIR);
   return dirs.map((d) => heartbeatDirFact(d, mountinfo));

@@ -3,7 +3,7 @@
  * Sync I/O is fine for procfs and sysfs (no disk behind them). Failures come back as values, with the
  * errno code first ("ENOENT: ...") so detection can tell a missing file from a broken one.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join, posix } from "node:path";
 import type { Reader, ReadResult } from "../../core/resources/probe.js";
 
@@ -24,4 +24,13 @@ export function rootedReader(root = "/"): Reader {
       return { ok: false, reason: `${code}: ${message.replace(root === "/" ? "" : root, "")}` };
     }
   };
+}
+
+/** Whether `path` is a directory (a `--root` to read proc/ and sys/ under). */
+export function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

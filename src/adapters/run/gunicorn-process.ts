@@ -7,7 +7,7 @@
  * own stdout straight through. Shared by `profile`, `run` and the lab.
  */
 import { spawn, type StdioOptions } from "node:child_process";
-import { fstatSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, fstatSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -85,9 +85,12 @@ export async function startGunicorn(
   platform: Platform = nodePlatform(),
 ): Promise<GunicornProcess> {
   const label = launch.label ?? "gunicorn";
+  // Readable by all: gunicorn may run as another user behind a wrapper (setpriv, gosu, runuser); the
+  // config holds the plan and the path of the user's own config, no secret.
   const dir = mkdtempSync(join(tmpdir(), "gwarden-conf-"));
+  chmodSync(dir, 0o755);
   const confPath = join(dir, "gunicorn.conf.py");
-  if (launch.conf !== null) writeFileSync(confPath, launch.conf);
+  if (launch.conf !== null) writeFileSync(confPath, launch.conf, { mode: 0o644 });
   const [command, ...prefix] = launch.launcher;
   const env: NodeJS.ProcessEnv = { ...process.env, ...launch.env, ...hookChannelEnv() };
   if (launch.env?.GUNICORN_CMD_ARGS === undefined) delete env.GUNICORN_CMD_ARGS;

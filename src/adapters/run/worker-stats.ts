@@ -10,6 +10,7 @@
  *   stats.close();
  */
 import {
+  chmodSync,
   closeSync,
   existsSync,
   mkdtempSync,
@@ -59,17 +60,27 @@ function isTmpfs(path: string): boolean {
   }
 }
 
-/** Makes the first writable tmpfs candidate's private directory, else one in the OS temp directory. */
+/**
+ * A new directory under `base`, where every worker may create its own file but none may list the others'
+ * (mode 1733, like a mail spool): workers run as another user behind `setpriv`, `gosu` or `runuser`.
+ */
+function workersDir(base: string): string {
+  const path = mkdtempSync(join(base, "gwarden-stats-"));
+  chmodSync(path, 0o1733);
+  return path;
+}
+
+/** Makes the first writable tmpfs candidate's directory, else one in the OS temp directory. */
 function makeDir(candidates: readonly string[]): { path: string; tmpfs: boolean } {
   for (const base of candidates) {
     if (!isTmpfs(base)) continue;
     try {
-      return { path: mkdtempSync(join(base, "gwarden-stats-")), tmpfs: true };
+      return { path: workersDir(base), tmpfs: true };
     } catch {
       // Not writable (a read-only /run in a container): try the next one.
     }
   }
-  const path = mkdtempSync(join(tmpdir(), "gwarden-stats-"));
+  const path = workersDir(tmpdir());
   return { path, tmpfs: isTmpfs(path) };
 }
 

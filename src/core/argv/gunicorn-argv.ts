@@ -5,6 +5,8 @@
  * share it.
  */
 
+import { wrappersLength } from "./wrappers.js";
+
 /** Settings gwarden sets in its generated config; a command-line flag would override them. */
 export type ManagedName =
   | "bind"
@@ -29,8 +31,15 @@ export interface ManagedFlag {
 }
 
 export interface GunicornCommand {
-  /** The argv prefix that starts gunicorn: `["gunicorn"]`, `["/usr/bin/python3", "-m", "gunicorn"]`. */
+  /**
+   * The argv prefix that starts gunicorn, as launched: `["gunicorn"]`, `["/usr/bin/python3", "-m",
+   * "gunicorn"]`, `["gosu", "app", "gunicorn"]` (wrappers included).
+   */
   launcher: string[];
+  /** The wrappers before gunicorn (`["setpriv", "--reuid=1000", "--init-groups"]`); empty when none. */
+  wrapper: string[];
+  /** The launcher after the wrappers: what runs gunicorn itself (`["gunicorn"]`, `[python, "-m", "gunicorn"]`). */
+  program: string[];
   /** `module:callable` (the positional APP_MODULE), or null when only a config file names the app. */
   spec: string | null;
   /** `--chdir` as given (not resolved), or null. */
@@ -113,30 +122,37 @@ function launcherLength(argv: readonly string[]): number {
 }
 
 /**
- * Parses a gunicorn command line. Without a recognisable launcher, `gunicorn` from PATH is assumed,
- * unless the first word is followed by another bare word (then the first is the program: `gunicorn3
- * app:app`, `mygunicorn app:app`).
+ * Parses a gunicorn command line, after any wrappers (`gosu app`, `env K=V`, ...: wrappers.ts). Without
+ * a recognisable launcher, `gunicorn` from PATH is assumed, unless the first word is followed by another
+ * bare word (then the first is the program: `gunicorn3 app:app`, `mygunicorn app:app`) or follows a
+ * wrapper (which always runs a program).
  */
 export function parseGunicornArgv(argv: readonly string[]): GunicornCommand {
-  const skip = launcherLength(argv);
-  const command = parseFrom(argv, skip);
-  if (skip === 0 && command.spec === argv[0] && !command.spec.includes(":")) {
-    const extra = parseFrom(argv, 1);
+  const wrap = wrappersLength(argv);
+  const first = argv[wrap];
+  let skip = launcherLength(argv.slice(wrap));
+  if (wrap > 0 && skip === 0 && first !== undefined && !first.startsWith("-")) skip = 1;
+  const command = parseFrom(argv, wrap, skip);
+  if (wrap === 0 && skip === 0 && command.spec === argv[0] && !command.spec.includes(":")) {
+    const extra = parseFrom(argv, 0, 1);
     if (extra.spec !== null) return extra;
   }
   return command;
 }
 
-function parseFrom(argv: readonly string[], skip: number): GunicornCommand {
+function parseFrom(argv: readonly string[], wrap: number, skip: number): GunicornCommand {
+  const launcher = skip === 0 ? [...argv.slice(0, wrap), "gunicorn"] : argv.slice(0, wrap + skip);
   const command: GunicornCommand = {
-    launcher: skip === 0 ? ["gunicorn"] : argv.slice(0, skip),
+    launcher,
+    wrapper: argv.slice(0, wrap),
+    program: launcher.slice(wrap),
     spec: null,
     chdir: null,
     userConfig: null,
     managed: [],
     args: [],
   };
-  for (let i = skip; i < argv.length; i++) {
+  for (let i = wrap + skip; i < argv.length; i++) {
     const arg = argv[i]!;
     let flag = arg;
     let value: string | null = null;

@@ -6,7 +6,7 @@ import { MiB } from "../size.js";
 
 /**
  * gwarden run's own resident cost when it shares the app's cgroup. A bare Node 20 process with
- * node:http loaded is 40–43 MiB RSS (research/deps.md); citty, valibot and the sampler add a few MiB.
+ * node:http loaded is 40–43 MiB RSS (research/deps.md); the CLI parser, valibot and the sampler add a few MiB.
  */
 export const SUPERVISOR_BYTES = 45 * MiB;
 

@@ -17,18 +17,22 @@ export interface WhatIf {
   cpus?: number;
 }
 
+/** Detection warnings that still apply: a what-if figure replaces detection, so its warnings go. */
+export function warningsBesideWhatIf(warnings: readonly string[], whatIf: WhatIf): string[] {
+  return warnings.filter(
+    (w) =>
+      !(whatIf.memoryBytes !== undefined && /^(host )?memory/i.test(w)) &&
+      !(whatIf.cpus !== undefined && /^cpu/i.test(w)),
+  );
+}
+
 /** The planner's figures from detected resources, with what-if overrides applied. */
 export function planResources(
   resources: Resources,
   whatIf: WhatIf = {},
   heartbeatDirs: HeartbeatDirFact[] = [],
 ): PlanResources {
-  // A what-if figure replaces detection: its warnings no longer apply.
-  const warnings = resources.warnings.filter(
-    (w) =>
-      !(whatIf.memoryBytes !== undefined && /^(host )?memory/i.test(w)) &&
-      !(whatIf.cpus !== undefined && /^cpu/i.test(w)),
-  );
+  const warnings = warningsBesideWhatIf(resources.warnings, whatIf);
   let memoryBytes: number;
   let memorySource: string;
   if (whatIf.memoryBytes !== undefined) {

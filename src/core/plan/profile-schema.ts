@@ -13,6 +13,7 @@ const ProfileSchema = v.looseObject({
     argv: v.array(v.string()),
     spec: v.string(),
     chdir: v.nullable(v.string()),
+    where: v.optional(v.string()),
     fingerprint: v.string(),
   }),
   gunicorn: v.looseObject({ version: v.string(), python: v.string(), workerClass: v.string() }),

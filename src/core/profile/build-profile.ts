@@ -98,6 +98,7 @@ export function buildProfile(inputs: ProfileInputs): Profile {
       argv: inputs.argv,
       spec: inputs.identity.spec,
       chdir: inputs.chdir,
+      where: inputs.identity.where,
       fingerprint: inputs.identity.fingerprint,
     },
     gunicorn: inputs.gunicorn,

@@ -31,7 +31,9 @@ export interface Profile {
     /** `module:callable` as gunicorn was told. */
     spec: string;
     chdir: string | null;
-    /** Stable identity of the app (spec + resolved chdir): a profile from another app is refused. */
+    /** Where the app was imported from (AppIdentity.where); absent in profiles made before it was recorded. */
+    where?: string;
+    /** Stable identity of the app (spec + where): a profile from another app is refused. */
     fingerprint: string;
   };
   gunicorn: { version: string; python: string; workerClass: string };

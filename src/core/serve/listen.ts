@@ -47,3 +47,35 @@ export function parseListen(value: string | number): ListenAddress {
 export function formatListen(address: ListenAddress): string {
   return address.host.includes(":") ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
 }
+
+/** 127.0.0.0/8, ::1 (also v4-mapped) and `localhost`: only this machine can connect. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^::ffff:/, "");
+  return h === "localhost" || h === "::1" || h === "0:0:0:0:0:0:0:1" || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/**
+ * Refuses to serve /metrics and /api/state (pids, memory, the app's command line) beyond this machine
+ * without a token, unless the user says the network is trusted (`--allow-unauthenticated`).
+ */
+export function checkListenAuth(
+  address: ListenAddress,
+  token: string | null,
+  allowUnauthenticated: boolean,
+): void {
+  if (isLoopbackHost(address.host) || (token !== null && token !== "") || allowUnauthenticated) return;
+  throw new GwardenError(
+    "E_USAGE",
+    `Refusing to serve /metrics, /api/state and the dashboard on ${formatListen(address)} without a token: anyone who can reach that address could read them`,
+    {
+      hint: "give --token T (or GWARDEN_TOKEN), listen on 127.0.0.1, or add --allow-unauthenticated when only trusted peers (e.g. a Prometheus on a private network) can reach it",
+    },
+  );
+}
+
+/** The line `run` prints once it listens: the dashboard's URL (carrying the token, which the page reads from `#token=`) and the API. */
+export function listeningLine(url: string, token: string | null): string {
+  return token !== null && token !== ""
+    ? `serving ${url}/#token=${encodeURIComponent(token)} (the dashboard); /metrics, /api/state, /api/events need the bearer token, /healthz does not`
+    : `serving ${url}/ (the dashboard), /metrics, /api/state, /api/events, /healthz`;
+}

@@ -1,4 +1,4 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cycles, readImportGraph, SRC } from "./import-graph.js";
@@ -24,6 +24,19 @@ describe("the source tree's layout (docs/architecture.md)", () => {
       }
     }
     expect(outward).toEqual([]);
+  });
+
+  it("keeps commands free of I/O: no node: import, no signal handler, no process.exit (adapters do that)", () => {
+    const commands = join(SRC, "commands");
+    const effects: string[] = [];
+    for (const name of readdirSync(commands).filter((n) => n.endsWith(".ts"))) {
+      const text = readFileSync(join(commands, name), "utf8");
+      for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*)"(node:[^"]+)"/g))
+        effects.push(`${name}: ${m[1]}`);
+      for (const m of text.matchAll(/\bprocess\.(on|once|off|exit|kill|chdir)\(/g))
+        effects.push(`${name}: process.${m[1]}`);
+    }
+    expect(effects).toEqual([]);
   });
 
   it("keeps every folder to about 15 files", () => {

@@ -84,6 +84,16 @@ describe("lab launches", () => {
     expect(planAt(context(), 256 * MiB).memory.databaseBytes).toBe(0);
   });
 
+  it("plans with the lab's planning flags and passes them to the planned `gwarden run`", () => {
+    const planning = { lowMemory: true, allowThreads: false, postgresMaxConnections: 50 };
+    const launcher = launchFor(context({ planning }))(spec("planned")).launcher;
+    expect(launcher.slice(0, launcher.indexOf("--"))).toEqual(
+      expect.arrayContaining(["--low-memory", "--no-threads", "--max-connections", "50"]),
+    );
+    expect(planAt(context({ planning }), 512 * MiB).threads).toBe(1);
+    expect(planAt(context({ planning }), 512 * MiB).inputs.lowMemory).toBe(true);
+  });
+
   it("hands the database URL to the app as DATABASE_URL, or wherever {database_url} is asked for", () => {
     const url = "postgresql://postgres@127.0.0.1:5999/postgres";
     expect(withDatabaseUrl({ A: "1" }, url)).toEqual({ A: "1", DATABASE_URL: url });

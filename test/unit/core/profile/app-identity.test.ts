@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { appIdentity, fnv1a64, resolvePosix } from "../../../../src/core/profile/app-identity.js";
+import {
+  appIdentity,
+  appMismatch,
+  fnv1a64,
+  resolvePosix,
+} from "../../../../src/core/profile/app-identity.js";
 
 describe("appIdentity", () => {
   it("resolves --chdir against the working directory and names the callable", () => {
@@ -40,10 +45,51 @@ describe("appIdentity", () => {
     );
   });
 
+  it("does not depend on the working directory when --pythonpath or --chdir is absolute", () => {
+    const byPath = (cwd: string) =>
+      appIdentity(["gunicorn", "--pythonpath", "/srv/app", "wsgi:app"], cwd).fingerprint;
+    expect(byPath("/")).toBe(byPath("/root"));
+    expect(appIdentity(["gunicorn", "--pythonpath=/srv/app", "wsgi:app"], "/tmp").where).toBe("/srv/app");
+    const byChdir = (cwd: string) => appIdentity(["gunicorn", "--chdir", "/srv/app", "wsgi:app"], cwd);
+    expect(byChdir("/").fingerprint).toBe(byChdir("/root").fingerprint);
+    // A relative --pythonpath is resolved against the directory gunicorn runs in.
+    expect(appIdentity(["gunicorn", "--chdir", "/srv", "--pythonpath", "src,lib", "m:app"], "/x").where).toBe(
+      "/srv/src,/srv/lib",
+    );
+  });
+
+  it("keeps the fingerprint of profiles made before --pythonpath counted (spec + chdir)", () => {
+    expect(appIdentity(["gunicorn", "--chdir", "example", "app:app"], "/work/main").fingerprint).toBe(
+      fnv1a64("app:app\n/work/main/example"),
+    );
+  });
+
   it("makes gunicorn's default callable explicit", () => {
     expect(appIdentity(["gunicorn", "wsgi"], "/srv").spec).toBe("wsgi:application");
     expect(appIdentity(["gunicorn", "wsgi"], "/srv").fingerprint).toBe(
       appIdentity(["gunicorn", "wsgi:application"], "/srv").fingerprint,
+    );
+  });
+});
+
+describe("appMismatch", () => {
+  const here = appIdentity(["gunicorn", "app:app"], "/srv/b");
+
+  it("names the other app", () => {
+    expect(appMismatch({ spec: "hello:app", chdir: null, where: "/srv/b" }, here)).toBe(
+      "was measured on `hello:app`, not on `app:app`",
+    );
+  });
+
+  it("says the directory differs, and which, when the app is the same", () => {
+    expect(appMismatch({ spec: "app:app", chdir: null, where: "/srv/a" }, here)).toBe(
+      "was measured on `app:app` imported from /srv/a, but this command imports it from /srv/b (give `--chdir /srv/a`, or run it there)",
+    );
+  });
+
+  it("says the directory differs for a profile that did not record it", () => {
+    expect(appMismatch({ spec: "app:app", chdir: "example" }, here)).toBe(
+      "was measured on `app:app` imported from another directory than /srv/b (--chdir example then)",
     );
   });
 });

@@ -15,6 +15,8 @@ describe("parseGunicornArgv", () => {
     ]);
     expect(cmd).toEqual({
       launcher: ["gunicorn"],
+      wrapper: [],
+      program: ["gunicorn"],
       spec: "wsgi:app",
       chdir: null,
       userConfig: null,

@@ -4,10 +4,10 @@
  * (src/adapters/sandbox/vm-lab.ts).
  */
 import { join } from "node:path";
-import { GwardenError } from "../core/error.js";
-import type { LabRunData } from "../core/lab/types.js";
-import { parseSize } from "../core/size.js";
-import type { VmSwap } from "../adapters/sandbox/vm.js";
+import { GwardenError } from "../../core/error.js";
+import type { LabRunData } from "../../core/lab/types.js";
+import { parseSize } from "../../core/size.js";
+import type { VmSwap } from "../sandbox/vm.js";
 
 export interface VmLabCommand {
   own: readonly string[];
@@ -34,14 +34,14 @@ function swapOf(size: string | undefined, kind: string | undefined): VmSwap | nu
 
 export async function runVmLabCommand(c: VmLabCommand): Promise<void> {
   const swap = swapOf(c.swap, c.swapKind);
-  const { vmMissing } = await import("../adapters/sandbox/vm.js");
+  const { vmMissing } = await import("../sandbox/vm.js");
   const missing = vmMissing();
   if (missing !== null) {
     throw new GwardenError("E_VM", `--sandbox vm cannot boot a guest here: ${missing}`, {
       hint: "apt-get install --no-install-recommends qemu-system-x86 linux-image-amd64 busybox-static",
     });
   }
-  const { profileApp } = await import("../adapters/lab/profile.js");
+  const { profileApp } = await import("./profile.js");
   let hostImportSeconds: number | null = null;
   try {
     c.say("gwarden lab: profiling the app on this host, the yardstick for the guests' vCPU");
@@ -61,7 +61,7 @@ export async function runVmLabCommand(c: VmLabCommand): Promise<void> {
   c.data.notes.push(
     "Sandbox: every tier is a whole VPS (a QEMU guest); inside it the lab profiled the app, planned and ran every instance on the box itself, with the load generator on the same vCPU (as on a one-core VPS). Each guest's own outputs are in vm-<tier>/.",
   );
-  const { runVmLab } = await import("../adapters/lab/vm-lab.js");
+  const { runVmLab } = await import("./vm-lab.js");
   await runVmLab({
     tiers: c.tiers,
     vcpus: c.vcpus,

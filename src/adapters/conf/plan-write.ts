@@ -6,11 +6,11 @@
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { GwardenError } from "../core/error.js";
-import { pythonRuntime } from "../adapters/conf/python-runtime.js";
-import { emitConf } from "../core/emit/emit-conf.js";
-import { emitEnv } from "../core/emit/emit-env.js";
-import type { Plan } from "../core/plan/types.js";
+import { GwardenError } from "../../core/error.js";
+import { pythonRuntime } from "./python-runtime.js";
+import { emitConf } from "../../core/emit/emit-conf.js";
+import { emitEnv } from "../../core/emit/emit-env.js";
+import type { Plan } from "../../core/plan/types.js";
 import {
   BESIDE_FILE,
   CONF_FILE,
@@ -19,8 +19,8 @@ import {
   ENV_FILE,
   type ConfWrite,
   type FileNow,
-} from "../core/emit/write-conf.js";
-import { parseGunicornArgv } from "../core/argv/gunicorn-argv.js";
+} from "../../core/emit/write-conf.js";
+import { parseGunicornArgv } from "../../core/argv/gunicorn-argv.js";
 
 function fileNow(path: string): FileNow {
   try {

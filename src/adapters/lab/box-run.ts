@@ -5,15 +5,15 @@
  * app's import time on its vCPU are recorded for the host's box statement.
  */
 import { readFileSync } from "node:fs";
-import { parseMemInfo } from "../core/cgroup/meminfo.js";
-import type { LabRunData } from "../core/lab/types.js";
-import { planResources } from "../core/plan/inputs.js";
-import type { PlanResources } from "../core/plan/types.js";
-import type { Profile } from "../core/profile/types.js";
-import { detectResources } from "../adapters/resources/resources.js";
-import { heartbeatDirFacts } from "../adapters/resources/heartbeat-dirs.js";
-import { createBoxSandbox, peakSwapBytes } from "../adapters/sandbox/box-sandbox.js";
-import { writeLabOutputs } from "../adapters/lab/outputs.js";
+import { parseMemInfo } from "../../core/cgroup/meminfo.js";
+import type { LabRunData } from "../../core/lab/types.js";
+import { planResources } from "../../core/plan/inputs.js";
+import type { PlanResources } from "../../core/plan/types.js";
+import type { Profile } from "../../core/profile/types.js";
+import { detectResources } from "../resources/resources.js";
+import { heartbeatDirFacts } from "../resources/heartbeat-dirs.js";
+import { createBoxSandbox, peakSwapBytes } from "../sandbox/box-sandbox.js";
+import { writeLabOutputs } from "./outputs.js";
 
 let detected: PlanResources | null = null;
 
