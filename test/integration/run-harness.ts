@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { get } from "node:http";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { onTestFailed } from "vitest";
@@ -70,6 +70,7 @@ export async function until<T>(
 export async function startRun(options: RunOptions): Promise<GwardenRun> {
   const sandbox = await createSandbox({ memoryBytes: options.memoryBytes, name: "run" });
   const dir = mkdtempSync(join(tmpdir(), "gwarden-run-"));
+  chmodSync(dir, 0o755); // gunicorn may run as another user (a wrapper test): it starts in this directory
   const apiPort = await freePort();
   const appPort = await freePort();
   const eventsPath = join(dir, "events.jsonl");

@@ -45,6 +45,11 @@ const RULES: readonly Rule[] = [
     fix: "stop the process holding the port (`ss -ltnp`), or bind gunicorn elsewhere (-b)",
   },
   {
+    pattern: /^Error: \[Errno 13\] Permission denied: '([^']+)'/m,
+    reason: (m) => `gunicorn may not open ${m[1]} (permission denied)`,
+    fix: "let the user gunicorn runs as read it (a wrapper like setpriv, gosu or runuser changes the user; so does --user)",
+  },
+  {
     pattern: /^(?:gunicorn|__main__\.py): error: (.+)$/m,
     reason: (m) => `gunicorn rejects its command line: ${m[1]}`,
     fix: "correct the gunicorn arguments after `--` (or in GUNICORN_CMD_ARGS); `gunicorn --help` lists them",
