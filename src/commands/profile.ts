@@ -1,7 +1,9 @@
 /**
- * `gwarden profile [--url PATH]... [--out FILE] [--json] [--boot-timeout S] -- gunicorn <app> [args]`:
- * boots the app three times under the installed gunicorn (plain, preload, preload with 3 workers and
- * gc.freeze), measures import time and memory, decides whether preload is safe, writes the profile.
+ * `gwarden profile [--url PATH|'METHOD PATH' [--data D] [--header H]]... [--requests FILE] [--out FILE]
+ * [--json] [--boot-timeout S] -- gunicorn <app> [args]`: boots the app three times under the installed
+ * gunicorn (plain, preload, preload with 3 workers and gc.freeze), measures import time and memory,
+ * times the requests against the workers' CPU (concurrency 1 and 3), retires one preloaded worker to
+ * measure its exit spike, decides whether preload is safe, writes the profile.
  */
 import { defineCommand } from "citty";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -13,9 +15,13 @@ import { buildProfile, PROFILE_RUNS } from "../core/profile/build-profile.js";
 import { renderProfileSummary } from "../core/profile/summary.js";
 import type { ProfileRunResult } from "../core/profile/types.js";
 import { gunicornVersion, type GunicornProcess } from "../adapters/run/gunicorn-process.js";
-import { runProfileMode } from "../adapters/profile/profile-runs.js";
+import { runProfileMode, type ProfileRunOptions } from "../adapters/profile/profile-runs.js";
+import type { Sandbox } from "../adapters/sandbox/cgroup-sandbox.js";
+import type { RequestSpec } from "../core/profile/request-spec.js";
 import { detectResources } from "../adapters/resources/resources.js";
-import { numberFlag, repeatedFlag, splitAtDoubleDash } from "./argv.js";
+import { numberFlag, splitAtDoubleDash } from "./argv.js";
+import { REQUEST_FLAGS_HELP, requestsFromArgs } from "./request-flags.js";
+import { profileSandbox, timeEachRequest, timeMixedThenRetire } from "../adapters/profile/measurements.js";
 
 const DEFAULT_OUT = ".gwarden/profile.json";
 
@@ -46,6 +52,20 @@ function stopOnSignals(current: () => GunicornProcess | null): () => void {
   };
 }
 
+/** What each run measures besides memory: CPU timing (plain, preload-shared), the exit spike (preload-shared, in a cgroup when it can). */
+function measureStep(
+  mode: ProfileRunResult["mode"],
+  requests: RequestSpec[],
+  sandbox: Sandbox | null,
+): Pick<ProfileRunOptions, "measure" | "wrap"> {
+  if (mode === "single") return { measure: timeEachRequest(requests) };
+  if (mode !== "preload-shared") return {};
+  return {
+    measure: timeMixedThenRetire(requests, sandbox),
+    ...(sandbox === null ? {} : { wrap: (argv: string[]) => sandbox.wrap(argv) }),
+  };
+}
+
 export default defineCommand({
   meta: {
     name: "profile",
@@ -53,7 +73,10 @@ export default defineCommand({
       "Boot the app under gunicorn (plain and with preload), measure import time and memory, write a profile",
   },
   args: {
-    url: { type: "string", description: "Warm-up URL path, repeatable (default /)" },
+    url: { type: "string", description: REQUEST_FLAGS_HELP.url },
+    data: { type: "string", description: REQUEST_FLAGS_HELP.data },
+    header: { type: "string", description: REQUEST_FLAGS_HELP.header },
+    requests: { type: "string", description: REQUEST_FLAGS_HELP.requests },
     out: { type: "string", description: `Where to write the profile (default ${DEFAULT_OUT})` },
     json: { type: "boolean", description: "Print the profile as JSON instead of a summary" },
     "boot-timeout": {
@@ -68,11 +91,8 @@ export default defineCommand({
         hint: "gwarden profile --url /health -- gunicorn --chdir example app:app",
       });
     }
-    const urls = repeatedFlag(own, "--url");
-    if (urls.length === 0) urls.push("/");
-    const badUrl = urls.find((u) => !u.startsWith("/"));
-    if (badUrl !== undefined)
-      throw new GwardenError("E_USAGE", `Expected --url to be a path starting with /, got \`${badUrl}\``);
+    const cwd = process.cwd();
+    const requests = requestsFromArgs(own, cwd);
     const bootTimeout = numberFlag(args["boot-timeout"], "--boot-timeout", { min: 1 }) ?? 120;
     const command = parseGunicornArgv(rest);
     if (command.spec === null && command.userConfig === null) {
@@ -80,7 +100,6 @@ export default defineCommand({
         hint: "e.g. -- gunicorn --chdir example app:app",
       });
     }
-    const cwd = process.cwd();
     const userConfig =
       command.userConfig === null || command.userConfig.startsWith("python:")
         ? command.userConfig
@@ -92,6 +111,7 @@ export default defineCommand({
     const runs: ProfileRunResult[] = [];
     let python: string | null = null;
     let workerClass: string | null = null;
+    const sandbox = await profileSandbox();
     try {
       for (const spec of PROFILE_RUNS) {
         process.stderr.write(
@@ -100,12 +120,13 @@ export default defineCommand({
         const outcome = await runProfileMode(spec, {
           command,
           userConfig,
-          urls,
+          requests,
           cwd,
           bootTimeoutMs: bootTimeout * 1000,
           rounds: 3,
           requestTimeoutMs: warmupTimeoutMs(runs[0]),
           onStart: (p) => (current = p),
+          ...measureStep(spec.mode, requests, sandbox),
         });
         current = null;
         if (spec.mode === "single" && outcome.failure) throw outcome.failure;
@@ -115,6 +136,7 @@ export default defineCommand({
       }
     } finally {
       release();
+      await sandbox?.remove();
     }
 
     const resources = detectResources();
@@ -124,7 +146,7 @@ export default defineCommand({
       identity: appIdentity(rest, cwd),
       chdir: command.chdir,
       gunicorn: { version, python: python ?? "unknown", workerClass: workerClass ?? "sync" },
-      urls,
+      requests,
       runs,
       host: {
         cpus: resources.cpu.effective ?? availableParallelism(),

@@ -3,6 +3,7 @@
  * clear failures (import error, failing URL, hang, missing gunicorn), preload judged unsafe for an
  * import-time PostgreSQL connection, and never a gunicorn process left behind.
  */
+import { getRequest } from "../../src/core/profile/request-spec.js";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, chownSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -164,7 +165,7 @@ describe("gwarden profile failures", () => {
     const outcome = await runProfileMode(PROFILE_RUNS[0]!, {
       command: parseGunicornArgv(["gunicorn", "--chdir", "example", "app:app"]),
       userConfig: null,
-      urls: ["/missing"],
+      requests: [getRequest("/missing")],
       cwd: repoRoot,
       env: { GWARDEN_EXAMPLE_DB: marker },
       bootTimeoutMs: 60_000,

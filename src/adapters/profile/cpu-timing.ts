@@ -1,0 +1,103 @@
+/**
+ * Times real requests against the workers' CPU: keeps the workers busy (more requests outstanding than
+ * workers, so a sync worker always finds the next connection waiting) for a short window and reads
+ * their schedstat (CPU nanoseconds and run-queue wait) before and after. A busy worker's time is CPU,
+ * run queue (the host is busy) or blocked — the app waiting on a database, a disk, a lock — and blocked
+ * time is time another process can use the CPU. The client's own speed does not enter: it only has to
+ * keep a request queued.
+ */
+import { readFileSync, readdirSync } from "node:fs";
+import { parseSchedstat, type SchedStat } from "../../core/proc/schedstat.js";
+import { requestLabel, type RequestSpec } from "../../core/profile/request-spec.js";
+import type { CpuTiming } from "../../core/profile/types.js";
+import { probe } from "../http/http-probe.js";
+
+export interface TimingOptions {
+  host: string;
+  port: number;
+  /** Sent round-robin. */
+  requests: readonly RequestSpec[];
+  /** The workers whose CPU is counted (every thread of each); 4 × as many requests are kept outstanding, at least 16. */
+  workerPids: readonly number[];
+  /** Keep sending for this long... */
+  seconds: number;
+  /** ...but at least this many requests (slow requests) and at most `maxRequests`. */
+  minRequests?: number;
+  maxRequests?: number;
+  timeoutMs?: number;
+  /** Directory holding proc/ (default ""). */
+  root?: string;
+}
+
+function schedOf(root: string, pids: readonly number[]): SchedStat {
+  const total = { cpuNs: 0, runqueueNs: 0 };
+  for (const pid of pids) {
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`${root}/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const task of tasks) {
+      try {
+        const s = parseSchedstat(readFileSync(`${root}/proc/${pid}/task/${task}/schedstat`, "utf8"));
+        if (s === null) continue;
+        total.cpuNs += s.cpuNs;
+        total.runqueueNs += s.runqueueNs;
+      } catch {
+        // The thread ended between the listing and the read.
+      }
+    }
+  }
+  return total;
+}
+
+/** Times `requests` at `concurrency`; null when no request answered 2xx. */
+export async function timeRequests(options: TimingOptions): Promise<CpuTiming | null> {
+  const root = options.root ?? "";
+  const minRequests = options.minRequests ?? 5;
+  const maxRequests = options.maxRequests ?? 2000;
+  const hardStopMs = Math.max(4 * options.seconds * 1000, 10_000);
+  const before = schedOf(root, options.workerPids);
+  const started = performance.now();
+  const walls: number[] = [];
+  let sent = 0;
+  let failed = 0;
+  const more = (): boolean => {
+    const elapsed = performance.now() - started;
+    if (sent >= maxRequests || elapsed > hardStopMs) return false;
+    return elapsed < options.seconds * 1000 || sent < minRequests;
+  };
+  const lane = async (): Promise<void> => {
+    while (more()) {
+      const spec = options.requests[sent++ % options.requests.length]!;
+      const result = await probe(options.host, options.port, spec.path, {
+        timeoutMs: options.timeoutMs ?? 15_000,
+        request: spec,
+      });
+      if (result.ok) walls.push(result.ms);
+      else failed++;
+    }
+  };
+  const concurrency = Math.max(16, 4 * options.workerPids.length);
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  const seconds = (performance.now() - started) / 1000;
+  const after = schedOf(root, options.workerPids);
+  const n = walls.length;
+  if (n === 0 || failed > 0) return null;
+  const ms = (value: number) => Math.round(value * 1000) / 1000;
+  const cpuMs = (after.cpuNs - before.cpuNs) / 1e6 / n;
+  const runqueueMs = (after.runqueueNs - before.runqueueNs) / 1e6 / n;
+  const workerMs = (options.workerPids.length * seconds * 1000) / n;
+  return {
+    request: options.requests.map(requestLabel).join(" + "),
+    requests: n,
+    workers: options.workerPids.length,
+    concurrency,
+    wallMs: ms(walls.reduce((a, b) => a + b, 0) / n),
+    cpuMs: ms(cpuMs),
+    runqueueMs: ms(runqueueMs),
+    blockedMs: ms(Math.max(0, workerMs - cpuMs - runqueueMs)),
+    rps: Math.round((n / seconds) * 10) / 10,
+  };
+}
