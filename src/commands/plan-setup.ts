@@ -7,7 +7,8 @@ import { resolve } from "node:path";
 import { GwardenError } from "../core/error.js";
 import { parseSize } from "../core/size.js";
 import { planGunicorn } from "../core/plan/plan.js";
-import { defaultPolicy, lowMemoryFromEnv, planResources } from "../core/plan/inputs.js";
+import { defaultPolicy, lowMemoryFromEnv, measuredSupervisor, planResources } from "../core/plan/inputs.js";
+import { parseProcStatus } from "../core/proc/proc-status.js";
 import { parseProfile } from "../core/plan/profile-schema.js";
 import { isTmpfsDir } from "../core/doctor/fs-type.js";
 import type { Plan } from "../core/plan/types.js";
@@ -110,12 +111,25 @@ export interface PlanFlags {
   "max-connections"?: string | undefined;
 }
 
-/** Detects the box, loads and checks the profile, and plans gunicorn for the app command `rest`. */
+/** This process's anonymous memory (RssAnon), or null when /proc/self/status cannot say. */
+export function selfAnonBytes(): number | null {
+  try {
+    return parseProcStatus(readFileSync("/proc/self/status", "utf8")).rssAnonBytes;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Detects the box, loads and checks the profile, and plans gunicorn for the app command `rest`.
+ * `measureSelf`: this process is the supervisor (`run`), so its own memory is measured, not assumed.
+ */
 export async function planFromFlags(
   args: PlanFlags,
   own: readonly string[],
   rest: readonly string[],
   cwd: string,
+  measureSelf = false,
 ): Promise<Plan> {
   const memoryBytes =
     args.memory !== undefined && args.memory !== "" ? parseSize(args.memory, "--memory") : undefined;
@@ -130,10 +144,12 @@ export async function planFromFlags(
     { memoryBytes, cpus },
     mountinfo === null ? existsSync("/dev/shm") : isTmpfsDir(mountinfo, "/dev/shm"),
   );
+  const anon = measureSelf ? selfAnonBytes() : null;
   return planGunicorn({
     resources,
     profile,
     policy: defaultPolicy({
+      ...(anon === null ? {} : measuredSupervisor(anon)),
       lowMemory: args["low-memory"] === true || lowMemoryFromEnv(process.env.LOW_MEMORY_MODE),
       dbOnBox: args["db-on-box"] === true,
       supervisorInGroup: args["supervisor-outside"] !== true,

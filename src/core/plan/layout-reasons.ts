@@ -2,8 +2,8 @@
 import type { PlanReason } from "./types.js";
 import type { AppCosts } from "./app-costs.js";
 import type { Layout, WorkerPolicy } from "./workers.js";
-import { threadConcurrencyTarget } from "./workers.js";
-import { MAX_THREADS, THREAD_BYTES } from "./defaults.js";
+import { ioProcesses, threadConcurrencyTarget } from "./workers.js";
+import { IO_WAIT_NOISE_PROCESSES, MAX_THREADS, THREAD_BYTES } from "./defaults.js";
 import { postgresBackends } from "./database.js";
 import { mib } from "./mib.js";
 
@@ -86,9 +86,15 @@ export function layoutReasons(
   bounds: { min: number; max: number },
 ): Record<string, PlanReason> {
   const cpuText = `⌈${policy.cpus}⌉`;
+  const share = policy.cpuShare;
+  const io = ioProcesses(policy.cpus, share);
+  const ioArith =
+    share === null || share >= 1
+      ? ""
+      : ` + min(${cpuText} + 1, ⌈${policy.cpus} × (1 − ${share}) ÷ ${share} − ${IO_WAIT_NOISE_PROCESSES}⌉) = ${io} for I/O waits`;
   const optimumArith = policy.lowMemory
     ? `${cpuText} = ${layout.optimum} (low-memory mode)`
-    : `max(2, ${cpuText} + 1) = ${layout.optimum}`;
+    : `max(2, ${cpuText} + 1)${ioArith} → ${layout.optimum}`;
   const capped = Math.min(layout.ceiling, layout.optimum);
   const workers: PlanReason = layout.overLimit
     ? {
@@ -117,7 +123,7 @@ export function layoutReasons(
           reason: policy.lowMemory
             ? "low-memory mode: concurrency from threads (2 MiB each) instead of processes (a whole app each); the app must be thread-safe (no DB connection shared across threads)"
             : "too few processes fit for the CPUs, so threads add concurrency for I/O waits at 2 MiB each; the app must be thread-safe (no DB connection shared across threads; use --no-threads otherwise)",
-          arithmetic: `min(${MAX_THREADS}, max(2, ⌈2 × (${cpuText} + 1) = ${threadConcurrencyTarget(policy.cpus)} ÷ ${layout.workers}⌉)) = ${layout.threads}`,
+          arithmetic: `min(${MAX_THREADS}, max(2, ⌈2 × CPU optimum = ${threadConcurrencyTarget(policy.cpus, share)} ÷ ${layout.workers}⌉)) = ${layout.threads}`,
         }
       : {
           value: "1",
@@ -132,6 +138,10 @@ export function layoutReasons(
     : "";
   return {
     workers,
+    cpuShare: {
+      value: share === null ? "unknown" : String(share),
+      reason: `the share of a busy worker's time spent on a CPU; the rest is waiting (a database, a disk), which ${io > 0 ? `${io} more process(es) cover` : "is too little to need another process"}: ${costs.cpuNote}`,
+    },
     threads,
     workerClass: {
       value: layout.threads > 1 ? "gthread" : "sync",
