@@ -67,12 +67,14 @@ export function appCosts(profile: Profile | null): AppCosts {
     preload: false,
     masterBytes: master.rss,
     workerPrivateBytes: worker.uss,
-    sharedBytes: Math.max(0, worker.rss - worker.uss),
+    // A worker's shared pages are the master's (interpreter, gunicorn, libraries: in its RSS already);
+    // only what is shared beyond the master's size is charged once more.
+    sharedBytes: Math.max(0, worker.rss - worker.uss - master.rss),
     transientBytes: 0,
     notes: {
       master: "measured master RSS without preload",
       worker: "measured worker USS (private memory) after warm-up",
-      shared: `measured worker RSS − USS (${mib(worker.rss)} − ${mib(worker.uss)} MiB), charged once`,
+      shared: `measured worker RSS − USS − master RSS (${mib(worker.rss)} − ${mib(worker.uss)} − ${mib(master.rss)} MiB, at least 0): a worker shares the pages of the master, whose RSS is counted already`,
       transient: "no preload: a recycled worker exits before its replacement starts",
     },
   };

@@ -3,7 +3,13 @@ import type { PlanReason } from "./types.js";
 import type { AppCosts } from "./app-costs.js";
 import type { Layout, WorkerPolicy } from "./workers.js";
 import { ioProcesses, threadConcurrencyTarget } from "./workers.js";
-import { IO_WAIT_NOISE_PROCESSES, MAX_THREADS, THREAD_BYTES } from "./defaults.js";
+import {
+  IO_WAIT_NOISE_PROCESSES,
+  MAX_THREADS,
+  POSTGRES_BACKEND_BYTES,
+  POSTGRES_BASE_BYTES,
+  THREAD_BYTES,
+} from "./defaults.js";
 import { postgresBackends } from "./database.js";
 import { mib } from "./mib.js";
 
@@ -224,8 +230,8 @@ export function databaseReasons(
     out["postgres.estimatedBytes"] = {
       value: `${mib(pg.estimatedBytes)} MiB`,
       reason:
-        "shared_buffers + always-on processes + a backend per possible connection + work_mem per pooled connection + one maintenance_work_mem",
-      arithmetic: `${mib(pg.sharedBuffersBytes)} + 30 + ${postgresBackends(pool, reserved)} × 6 + ${layout.workers * pool.poolSize} × ${mib(pg.workMemBytes)} + ${mib(pg.maintenanceWorkMemBytes)} = ${mib(pg.estimatedBytes)} MiB`,
+        "what a server of this size keeps resident: shared_buffers in full + the always-on processes (18 MiB measured) + a backend (4 MiB measured) per connection the app's pools may open and one autovacuum worker + one work_mem per worker (a sort in flight); other clients' backends and maintenance_work_mem (one vacuum at a time) are left to the margin",
+      arithmetic: `${mib(pg.sharedBuffersBytes)} + ${mib(POSTGRES_BASE_BYTES)} + ${postgresBackends(pool)} × ${mib(POSTGRES_BACKEND_BYTES)} + ${layout.workers} × ${mib(pg.workMemBytes)} = ${mib(pg.estimatedBytes)} MiB`,
     };
   }
   return out;
