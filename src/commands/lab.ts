@@ -24,6 +24,8 @@ import { readySeconds, type ScenarioSettings } from "../core/lab/scenarios.js";
 import { SCENARIOS, type LabRunData } from "../core/lab/types.js";
 import { parseGunicornArgv } from "../core/argv/gunicorn-argv.js";
 import { numberFlag, repeatedFlag, splitAtDoubleDash } from "./argv.js";
+import { REQUEST_FLAGS_HELP, requestsFromArgs } from "./request-flags.js";
+import { requestLabel } from "../core/profile/request-spec.js";
 
 const DEFAULT_OUT = "gwarden-lab";
 
@@ -76,7 +78,15 @@ export default defineCommand({
       description: "A minutes-long smoke matrix (2 tiers, 4 scenarios, short loads)",
     },
     out: { type: "string", description: `Output directory (default ${DEFAULT_OUT})` },
-    url: { type: "string", description: "App URL path to load, repeatable (default /)" },
+    url: { type: "string", description: REQUEST_FLAGS_HELP.url },
+    data: { type: "string", description: REQUEST_FLAGS_HELP.data },
+    header: { type: "string", description: REQUEST_FLAGS_HELP.header },
+    requests: { type: "string", description: REQUEST_FLAGS_HELP.requests },
+    repeat: {
+      type: "string",
+      description:
+        "Run each tier's heavy-load cell N times, configs alternating, each on a fresh instance; report medians and spreads (default 1)",
+    },
     env: {
       type: "string",
       description:
@@ -141,15 +151,17 @@ export default defineCommand({
     if (configs.includes("custom") && custom === null)
       throw new GwardenError("E_USAGE", '--configs custom needs --custom "<gunicorn flags>"');
     const scenarios = parseScenarios(args.scenarios ?? (quick ? QUICK_SCENARIOS : SCENARIOS).join(","));
-    const urls = repeatedFlag(own, "--url");
-    if (urls.length === 0) urls.push("/");
-    for (const u of urls) pathFlag(u, "--url");
+    const cwd = process.cwd();
+    const requests = requestsFromArgs(own, cwd);
+    const urls = requests.map(requestLabel);
+    const repeat = numberFlag(args.repeat, "--repeat", { min: 1, integer: true }) ?? 1;
     const env = envPairs(own);
     const faults = (env.EXAMPLE_FAULTS ?? process.env.EXAMPLE_FAULTS) === "1";
     const settings: ScenarioSettings = {
       quick,
       urls,
-      healthUrl: pathFlag(args["health-url"], "--health-url") ?? urls[0]!,
+      requests,
+      healthUrl: pathFlag(args["health-url"], "--health-url") ?? requests[0]!.path,
       hogUrl: pathFlag(args["hog-url"], "--hog-url") ?? (faults ? "/hog?mb={limit_mib}" : null),
       leakUrl: pathFlag(args["leak-url"], "--leak-url") ?? (faults ? "/leak?kb=16" : null),
     };
@@ -157,7 +169,6 @@ export default defineCommand({
       workers: parseIntList(args["grid-workers"] ?? "1,2,3,4", "--grid-workers"),
       threads: parseIntList(args["grid-threads"] ?? "1,4", "--grid-threads"),
     };
-    const cwd = process.cwd();
     const outDir = resolve(cwd, args.out ?? DEFAULT_OUT);
     const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -184,6 +195,7 @@ export default defineCommand({
       startedAt: new Date().toISOString(),
       cpus,
       quick,
+      repeat,
       gunicornVersion: version,
       sizes: null,
       instances: [],
@@ -206,7 +218,7 @@ export default defineCommand({
         profile = await profileWith(postgres, env, (appEnv) =>
           profileApp({
             out: profilePath,
-            urls,
+            requests,
             command: rest,
             env: { ...process.env, ...appEnv },
             cwd,
@@ -239,6 +251,7 @@ export default defineCommand({
         grid: { ...grid, preload: profile.preload.safe },
         planFor: (tier) => planAt(ctx, tier),
         sizes: data.sizes,
+        repeat,
       });
       data.instances = specs.map((s) => ({ tierBytes: s.tierBytes, config: s.config }));
       data.notes.push(
@@ -270,7 +283,8 @@ export default defineCommand({
       postgres?.remove();
     }
     const { renderSummary } = await import("../core/lab/summary.js");
-    const summary = renderSummary(data);
+    const { mergeRepeats } = await import("../core/lab/repeats.js");
+    const summary = renderSummary({ ...data, cells: mergeRepeats(data.cells) });
     process.stdout.write(
       summary.slice(0, summary.indexOf("\n## All cells")) +
         `\nFull results: ${outDir}/summary.md, matrix.csv, report.html\n`,

@@ -60,6 +60,7 @@ function baseCell(spec: LabInstanceSpec, scenario: ScenarioName, startedAt: numb
     workerDeaths: 0,
     expectedWorkers: spec.config.workers,
     concurrency: 0,
+    round: spec.round,
     passed: false,
     skipped: false,
     note: "",
@@ -208,7 +209,7 @@ export async function runInstance(run: InstanceRun): Promise<{ cells: CellResult
         emit({ ...close(baseCell(spec, scenario, started), null), passed: false, note });
         continue;
       }
-      const outcome = await runScenario(scenario, instance, spec.config, settings, spec.tierBytes);
+      const outcome = await runScenario(scenario, instance, spec, settings);
       emit(close({ ...baseCell(spec, scenario, started), note: outcome.note }, outcome));
     }
   } finally {

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { LoadShape } from "../../core/lab/scenarios.js";
+import { loadRequests, type LoadShape } from "../../core/lab/scenarios.js";
 import { startWrk, wrkScript } from "./load-wrk.js";
 import type { LabLoadResult, RunningLoad } from "./running-load.js";
 
@@ -57,7 +57,7 @@ function toResult(child: ChildResult): LabLoadResult {
 function startWithWrk(origin: string, shape: LoadShape): RunningLoad {
   const dir = mkdtempSync(join(tmpdir(), "gwarden-wrk-"));
   const script = join(dir, "paths.lua");
-  writeFileSync(script, wrkScript(shape.paths));
+  writeFileSync(script, wrkScript(loadRequests(shape)));
   const running = startWrk(origin, shape, script);
   return {
     stop: running.stop,
@@ -68,9 +68,13 @@ function startWithWrk(origin: string, shape: LoadShape): RunningLoad {
 /** Starts a load against `origin` (http://127.0.0.1:PORT); stops it by itself after its duration (+ a margin) at most. */
 export function startLoad(origin: string, shape: LoadShape): RunningLoad {
   if (driver === "wrk") return startWithWrk(origin, shape);
-  const child = spawn(process.execPath, [CHILD, JSON.stringify({ origin, ...shape })], {
-    stdio: ["pipe", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [CHILD, JSON.stringify({ origin, ...shape, requests: loadRequests(shape) })],
+    {
+      stdio: ["pipe", "pipe", "pipe"],
+    },
+  );
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t));

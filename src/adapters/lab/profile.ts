@@ -8,6 +8,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { GwardenError } from "../../core/error.js";
 import type { Profile } from "../../core/profile/types.js";
+import { renderRequestFile, type RequestSpec } from "../../core/profile/request-spec.js";
+import { writeFileSync } from "node:fs";
 
 const CLI = fileURLToPath(new URL("../../cli.js", import.meta.url));
 
@@ -22,24 +24,21 @@ export function readProfile(path: string): Profile {
   }
 }
 
-/** Runs `gwarden profile --out <out> --url ... -- <command>`; its progress goes to our stderr. */
+/**
+ * Runs `gwarden profile --out <out> --requests <out>.http -- <command>` (the lab's requests written as a
+ * request list beside the profile); its progress goes to our stderr.
+ */
 export async function profileApp(options: {
   out: string;
-  urls: string[];
+  requests: RequestSpec[];
   command: string[];
   env: NodeJS.ProcessEnv;
   cwd: string;
   onStart?: (child: ChildProcess) => void;
 }): Promise<Profile> {
-  const args = [
-    CLI,
-    "profile",
-    "--out",
-    options.out,
-    ...options.urls.flatMap((u) => ["--url", u]),
-    "--",
-    ...options.command,
-  ];
+  const list = `${options.out.replace(/\.json$/, "")}.requests.http`;
+  writeFileSync(list, renderRequestFile(options.requests));
+  const args = [CLI, "profile", "--out", options.out, "--requests", list, "--", ...options.command];
   const child = spawn(process.execPath, args, {
     env: options.env,
     cwd: options.cwd,

@@ -4,7 +4,7 @@
  * the service to recover. Each returns what it saw; lab-instance.ts turns that into a cell.
  */
 import { hogPath, scenarioLoad, timings, type ScenarioSettings } from "../../core/lab/scenarios.js";
-import type { LabConfig, ScenarioName } from "../../core/lab/types.js";
+import type { LabConfig, LabInstanceSpec, ScenarioName } from "../../core/lab/types.js";
 import { probe } from "../http/http-probe.js";
 import { runLabLoad, startLoad, type LabLoadResult } from "./load.js";
 import { liveReadyPids, type SandboxedGunicorn } from "../sandbox/sandboxed-gunicorn.js";
@@ -152,13 +152,13 @@ async function oom(
 export async function runScenario(
   scenario: ScenarioName,
   instance: SandboxedGunicorn,
-  config: LabConfig,
+  spec: Pick<LabInstanceSpec, "config" | "tierBytes" | "connections">,
   settings: ScenarioSettings,
-  tierBytes: number,
 ): Promise<ScenarioOutcome> {
+  const { config } = spec;
   if (scenario === "lifecycle") return lifecycle(instance, config, settings);
-  if (scenario === "oom") return oom(instance, config, settings, tierBytes);
-  const shape = scenarioLoad(scenario, config, settings);
+  if (scenario === "oom") return oom(instance, config, settings, spec.tierBytes);
+  const shape = scenarioLoad(scenario, config, settings, spec.connections);
   if (shape === null)
     return { load: null, concurrency: 0, ready: instance.liveReadyWorkers() >= config.workers, note: "" };
   const load = await runLabLoad(instance.origin, shape);

@@ -30,6 +30,9 @@ export const CSV_EXTRA_COLUMNS = [
   "passed",
   "skipped",
   "note",
+  // `--repeat N`: rps is then the median of the passes; these are every pass's figure and their count.
+  "rps_runs",
+  "passes",
 ] as const;
 
 /** One CSV field: quoted when it holds a comma, a quote or a line break; null/undefined are empty. */
@@ -61,6 +64,8 @@ function row(c: CellResult): Array<string | number | boolean | null> {
     c.skipped ? null : c.passed,
     c.skipped,
     c.note,
+    c.rpsRuns === undefined ? null : c.rpsRuns.join(";"),
+    c.rpsRuns === undefined ? 1 : Math.max(1, c.rpsRuns.length),
   ];
 }
 

@@ -134,3 +134,16 @@ export function parseRequestFile(text: string, read: (path: string) => string, w
     });
   return out;
 }
+
+/** Requests as a `.http` request list (what `parseRequestFile` reads back). */
+export function renderRequestFile(requests: readonly RequestSpec[]): string {
+  return (
+    requests
+      .map((r) => {
+        const lines = [`${r.method} ${r.path}`, ...r.headers.map(([k, v]) => `${k}: ${v}`)];
+        if (r.body !== null) lines.push("", r.body);
+        return lines.join("\n");
+      })
+      .join("\n\n###\n") + "\n"
+  );
+}
