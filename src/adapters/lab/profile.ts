@@ -9,7 +9,8 @@ import { fileURLToPath } from "node:url";
 import { GwardenError } from "../../core/error.js";
 import type { Profile } from "../../core/profile/types.js";
 import { renderRequestFile, type RequestSpec } from "../../core/profile/request-spec.js";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 
 const CLI = fileURLToPath(new URL("../../cli.js", import.meta.url));
 
@@ -37,6 +38,7 @@ export async function profileApp(options: {
   onStart?: (child: ChildProcess) => void;
 }): Promise<Profile> {
   const list = `${options.out.replace(/\.json$/, "")}.requests.http`;
+  mkdirSync(dirname(list), { recursive: true });
   writeFileSync(list, renderRequestFile(options.requests));
   const args = [CLI, "profile", "--out", options.out, "--requests", list, "--", ...options.command];
   const child = spawn(process.execPath, args, {

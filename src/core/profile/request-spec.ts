@@ -124,7 +124,8 @@ export function parseRequestFile(text: string, read: (path: string) => string, w
       .slice(i + 1)
       .join("\n")
       .replace(/\s+$/, "");
-    const file = /^<\s*(\S.*)$/.exec(bodyText);
+    // `< path` (a space after <) is a file; a body that starts with `<?xml` or `<html` is the body.
+    const file = /^<\s+(\S[^\n]*)$/.exec(bodyText);
     const body = bodyText === "" ? null : file ? read(file[1]!.trim()) : bodyText;
     out.push({ ...target, headers, body });
   }

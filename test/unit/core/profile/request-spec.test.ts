@@ -73,6 +73,11 @@ describe("request-list files (.http)", () => {
       "PUT /upload",
       "",
       "< body.json",
+      "",
+      "###",
+      "POST /xml",
+      "",
+      "<?xml version=\"1.0\"?><a/>",
     ].join("\n");
     const requests = parseRequestFile(text, read, "reqs.http");
     expect(requests).toEqual([
@@ -84,6 +89,7 @@ describe("request-list files (.http)", () => {
       },
       { method: "GET", path: "/health", headers: [], body: null },
       { method: "PUT", path: "/upload", headers: [], body: '{"user":"a","password":"b"}' },
+      { method: "POST", path: "/xml", headers: [], body: "<?xml version=\"1.0\"?><a/>" },
     ]);
   });
 
