@@ -170,6 +170,10 @@ export async function runInstance(run: InstanceRun): Promise<{ cells: CellResult
         done.p99Ms = outcome.load.p99Ms;
         done.concurrency = outcome.concurrency;
       }
+      if (outcome?.cpu) {
+        done.usedCpus = outcome.cpu.usedCpus;
+        done.waitCpus = outcome.cpu.waitCpus;
+      }
       const ready = outcome === null ? startupSeconds !== null : outcome.ready;
       done.passed = judge(cell.scenario, {
         ...done,

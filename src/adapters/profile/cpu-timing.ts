@@ -29,7 +29,8 @@ export interface TimingOptions {
   root?: string;
 }
 
-function schedOf(root: string, pids: readonly number[]): SchedStat {
+/** CPU and run-queue nanoseconds summed over every thread of `pids` (also the lab's heavy cells). */
+export function schedOf(root: string, pids: readonly number[]): SchedStat {
   const total = { cpuNs: 0, runqueueNs: 0 };
   for (const pid of pids) {
     let tasks: string[];

@@ -13,8 +13,18 @@ export interface Ratio {
   spread: [number, number];
 }
 
-/** `yes`: the median ratio reaches 0.95; `within noise`: it does not, but the spread does; `no`. */
-export type Verdict = "yes" | "within noise" | "no";
+/**
+ * `yes`: the median ratio reaches 0.95; `within noise`: it does not, but the spread does; `no`;
+ * `host-bound`: a compared sandbox got much less CPU than its quota while its processes waited for one —
+ * the machine's other load set the pace, and the ratio decides nothing.
+ */
+export type Verdict = "yes" | "within noise" | "no" | "host-bound";
+
+/** A load cell whose sandbox used under 85 % of its quota while its processes waited for a CPU. */
+export function hostBound(cell: CellResult | undefined): boolean {
+  if (cell?.usedCpus === undefined || cell.waitCpus === undefined) return false;
+  return cell.usedCpus < 0.85 * cell.cpus && cell.waitCpus >= 0.1;
+}
 
 export interface ThroughputComparison {
   tierBytes: number;
@@ -28,6 +38,8 @@ export interface ThroughputComparison {
   /** Within 5 % of the best passing grid layout (or better). */
   withinFivePercent: boolean | null;
   verdict: Verdict | null;
+  /** Lowest and highest CPUs the tier's heavy cells used (null without the figure). */
+  cpuRange: [number, number] | null;
   /** gunicorn's common default at this tier: its requests/s, whether it passed, and planned ÷ default. */
   versusDefault: { rps: number; passed: boolean; ratio: Ratio | null } | null;
 }
@@ -82,7 +94,11 @@ export function compareThroughput(
       ratio: ratio?.value ?? null,
       ratioSpread: ratio?.spread ?? null,
       withinFivePercent: ratio === null ? null : ratio.value >= 0.95,
-      verdict: verdictOf(ratio),
+      verdict:
+        ratio !== null && (hostBound(planned ?? undefined) || hostBound(top))
+          ? "host-bound"
+          : verdictOf(ratio),
+      cpuRange: cpuRange(heavy),
       versusDefault:
         byDefault?.rps == null
           ? null
@@ -133,4 +149,9 @@ export function cellOf(
   return cells.find(
     (c) => c.tierBytes === tierBytes && c.config === config && c.scenario === scenario && !c.skipped,
   );
+}
+
+function cpuRange(cells: readonly CellResult[]): [number, number] | null {
+  const used = cells.map((c) => c.usedCpus).filter((v): v is number => v !== undefined);
+  return used.length === 0 ? null : [Math.min(...used), Math.max(...used)];
 }

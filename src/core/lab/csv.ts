@@ -33,6 +33,9 @@ export const CSV_EXTRA_COLUMNS = [
   // `--repeat N`: rps is then the median of the passes; these are every pass's figure and their count.
   "rps_runs",
   "passes",
+  // Loads: CPUs the sandbox used, and CPUs' worth of time its processes waited for one (a busy host).
+  "cpu_used",
+  "cpu_wait",
 ] as const;
 
 /** One CSV field: quoted when it holds a comma, a quote or a line break; null/undefined are empty. */
@@ -66,6 +69,8 @@ function row(c: CellResult): Array<string | number | boolean | null> {
     c.note,
     c.rpsRuns === undefined ? null : c.rpsRuns.join(";"),
     c.rpsRuns === undefined ? 1 : Math.max(1, c.rpsRuns.length),
+    c.usedCpus ?? null,
+    c.waitCpus ?? null,
   ];
 }
 

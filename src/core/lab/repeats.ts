@@ -37,6 +37,8 @@ function merge(passes: readonly CellResult[]): CellResult {
     peakMemoryBytes: peaks.length === 0 ? null : Math.max(...peaks),
     passed: passes.every((c) => c.passed),
     rpsRuns,
+    ...(first.usedCpus === undefined ? {} : { usedCpus: medianOf(figures((c) => c.usedCpus ?? null))! }),
+    ...(first.waitCpus === undefined ? {} : { waitCpus: medianOf(figures((c) => c.waitCpus ?? null))! }),
     note: passes.length > 1 ? `${first.note} (${passes.length} passes)` : first.note,
     events: passes.flatMap((c) => c.events),
     log: first.log,

@@ -48,6 +48,7 @@ export function comparisonSection(data: LabRunData, tiers: readonly number[]): s
     "≥ 0.95",
     "default rps",
     "planned ÷ default",
+    "CPU used (of the quota)",
   ];
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
   return [
@@ -72,7 +73,14 @@ export function comparisonSection(data: LabRunData, tiers: readonly number[]): s
         c.verdict ?? "—",
         c.versusDefault === null ? "—" : num(c.versusDefault.rps),
         defaultText(c),
+        c.cpuRange === null ? "—" : `${c.cpuRange[0].toFixed(2)}–${c.cpuRange[1].toFixed(2)} of ${data.cpus}`,
       ]),
     ),
+    ...(rows.some((c) => c.verdict === "host-bound")
+      ? [
+          "",
+          "**host-bound**: a compared sandbox used well under its CPU quota while its processes waited for a CPU — the machine's other load, not the configuration, set these requests/s. Re-measure on a quiet machine.",
+        ]
+      : []),
   ];
 }

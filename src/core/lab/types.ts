@@ -61,6 +61,13 @@ export interface CellResult {
   concurrency: number;
   /** Which pass of `--repeat` (1 when absent). */
   round?: number;
+  /**
+   * Loads: CPUs the sandbox's processes used, and CPUs' worth of their time spent runnable but waiting
+   * for a CPU. Waiting that rivals the use means the host, not the quota, set the pace: such a cell's
+   * requests/s measure the machine's other load.
+   */
+  usedCpus?: number;
+  waitCpus?: number;
   /** After merging repeats: every pass's requests/s, in order (absent for a single pass). */
   rpsRuns?: number[];
   passed: boolean;

@@ -24,6 +24,20 @@ describe("--repeat", () => {
     expect(failedOnce[0]!.passed).toBe(false);
   });
 
+  it("calls a comparison host-bound when a sandbox got well under its quota while its processes waited", () => {
+    const cells = mergeRepeats([
+      pass("planned", 1, 40, { usedCpus: 0.3, waitCpus: 1.2 }),
+      pass("grid-w3-t1", 1, 50, { usedCpus: 0.35, waitCpus: 1.4 }),
+    ]);
+    const [c] = compareThroughput(cells, [cells[0]!.tierBytes]);
+    expect(c).toMatchObject({ verdict: "host-bound", cpuRange: [0.3, 0.35] });
+    const quiet = mergeRepeats([
+      pass("planned", 1, 98, { usedCpus: 0.99, waitCpus: 1.9 }),
+      pass("grid-w3-t1", 1, 100, { usedCpus: 1, waitCpus: 2 }),
+    ]);
+    expect(compareThroughput(quiet, [quiet[0]!.tierBytes])[0]!.verdict).toBe("yes");
+  });
+
   it("compares medians, with a spread from the lowest and highest passes, and decides within noise", () => {
     const cells = mergeRepeats([
       pass("default", 1, 80),
