@@ -4,9 +4,13 @@
  * their schedstat (CPU nanoseconds and run-queue wait) before and after. A busy worker's time is CPU,
  * run queue (the host is busy) or blocked — the app waiting on a database, a disk, a lock — and blocked
  * time is time another process can use the CPU. The client's own speed does not enter: it only has to
- * keep a request queued.
+ * keep a request queued — wrk does that for a 1 ms request where Node's own client cannot (on a busy
+ * host it leaves the worker waiting for the next request), so wrk is used when it is installed.
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startWrk, wrkAvailable, wrkScript } from "../lab/load-wrk.js";
 import { parseSchedstat, type SchedStat } from "../../core/proc/schedstat.js";
 import { requestLabel, type RequestSpec } from "../../core/profile/request-spec.js";
 import type { CpuTiming } from "../../core/profile/types.js";
@@ -53,13 +57,36 @@ export function schedOf(root: string, pids: readonly number[]): SchedStat {
   return total;
 }
 
-/** Times `requests` at `concurrency`; null when no request answered 2xx. */
-export async function timeRequests(options: TimingOptions): Promise<CpuTiming | null> {
-  const root = options.root ?? "";
+/** The load through wrk (a C client that keeps up with a fast worker, where Node's client cannot). */
+async function sendWithWrk(
+  options: TimingOptions,
+  concurrency: number,
+): Promise<{ ok: number; failed: number; seconds: number; wallMs: number }> {
+  const dir = mkdtempSync(join(tmpdir(), "gwarden-profile-wrk-"));
+  try {
+    const script = join(dir, "requests.lua");
+    writeFileSync(script, wrkScript(options.requests));
+    const shape = {
+      paths: options.requests.map(requestLabel),
+      connections: concurrency,
+      seconds: options.seconds,
+      timeoutSeconds: (options.timeoutMs ?? 15_000) / 1000,
+    };
+    const result = await startWrk(`http://${options.host}:${options.port}`, shape, script).result;
+    return { ok: result.ok, failed: result.failed, seconds: result.seconds, wallMs: result.p50Ms ?? 0 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The load through Node's own client, when wrk is not installed. */
+async function sendWithNode(
+  options: TimingOptions,
+  concurrency: number,
+): Promise<{ ok: number; failed: number; seconds: number; wallMs: number }> {
   const minRequests = options.minRequests ?? 5;
   const maxRequests = options.maxRequests ?? 2000;
   const hardStopMs = Math.max(4 * options.seconds * 1000, 10_000);
-  const before = schedOf(root, options.workerPids);
   const started = performance.now();
   const walls: number[] = [];
   let sent = 0;
@@ -80,12 +107,24 @@ export async function timeRequests(options: TimingOptions): Promise<CpuTiming | 
       else failed++;
     }
   };
-  const concurrency = Math.max(16, 4 * options.workerPids.length);
   await Promise.all(Array.from({ length: concurrency }, lane));
-  const seconds = (performance.now() - started) / 1000;
+  const wallMs = walls.length === 0 ? 0 : walls.reduce((a, b) => a + b, 0) / walls.length;
+  return { ok: walls.length, failed, seconds: (performance.now() - started) / 1000, wallMs };
+}
+
+let wrkHere: boolean | null = null;
+
+/** Times `requests` with the workers kept busy; null when a request failed or none answered 2xx. */
+export async function timeRequests(options: TimingOptions): Promise<CpuTiming | null> {
+  const root = options.root ?? "";
+  const concurrency = Math.max(16, 4 * options.workerPids.length);
+  wrkHere ??= wrkAvailable();
+  const before = schedOf(root, options.workerPids);
+  const sent = wrkHere ? await sendWithWrk(options, concurrency) : await sendWithNode(options, concurrency);
   const after = schedOf(root, options.workerPids);
-  const n = walls.length;
-  if (n === 0 || failed > 0) return null;
+  const { seconds } = sent;
+  const n = sent.ok;
+  if (n === 0 || sent.failed > 0 || seconds <= 0) return null;
   const ms = (value: number) => Math.round(value * 1000) / 1000;
   const cpuMs = (after.cpuNs - before.cpuNs) / 1e6 / n;
   const runqueueMs = (after.runqueueNs - before.runqueueNs) / 1e6 / n;
@@ -95,7 +134,7 @@ export async function timeRequests(options: TimingOptions): Promise<CpuTiming | 
     requests: n,
     workers: options.workerPids.length,
     concurrency,
-    wallMs: ms(walls.reduce((a, b) => a + b, 0) / n),
+    wallMs: ms(sent.wallMs),
     cpuMs: ms(cpuMs),
     runqueueMs: ms(runqueueMs),
     blockedMs: ms(Math.max(0, workerMs - cpuMs - runqueueMs)),
