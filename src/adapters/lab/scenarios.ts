@@ -7,7 +7,7 @@ import { hogPath, scenarioLoad, timings, type ScenarioSettings } from "../../cor
 import type { LabConfig, LabInstanceSpec, ScenarioName } from "../../core/lab/types.js";
 import { probe } from "../http/http-probe.js";
 import { runLabLoad, startLoad, type LabLoadResult } from "./load.js";
-import { schedOf } from "../profile/cpu-timing.js";
+import { schedOf } from "../resources/schedstat.js";
 import { liveReadyPids, type SandboxedGunicorn } from "../sandbox/sandboxed-gunicorn.js";
 
 export interface ScenarioOutcome {

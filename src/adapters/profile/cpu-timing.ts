@@ -7,11 +7,11 @@
  * keep a request queued — wrk does that for a 1 ms request where Node's own client cannot (on a busy
  * host it leaves the worker waiting for the next request), so wrk is used when it is installed.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startWrk, wrkAvailable, wrkScript } from "../lab/load-wrk.js";
-import { parseSchedstat, type SchedStat } from "../../core/proc/schedstat.js";
+import { schedOf } from "../resources/schedstat.js";
 import { requestLabel, type RequestSpec } from "../../core/profile/request-spec.js";
 import type { CpuTiming } from "../../core/profile/types.js";
 import { probe } from "../http/http-probe.js";
@@ -31,30 +31,6 @@ export interface TimingOptions {
   timeoutMs?: number;
   /** Directory holding proc/ (default ""). */
   root?: string;
-}
-
-/** CPU and run-queue nanoseconds summed over every thread of `pids` (also the lab's heavy cells). */
-export function schedOf(root: string, pids: readonly number[]): SchedStat {
-  const total = { cpuNs: 0, runqueueNs: 0 };
-  for (const pid of pids) {
-    let tasks: string[];
-    try {
-      tasks = readdirSync(`${root}/proc/${pid}/task`);
-    } catch {
-      continue;
-    }
-    for (const task of tasks) {
-      try {
-        const s = parseSchedstat(readFileSync(`${root}/proc/${pid}/task/${task}/schedstat`, "utf8"));
-        if (s === null) continue;
-        total.cpuNs += s.cpuNs;
-        total.runqueueNs += s.runqueueNs;
-      } catch {
-        // The thread ended between the listing and the read.
-      }
-    }
-  }
-  return total;
 }
 
 /** The load through wrk (a C client that keeps up with a fast worker, where Node's client cannot). */
