@@ -119,7 +119,7 @@ export function layoutReasons(
           reason:
             layout.workers < layout.optimum
               ? `memory is the ceiling: only ${layout.ceiling} worker(s) fit, below the CPU optimum of ${layout.optimum}`
-              : `CPU sets the optimum (more processes than this hurt on few CPUs); memory would allow ${layout.ceiling}`,
+              : `${io > 0 ? "the CPUs and the app's measured waiting set" : "CPU sets"} the optimum (more processes than this hurt on few CPUs); memory would allow ${layout.ceiling}`,
           arithmetic: `min(memory ceiling ${layout.ceiling}, CPU optimum ${optimumArith}) = ${layout.workers}`,
         };
   const threads: PlanReason =
