@@ -74,15 +74,27 @@ export interface Layout {
   alternative: { preload: boolean; workers: number; ceiling: number; plannedBytes: number } | null;
 }
 
-/** Every worker count whose budget fits the limit, ascending (one budget per count, up to the search cap). */
-function fittingCounts(mode: ModeCosts, policy: WorkerPolicy, ctx: BudgetContext): number[] {
+/**
+ * The threads `n` workers get: the wanted count (`threadsFor`), or fewer when that does not fit — a
+ * thread is cheaper than a process, so shed threads before workers; null when not even 1 thread fits.
+ */
+function threadsThatFit(mode: ModeCosts, n: number, policy: WorkerPolicy, ctx: BudgetContext): number | null {
+  for (let t = threadsFor(n, policy); t >= 1; t--) {
+    if (budgetFor(mode, n, t, ctx).plannedBytes <= ctx.limitBytes) return t;
+  }
+  return null;
+}
+
+/** Every worker count whose budget fits the limit with its threads, ascending (up to the search cap). */
+function fittingCounts(mode: ModeCosts, policy: WorkerPolicy, ctx: BudgetContext): Map<number, number> {
   const cap = Math.min(
     WORKER_SEARCH_LIMIT,
     connectionWorkerCap(ctx.postgresMaxConnections, ctx.postgresReservedConnections),
   );
-  const counts: number[] = [];
+  const counts = new Map<number, number>();
   for (let n = 1; n <= cap; n++) {
-    if (budgetFor(mode, n, threadsFor(n, policy), ctx).plannedBytes <= ctx.limitBytes) counts.push(n);
+    const threads = threadsThatFit(mode, n, policy, ctx);
+    if (threads !== null) counts.set(n, threads);
   }
   return counts;
 }
@@ -91,6 +103,7 @@ interface Candidate {
   mode: ModeCosts;
   ceiling: number;
   workers: number;
+  threads: number;
   budget: Budget;
 }
 
@@ -108,9 +121,11 @@ function workerCount(fitting: readonly number[], optimum: number): number {
 
 function candidate(mode: ModeCosts, optimum: number, policy: WorkerPolicy, ctx: BudgetContext): Candidate {
   const fitting = fittingCounts(mode, policy, ctx);
-  const ceiling = fitting.at(-1) ?? 0;
-  const workers = workerCount(fitting, optimum);
-  return { mode, ceiling, workers, budget: budgetFor(mode, workers, threadsFor(workers, policy), ctx) };
+  const counts = [...fitting.keys()];
+  const ceiling = counts.at(-1) ?? 0;
+  const workers = workerCount(counts, optimum);
+  const threads = fitting.get(workers) ?? threadsFor(workers, policy);
+  return { mode, ceiling, workers, threads, budget: budgetFor(mode, workers, threads, ctx) };
 }
 
 function better(a: Candidate, b: Candidate): boolean {
@@ -131,7 +146,7 @@ export function chooseLayout(costs: AppCosts, policy: WorkerPolicy, ctx: BudgetC
   return {
     mode: chosen.mode,
     workers: chosen.workers,
-    threads: threadsFor(chosen.workers, policy),
+    threads: chosen.threads,
     budget: chosen.budget,
     ceiling: chosen.ceiling,
     optimum,
