@@ -77,7 +77,7 @@ describe("request-list files (.http)", () => {
       "###",
       "POST /xml",
       "",
-      "<?xml version=\"1.0\"?><a/>",
+      '<?xml version="1.0"?><a/>',
     ].join("\n");
     const requests = parseRequestFile(text, read, "reqs.http");
     expect(requests).toEqual([
@@ -89,7 +89,7 @@ describe("request-list files (.http)", () => {
       },
       { method: "GET", path: "/health", headers: [], body: null },
       { method: "PUT", path: "/upload", headers: [], body: '{"user":"a","password":"b"}' },
-      { method: "POST", path: "/xml", headers: [], body: "<?xml version=\"1.0\"?><a/>" },
+      { method: "POST", path: "/xml", headers: [], body: '<?xml version="1.0"?><a/>' },
     ]);
   });
 
