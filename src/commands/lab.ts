@@ -26,6 +26,8 @@ import { readySeconds, type ScenarioSettings } from "../core/lab/scenarios.js";
 import { SCENARIOS, type LabRunData } from "../core/lab/types.js";
 import { shellQuote } from "../core/sandbox/shell-quote.js";
 import { parseGunicornArgv } from "../core/argv/gunicorn-argv.js";
+import { requestLabel } from "../core/profile/request-spec.js";
+import { requestsFromArgs } from "../adapters/profile/request-files.js";
 
 const DEFAULT_OUT = "gwarden-lab";
 /** --sandbox vm: each tier boots a guest on a ~20x slower vCPU, so two VPS plans by default. */
@@ -97,8 +99,34 @@ export default defineVerb({
     url: {
       type: "string",
       repeat: true,
-      placeholder: "PATH",
-      description: "App URL path to load (default /)",
+      placeholder: "REQUEST",
+      description: "Request to load: a path (GET) or 'METHOD /path' (default /)",
+    },
+    data: {
+      type: "string",
+      repeat: true,
+      placeholder: "BODY",
+      description: "Body of the --url before it: text or @file (makes a bare --url a POST)",
+    },
+    header: {
+      type: "string",
+      repeat: true,
+      placeholder: "'NAME: VALUE'",
+      description: "Header of the --url before it",
+    },
+    requests: {
+      type: "string",
+      repeat: true,
+      placeholder: "FILE",
+      description: "A request list (.http: METHOD /path, headers, blank line, body; ### between requests)",
+    },
+    repeat: {
+      type: "number",
+      integer: true,
+      min: 1,
+      default: 1,
+      description:
+        "Run each tier's heavy-load cell N times, configs alternating, each on a fresh instance; report medians and spreads",
     },
     env: {
       type: "string",
@@ -225,15 +253,17 @@ export default defineVerb({
     if (configs.includes("custom") && custom === null)
       throw new GwardenError("E_USAGE", '--configs custom needs --custom "<gunicorn flags>"');
     const scenarios = parseScenarios(args.scenarios ?? (quick ? QUICK_SCENARIOS : SCENARIOS).join(","));
-    const urls = [...args.url];
-    if (urls.length === 0) urls.push("/");
-    for (const u of urls) pathFlag(u, "--url");
+    const cwd = process.cwd();
+    const requests = requestsFromArgs(own, args.requests, cwd);
+    const urls = requests.map(requestLabel);
+    const repeat = args.repeat;
     const env = envPairs(args.env);
     const faults = (env.EXAMPLE_FAULTS ?? process.env.EXAMPLE_FAULTS) === "1";
     const settings: ScenarioSettings = {
       quick,
       urls,
-      healthUrl: pathFlag(args["health-url"], "--health-url") ?? urls[0]!,
+      requests,
+      healthUrl: pathFlag(args["health-url"], "--health-url") ?? requests[0]!.path,
       hogUrl: pathFlag(args["hog-url"], "--hog-url") ?? (faults ? "/hog?mb={limit_mib}" : null),
       leakUrl: pathFlag(args["leak-url"], "--leak-url") ?? (faults ? "/leak?kb=16" : null),
     };
@@ -245,7 +275,6 @@ export default defineVerb({
       workers: parseIntList(args["grid-workers"], "--grid-workers"),
       threads: parseIntList(args["grid-threads"], "--grid-threads"),
     };
-    const cwd = process.cwd();
     const outDir = resolvePosix(cwd, args.out);
     const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -255,8 +284,8 @@ export default defineVerb({
     const { handleInterrupts, interruptTargets, runLab } = await import("../adapters/lab/runner.js");
     const { launchFor, planAt } = await import("../adapters/lab/launch.js");
     const { PAGE_CACHE_NOTE } = await import("../adapters/lab/page-cache.js");
-    const { setLoadDriver } = await import("../adapters/lab/load.js");
-    const { wrkAvailable } = await import("../adapters/lab/load-wrk.js");
+    const { setLoadDriver } = await import("../adapters/load/load.js");
+    const { wrkAvailable } = await import("../adapters/load/load-wrk.js");
     const { userConfigFor } = await import("./plan-setup.js");
     const loadDriver =
       args.load === "autocannon" || (args.load === undefined && !wrkAvailable()) ? "autocannon" : "wrk";
@@ -272,6 +301,7 @@ export default defineVerb({
       startedAt: new Date().toISOString(),
       cpus,
       quick,
+      repeat,
       gunicornVersion: version,
       sizes: null,
       instances: [],
@@ -291,7 +321,7 @@ export default defineVerb({
           vcpus: cpus,
           swap: args.swap,
           swapKind: args["swap-kind"],
-          urls,
+          requests,
           env,
           cwd,
           outDir,
@@ -321,7 +351,7 @@ export default defineVerb({
         profile = await profileWith(postgres, env, (appEnv) =>
           profileApp({
             out: profilePath,
-            urls,
+            requests,
             command: rest,
             env: { ...process.env, ...appEnv },
             cwd,
@@ -360,6 +390,7 @@ export default defineVerb({
         grid: { ...grid, preload: profile.preload.safe },
         planFor: (tier) => planAt(ctx, tier),
         sizes: data.sizes,
+        repeat,
       });
       data.instances = specs.map((s) => ({ tierBytes: s.tierBytes, config: s.config }));
       data.notes.push(
@@ -400,7 +431,8 @@ export default defineVerb({
 /** The summary up to its table of every cell, and where the full results are. */
 async function printSummary(data: LabRunData, outDir: string): Promise<void> {
   const { renderSummary } = await import("../core/lab/summary.js");
-  const summary = renderSummary(data);
+  const { mergeRepeats } = await import("../core/lab/repeats.js");
+  const summary = renderSummary({ ...data, cells: mergeRepeats(data.cells) });
   process.stdout.write(
     summary.slice(0, summary.indexOf("\n## All cells")) +
       `\nFull results: ${outDir}/summary.md, matrix.csv, report.html\n`,

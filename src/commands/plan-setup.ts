@@ -7,12 +7,12 @@ import type { FlagValues } from "../core/cli/flags.js";
 import { DEFAULT_PROFILE, type PLANNING_FLAGS } from "../core/cli/planning-flags.js";
 import { GwardenError } from "../core/error.js";
 import { planGunicorn } from "../core/plan/plan.js";
-import { defaultPolicy, lowMemoryFromEnv, planResources } from "../core/plan/inputs.js";
+import { defaultPolicy, lowMemoryFromEnv, measuredSupervisor, planResources } from "../core/plan/inputs.js";
 import type { Plan } from "../core/plan/types.js";
 import type { Profile } from "../core/profile/types.js";
 import { appIdentity, appMismatch, parseGunicornArgv } from "../core/profile/app-identity.js";
 import { gunicornVersion } from "../adapters/run/gunicorn-process.js";
-import { detectResources } from "../adapters/resources/resources.js";
+import { detectResources, selfAnonBytes } from "../adapters/resources/resources.js";
 import { heartbeatDirFacts } from "../adapters/resources/heartbeat-dirs.js";
 import { loadProfile as loadProfileFile } from "../adapters/profile/profile-file.js";
 
@@ -50,8 +50,16 @@ export async function installedVersion(argv: readonly string[]): Promise<string 
   }
 }
 
-/** Detects the box, loads and checks the profile, and plans gunicorn for the app command `rest`. */
-export async function planFromFlags(args: PlanFlags, rest: readonly string[], cwd: string): Promise<Plan> {
+/**
+ * Detects the box, loads and checks the profile, and plans gunicorn for the app command `rest`.
+ * `measureSelf`: this process is the supervisor (`run`), so its own memory is measured, not assumed.
+ */
+export async function planFromFlags(
+  args: PlanFlags,
+  rest: readonly string[],
+  cwd: string,
+  measureSelf = false,
+): Promise<Plan> {
   const { profile, path } = loadProfile(args.profile, cwd);
   if (profile !== null && path !== null) checkProfileApp(profile, rest, cwd, path);
   const resources = planResources(
@@ -62,10 +70,12 @@ export async function planFromFlags(args: PlanFlags, rest: readonly string[], cw
     },
     heartbeatDirFacts(),
   );
+  const anon = measureSelf ? selfAnonBytes() : null;
   return planGunicorn({
     resources,
     profile,
     policy: defaultPolicy({
+      ...(anon === null ? {} : measuredSupervisor(anon)),
       lowMemory: args["low-memory"] || lowMemoryFromEnv(process.env.LOW_MEMORY_MODE),
       dbOnBox: args["db-on-box"],
       supervisorInGroup: !args["supervisor-outside"],

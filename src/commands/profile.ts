@@ -1,19 +1,25 @@
 /**
- * `gwarden profile [flags] -- gunicorn <app> [args]`: boots the app three times under the installed gunicorn (plain, preload, preload with 3 workers and
- * gc.freeze), measures import time and memory, decides whether preload is safe, writes the profile.
+ * `gwarden profile [flags] -- gunicorn <app> [args]`: boots the app three times under the installed
+ * gunicorn (plain, preload, preload with 3 workers and gc.freeze), measures import time and memory,
+ * times the requests against the workers' CPU (concurrency 1 and 3), retires one preloaded worker to
+ * measure its exit spike, decides whether preload is safe, writes the profile.
  */
 import { defineVerb } from "../core/cli/verb.js";
 import { GwardenError } from "../core/error.js";
 import { resolvePosix } from "../core/posix-path.js";
 import { appIdentity, parseGunicornArgv } from "../core/profile/app-identity.js";
 import { buildProfile, PROFILE_RUNS } from "../core/profile/build-profile.js";
+import type { RequestSpec } from "../core/profile/request-spec.js";
 import { renderProfileSummary } from "../core/profile/summary.js";
 import type { ProfileRunResult } from "../core/profile/types.js";
 import { gunicornVersion, type GunicornProcess } from "../adapters/run/gunicorn-process.js";
-import { runProfileMode } from "../adapters/profile/profile-runs.js";
+import { profileSandbox, timeEachRequest, timeMixedThenRetire } from "../adapters/profile/measurements.js";
+import { runProfileMode, type ProfileRunOptions } from "../adapters/profile/profile-runs.js";
 import { writeProfileFile } from "../adapters/profile/profile-file.js";
+import { requestsFromArgs } from "../adapters/profile/request-files.js";
 import { stopOnSignals } from "../adapters/profile/stop-on-signals.js";
 import { detectResources } from "../adapters/resources/resources.js";
+import type { Sandbox } from "../adapters/sandbox/cgroup-sandbox.js";
 
 const DEFAULT_OUT = ".gwarden/profile.json";
 
@@ -27,17 +33,49 @@ function warmupTimeoutMs(single: ProfileRunResult | undefined): number {
   return Math.min(15_000, Math.max(3_000, Math.round(20 * slowest)));
 }
 
+/** What each run measures besides memory: CPU timing (plain, preload-shared), the exit spike (preload-shared, in a cgroup when it can). */
+function measureStep(
+  mode: ProfileRunResult["mode"],
+  requests: RequestSpec[],
+  sandbox: Sandbox | null,
+): Pick<ProfileRunOptions, "measure" | "wrap"> {
+  if (mode === "single") return { measure: timeEachRequest(requests) };
+  if (mode !== "preload-shared") return {};
+  return {
+    measure: timeMixedThenRetire(requests, sandbox),
+    ...(sandbox === null ? {} : { wrap: (argv: string[]) => sandbox.wrap(argv) }),
+  };
+}
+
 export default defineVerb({
   name: "profile",
   summary:
-    "Boot the app under gunicorn (plain and with preload), measure import time and memory, write a profile",
+    "Boot the app under gunicorn (plain and with preload), measure import time, memory, CPU per request and the exit spike, write a profile",
   command: "required",
   flags: {
     url: {
       type: "string",
       repeat: true,
-      placeholder: "PATH",
-      description: "Warm-up URL path (default /)",
+      placeholder: "REQUEST",
+      description: "Request to send: a path (GET) or 'METHOD /path' (default /)",
+    },
+    data: {
+      type: "string",
+      repeat: true,
+      placeholder: "BODY",
+      description: "Body of the --url before it: text or @file (makes a bare --url a POST)",
+    },
+    header: {
+      type: "string",
+      repeat: true,
+      placeholder: "'NAME: VALUE'",
+      description: "Header of the --url before it",
+    },
+    requests: {
+      type: "string",
+      repeat: true,
+      placeholder: "FILE",
+      description: "A request list (.http: METHOD /path, headers, blank line, body; ### between requests)",
     },
     out: {
       type: "string",
@@ -58,20 +96,22 @@ export default defineVerb({
       command: "gwarden profile --url /health --url /db -- gunicorn --chdir example app:app",
       comment: "writes .gwarden/profile.json, which plan and run read",
     },
+    {
+      command:
+        "gwarden profile --url / --url 'POST /login' --data '{\"user\":\"a\"}' --header 'Content-Type: application/json' -- gunicorn --chdir example app:app",
+      comment: "the app's costly paths count too",
+    },
   ],
-  async run({ args, command: rest }) {
-    const urls = [...args.url];
-    if (urls.length === 0) urls.push("/");
-    const badUrl = urls.find((u) => !u.startsWith("/"));
-    if (badUrl !== undefined)
-      throw new GwardenError("E_USAGE", `Expected --url to be a path starting with /, got \`${badUrl}\``);
+  async run({ args, command: rest, rawArgs }) {
+    const cwd = process.cwd();
+    const own = rawArgs.includes("--") ? rawArgs.slice(0, rawArgs.indexOf("--")) : rawArgs;
+    const requests = requestsFromArgs(own, args.requests, cwd);
     const command = parseGunicornArgv(rest);
     if (command.spec === null && command.userConfig === null) {
       throw new GwardenError("E_USAGE", "Expected the app (module:callable) in the gunicorn command", {
         hint: "e.g. -- gunicorn --chdir example app:app",
       });
     }
-    const cwd = process.cwd();
     const userConfig =
       command.userConfig === null || command.userConfig.startsWith("python:")
         ? command.userConfig
@@ -83,6 +123,7 @@ export default defineVerb({
     const runs: ProfileRunResult[] = [];
     let python: string | null = null;
     let workerClass: string | null = null;
+    const sandbox = await profileSandbox();
     try {
       for (const spec of PROFILE_RUNS) {
         process.stderr.write(
@@ -91,12 +132,13 @@ export default defineVerb({
         const outcome = await runProfileMode(spec, {
           command,
           userConfig,
-          urls,
+          requests,
           cwd,
           bootTimeoutMs: args["boot-timeout"],
           rounds: 3,
           requestTimeoutMs: warmupTimeoutMs(runs[0]),
           onStart: (p) => (current = p),
+          ...measureStep(spec.mode, requests, sandbox),
         });
         current = null;
         if (spec.mode === "single" && outcome.failure) throw outcome.failure;
@@ -106,6 +148,7 @@ export default defineVerb({
       }
     } finally {
       release();
+      await sandbox?.remove();
     }
 
     const resources = detectResources();
@@ -115,7 +158,7 @@ export default defineVerb({
       identity: appIdentity(rest, cwd),
       chdir: command.chdir,
       gunicorn: { version, python: python ?? "unknown", workerClass: workerClass ?? "sync" },
-      urls,
+      requests,
       runs,
       host: {
         cpus: resources.cpu.effective,

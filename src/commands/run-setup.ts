@@ -57,7 +57,7 @@ function planLine(plan: Plan): string {
 export async function prepareRun(input: RunSetupInput): Promise<RunSetup> {
   const say = input.say ?? ((text: string) => process.stderr.write(`gwarden: ${text}\n`));
   const env = input.env ?? process.env;
-  let plan = await planFromFlags(input.args, input.rest, input.cwd);
+  let plan = await planFromFlags(input.args, input.rest, input.cwd, true);
   if (input.bootDeadlineMs !== null)
     plan = { ...plan, bootDeadline: Math.max(1, Math.round(input.bootDeadlineMs / 1000)) };
   const command = parseGunicornArgv(input.rest);

@@ -38,6 +38,8 @@ const spec: LabInstanceSpec = {
     label: "1×1 sync",
   },
   scenarios: ["startup"],
+  connections: 8,
+  round: 1,
 };
 const settings = { quick: true, urls: ["/health"], healthUrl: "/health", hogUrl: null, leakUrl: null };
 

@@ -3,6 +3,7 @@
  * clear failures (import error, failing URL, hang, missing gunicorn), preload judged unsafe for an
  * import-time PostgreSQL connection, and never a gunicorn process left behind.
  */
+import { getRequest } from "../../src/core/profile/request-spec.js";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, chownSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -119,6 +120,18 @@ describe.each(releases)("gwarden profile on gunicorn $version", (release) => {
       ["preload-shared", 3, true],
     ]);
     expect(profile.runs[2]!.workerMemory).toHaveLength(3);
+    // Schema 2: each request timed against the worker's CPU, and one preloaded worker retired.
+    expect(profile.schema).toBe(2);
+    expect(profile.cpu!.single.map((t) => t.request)).toEqual(["/health", "/db"]);
+    for (const t of profile.cpu!.single) expect(t.cpuMs).toBeGreaterThan(0);
+    expect(profile.cpu!.share).toBeGreaterThan(0);
+    expect(profile.cpu!.share).toBeLessThanOrEqual(1);
+    expect(profile.cpu!.concurrent?.workers).toBe(3);
+    // As root the spike is read from a memory cgroup of its own; the peak is never below the steady figure.
+    expect(profile.preload.exitSpike?.method).toBe(process.getuid?.() === 0 ? "cgroup" : "pss");
+    expect(profile.preload.exitSpike!.peakBytes).toBeGreaterThanOrEqual(
+      profile.preload.exitSpike!.beforeBytes,
+    );
     expect(profile.runs[0]!.urls.map((u) => [u.path, u.status])).toEqual([
       ["/health", 200],
       ["/db", 200],
@@ -164,7 +177,7 @@ describe("gwarden profile failures", () => {
     const outcome = await runProfileMode(PROFILE_RUNS[0]!, {
       command: parseGunicornArgv(["gunicorn", "--chdir", "example", "app:app"]),
       userConfig: null,
-      urls: ["/missing"],
+      requests: [getRequest("/missing")],
       cwd: repoRoot,
       env: { GWARDEN_EXAMPLE_DB: marker },
       bootTimeoutMs: 60_000,

@@ -1,5 +1,6 @@
 /**
- * A tiny loopback HTTP prober: one GET, its status, latency and the start of the body, never a throw.
+ * A tiny loopback HTTP prober: one request (a GET unless told otherwise), its status, latency and the
+ * start of the body, never a throw.
  * node:http only (global fetch would cost ~16 MiB of the supervisor's memory). A fresh connection per
  * request, so concurrent probes reach different sync workers.
  */
@@ -22,18 +23,23 @@ export interface ProbeResult {
 export interface ProbeOptions {
   timeoutMs?: number;
   now?: () => number;
+  /** Another method, headers and a body (profile's `--url 'POST /login' --data ...`). */
+  request?: { method: string; headers: ReadonlyArray<readonly [string, string]>; body: string | null };
 }
 
 const BODY_LIMIT = 2048;
 
-/** GETs `http://host:port/path` once; resolves with the outcome, never rejects. */
+/** Sends one request to `http://host:port/path` (GET by default); resolves with the outcome, never rejects. */
 export function probe(
   host: string,
   port: number,
   path: string,
   options: ProbeOptions = {},
 ): Promise<ProbeResult> {
-  const { timeoutMs = 30_000, now = () => performance.now() } = options;
+  const { timeoutMs = 30_000, now = () => performance.now(), request: spec } = options;
+  const body = spec?.body ?? null;
+  const headers: Record<string, string> = Object.fromEntries(spec?.headers ?? []);
+  if (body !== null) headers["Content-Length"] = String(Buffer.byteLength(body));
   const started = now();
   return new Promise((resolve) => {
     let done = false;
@@ -43,7 +49,9 @@ export function probe(
       const ok = status !== null && status >= 200 && status < 300;
       resolve({ path, status, ok, ms: now() - started, body, ...(error === undefined ? {} : { error }) });
     };
-    const req = request({ host, port, path, method: "GET", agent: false, timeout: timeoutMs }, (res) => {
+    const method = spec?.method ?? "GET";
+    const options = { host, port, path, method, headers, agent: false, timeout: timeoutMs };
+    const req = request(options, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => {
@@ -54,7 +62,7 @@ export function probe(
     });
     req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on("error", (error) => finish(null, "", error.message));
-    req.end();
+    req.end(body ?? undefined);
   });
 }
 

@@ -63,6 +63,7 @@ function baseCell(spec: LabInstanceSpec, scenario: ScenarioName, startedAt: numb
     workerDeaths: 0,
     expectedWorkers: spec.config.workers,
     concurrency: 0,
+    round: spec.round,
     passed: false,
     skipped: false,
     note: "",
@@ -178,6 +179,10 @@ export async function runInstance(run: InstanceRun): Promise<{ cells: CellResult
         done.p99Ms = outcome.load.p99Ms;
         done.concurrency = outcome.concurrency;
       }
+      if (outcome?.cpu) {
+        done.usedCpus = outcome.cpu.usedCpus;
+        done.waitCpus = outcome.cpu.waitCpus;
+      }
       const ready = outcome === null ? startupSeconds !== null : outcome.ready;
       done.passed = judge(cell.scenario, {
         ...done,
@@ -218,7 +223,7 @@ export async function runInstance(run: InstanceRun): Promise<{ cells: CellResult
         emit({ ...close(baseCell(spec, scenario, started), null), passed: false, note });
         continue;
       }
-      const outcome = await runScenario(scenario, instance, spec.config, settings, spec.tierBytes);
+      const outcome = await runScenario(scenario, instance, spec, settings);
       emit(close({ ...baseCell(spec, scenario, started), note: outcome.note }, outcome));
     }
   } finally {

@@ -107,9 +107,10 @@ export function withDatabaseUrl(env: Record<string, string>, url: string): Recor
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replaceAll(placeholder, url)]));
 }
 
-/** `<tier>-<config>`, e.g. `256M-planned`. */
+/** `<tier>-<config>`, e.g. `256M-planned`; a repeat pass adds `-r<N>`. */
 export function instanceId(spec: LabInstanceSpec): string {
-  return `${Math.round(spec.tierBytes / 1048576)}M-${spec.config.name}`;
+  const round = spec.round > 1 ? `-r${spec.round}` : "";
+  return `${Math.round(spec.tierBytes / 1048576)}M-${spec.config.name}${round}`;
 }
 
 /** A launcher for the runner: the argv, conf and env of each (tier, config). */

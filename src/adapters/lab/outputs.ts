@@ -11,6 +11,7 @@ import { renderReport, type ReportAssets } from "../../core/lab/report.js";
 import { renderSummary } from "../../core/lab/summary.js";
 import type { LabRunData } from "../../core/lab/types.js";
 import { packageText } from "../platform/package-files.js";
+import { mergeRepeats } from "../../core/lab/repeats.js";
 
 let assets: ReportAssets | null = null;
 
@@ -46,7 +47,9 @@ export function writeLabOutputs(outDir: string, data: LabRunData): void {
  * Writes matrix.csv, summary.md and report.html (then `more`, if given); E_IO when the directory cannot be
  * written. Alone, it renders a finished run again from its results.json (scripts/lab-render.mjs).
  */
-export function writeRenderedOutputs(outDir: string, data: LabRunData, more?: () => void): void {
+export function writeRenderedOutputs(outDir: string, raw: LabRunData, more?: () => void): void {
+  // One row per (tier, config, scenario): the passes of --repeat merged (medians, sums, every rps kept).
+  const data = { ...raw, cells: mergeRepeats(raw.cells) };
   try {
     mkdirSync(outDir, { recursive: true });
     writeAtomic(join(outDir, "matrix.csv"), renderCsv(data.cells));

@@ -5,28 +5,29 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { GwardenError } from "../../core/error.js";
 import type { Profile } from "../../core/profile/types.js";
+import { renderRequestFile, type RequestSpec } from "../../core/profile/request-spec.js";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { selfCommand } from "../platform/self.js";
 import { readProfileFile } from "../profile/profile-file.js";
 
-/** Runs `gwarden profile --out <out> --url ... -- <command>`; its progress goes to our stderr. */
+/**
+ * Runs `gwarden profile --out <out> --requests <out>.http -- <command>` (the lab's requests written as a
+ * request list beside the profile); its progress goes to our stderr.
+ */
 export async function profileApp(options: {
   out: string;
-  urls: string[];
+  requests: RequestSpec[];
   command: string[];
   env: NodeJS.ProcessEnv;
   cwd: string;
   onStart?: (child: ChildProcess) => void;
 }): Promise<Profile> {
+  const list = `${options.out.replace(/\.json$/, "")}.requests.http`;
+  mkdirSync(dirname(list), { recursive: true });
+  writeFileSync(list, renderRequestFile(options.requests));
   const [, ...self] = selfCommand();
-  const args = [
-    ...self,
-    "profile",
-    "--out",
-    options.out,
-    ...options.urls.flatMap((u) => ["--url", u]),
-    "--",
-    ...options.command,
-  ];
+  const args = [...self, "profile", "--out", options.out, "--requests", list, "--", ...options.command];
   const child = spawn(process.execPath, args, {
     env: options.env,
     cwd: options.cwd,

@@ -4,7 +4,7 @@
  * SIGTERM stops the current instance, removes its sandbox, marks the results partial and writes them.
  */
 import type { ChildProcess } from "node:child_process";
-import { cellLine, instanceLine } from "../../core/lab/progress.js";
+import { cellLine, instanceLine, tierLine } from "../../core/lab/progress.js";
 import type { ScenarioSettings } from "../../core/lab/scenarios.js";
 import type { LabInstanceSpec, LabRunData } from "../../core/lab/types.js";
 import { runInstance } from "./instance.js";
@@ -86,6 +86,10 @@ export async function runLab(options: LabRunOptions, interrupted: () => boolean)
     interruptTargets.instance = null;
     data.traces.push(trace);
     writeLabOutputs(options.outDir, data);
+    if (options.specs[i + 1]?.tierBytes !== spec.tierBytes) {
+      const line = tierLine(data.cells, spec.tierBytes);
+      if (line !== null) say(line);
+    }
   }
   data.complete = !interrupted();
   writeLabOutputs(options.outDir, data);

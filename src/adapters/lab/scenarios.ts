@@ -4,13 +4,16 @@
  * the service to recover. Each returns what it saw; lab-instance.ts turns that into a cell.
  */
 import { hogPath, scenarioLoad, timings, type ScenarioSettings } from "../../core/lab/scenarios.js";
-import type { LabConfig, ScenarioName } from "../../core/lab/types.js";
+import type { LabConfig, LabInstanceSpec, ScenarioName } from "../../core/lab/types.js";
 import { probe } from "../http/http-probe.js";
-import { runLabLoad, startLoad, type LabLoadResult } from "./load.js";
+import { runLabLoad, startLoad, type LabLoadResult } from "../load/load.js";
+import { schedOf } from "../resources/schedstat.js";
 import { liveReadyPids, type SandboxedGunicorn } from "../sandbox/sandboxed-gunicorn.js";
 
 export interface ScenarioOutcome {
   load: LabLoadResult | null;
+  /** Loads only: CPUs the sandbox's processes used, and CPUs' worth of their time spent waiting for one. */
+  cpu?: { usedCpus: number; waitCpus: number };
   concurrency: number;
   /** Every expected worker ready at the end (came back after signals / the hog). */
   ready: boolean;
@@ -18,6 +21,7 @@ export interface ScenarioOutcome {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const round2 = (v: number) => Math.round(v * 100) / 100;
 
 /** Polls `test` every 100 ms until it holds or `ms` pass; resolves with the seconds it took, or null. */
 async function waitFor(test: () => boolean, ms: number): Promise<number | null> {
@@ -152,16 +156,25 @@ async function oom(
 export async function runScenario(
   scenario: ScenarioName,
   instance: SandboxedGunicorn,
-  config: LabConfig,
+  spec: Pick<LabInstanceSpec, "config" | "tierBytes" | "connections">,
   settings: ScenarioSettings,
-  tierBytes: number,
 ): Promise<ScenarioOutcome> {
+  const { config } = spec;
   if (scenario === "lifecycle") return lifecycle(instance, config, settings);
-  if (scenario === "oom") return oom(instance, config, settings, tierBytes);
-  const shape = scenarioLoad(scenario, config, settings);
+  if (scenario === "oom") return oom(instance, config, settings, spec.tierBytes);
+  const shape = scenarioLoad(scenario, config, settings, spec.connections);
   if (shape === null)
     return { load: null, concurrency: 0, ready: instance.liveReadyWorkers() >= config.workers, note: "" };
+  // What the sandbox really got: its CPU quota, or only a share of a busy host (then its rps is the host's).
+  const before = schedOf("", instance.sandbox.pids());
+  const started = performance.now();
   const load = await runLabLoad(instance.origin, shape);
+  const after = schedOf("", instance.sandbox.pids());
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = {
+    usedCpus: round2((after.cpuNs - before.cpuNs) / 1e9 / seconds),
+    waitCpus: round2((after.runqueueNs - before.runqueueNs) / 1e9 / seconds),
+  };
   const statuses = Object.entries(load.statuses)
     .filter(([code]) => !code.startsWith("2"))
     .map(([code, n]) => `${n}× ${code}`);
@@ -176,7 +189,12 @@ export async function runScenario(
     load,
     concurrency: shape.connections,
     ready: alive(instance),
-    note: [`${shape.connections} connection(s), ${shape.paths.join(" + ")}`, failedText]
+    cpu,
+    note: [
+      `${shape.connections} connection(s), ${shape.paths.join(" + ")}`,
+      `CPU used ${cpu.usedCpus}, waiting for a CPU ${cpu.waitCpus}`,
+      failedText,
+    ]
       .filter((t) => t !== "")
       .join("; "),
   };

@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { GwardenError } from "../../core/error.js";
 import type { LabRunData } from "../../core/lab/types.js";
+import type { RequestSpec } from "../../core/profile/request-spec.js";
 import { parseSize } from "../../core/size.js";
 import type { VmSwap } from "../sandbox/vm.js";
 
@@ -16,7 +17,7 @@ export interface VmLabCommand {
   vcpus: number;
   swap: string | undefined;
   swapKind: string | undefined;
-  urls: string[];
+  requests: RequestSpec[];
   env: Record<string, string>;
   cwd: string;
   outDir: string;
@@ -47,7 +48,7 @@ export async function runVmLabCommand(c: VmLabCommand): Promise<void> {
     c.say("gwarden lab: profiling the app on this host, the yardstick for the guests' vCPU");
     const host = await profileApp({
       out: join(c.outDir, "profile-host.json"),
-      urls: c.urls,
+      requests: c.requests,
       command: [...c.rest],
       env: { ...process.env, ...c.env },
       cwd: c.cwd,

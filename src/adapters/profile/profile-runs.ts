@@ -18,12 +18,14 @@ import { freePort } from "../http/free-port.js";
 import { startGunicorn, type GunicornProcess } from "../run/gunicorn-process.js";
 import { probeMany, type ProbeResult } from "../http/http-probe.js";
 import type { ProcessMemory } from "../../core/proc/smaps-rollup.js";
+import { requestLabel, type RequestSpec } from "../../core/profile/request-spec.js";
 
 export interface ProfileRunOptions {
   command: GunicornCommand;
   /** The user's config, absolute, to chain (or null). */
   userConfig: string | null;
-  urls: string[];
+  /** The warm-up requests (GETs of `--url` paths, or any method with headers and a body). */
+  requests: RequestSpec[];
   cwd: string;
   env?: Record<string, string>;
   bootTimeoutMs: number;
@@ -35,6 +37,19 @@ export interface ProfileRunOptions {
   root?: string;
   /** Called with the live process, so a signal handler can stop it. */
   onStart?: (process: GunicornProcess) => void;
+  /** Wraps gunicorn's argv (to start it inside a memory cgroup). */
+  wrap?: (argv: string[]) => string[];
+  /** More measurements once every URL answered and memory was read (CPU timing, the exit spike). */
+  measure?: (run: MeasureContext) => Promise<void>;
+}
+
+/** What `measure` gets: the live gunicorn after warm-up, its port and workers, and the result to fill. */
+export interface MeasureContext {
+  gunicorn: GunicornProcess;
+  host: string;
+  port: number;
+  workerPids: number[];
+  result: ProfileRunResult;
 }
 
 export interface ProfileRunOutcome {
@@ -102,7 +117,7 @@ function urlFailure(url: ProfileRunResult["urls"][number], label: string): Gward
   const answer = url.status === null ? `got no answer (${url.error ?? "unknown"})` : `answered ${url.status}`;
   return new GwardenError(
     "E_APP_URL",
-    `GET ${url.path} ${answer} (${label})${url.status !== null && url.error ? `: ${url.error}` : ""}`,
+    `${url.path.startsWith("/") ? `GET ${url.path}` : url.path} ${answer} (${label})${url.status !== null && url.error ? `: ${url.error}` : ""}`,
     {
       hint: "pass URLs that answer 2xx with --url (default /)",
       details: { url },
@@ -156,7 +171,7 @@ export async function runProfileMode(
     python: null,
   };
   const gunicorn = await startGunicorn({
-    launcher: options.command.launcher,
+    launcher: options.wrap ? options.wrap(options.command.launcher) : options.command.launcher,
     args,
     conf,
     cwd: options.cwd,
@@ -186,22 +201,25 @@ export async function runProfileMode(
       : null;
     result.bootSeconds = bootSeconds(records).map((s) => Math.round(s * 1000) / 1000);
 
-    const probes = new Map<string, ProbeResult[]>(options.urls.map((u) => [u, []]));
-    const probeOptions = { timeoutMs: options.requestTimeoutMs ?? 15_000 };
+    const labels = options.requests.map(requestLabel);
+    const probes = new Map<string, ProbeResult[]>(labels.map((u) => [u, []]));
+    const timeoutMs = options.requestTimeoutMs ?? 15_000;
     for (let round = 0; round < options.rounds; round++) {
-      for (const url of options.urls) {
-        probes
-          .get(url)!
-          .push(...(await probeMany(HOST, port, url, 2 * spec.workers, spec.workers, probeOptions)));
+      for (const [i, request] of options.requests.entries()) {
+        const sent = await probeMany(HOST, port, request.path, 2 * spec.workers, spec.workers, {
+          timeoutMs,
+          request,
+        });
+        probes.get(labels[i]!)!.push(...sent);
       }
       if ([...probes.values()].some((list) => list.some((p) => !p.ok))) break;
     }
-    result.urls = options.urls.map((url) => summarizeUrl(url, probes.get(url)!));
-    const workers = workerPids(root, gunicorn.pid, gunicorn.records);
+    result.urls = labels.map((label) => summarizeUrl(label, probes.get(label)!));
+    const pids = workerPids(root, gunicorn.pid, gunicorn.records);
     result.workersAnswering =
-      stats === null ? null : [...stats.read(workers).values()].filter((s) => s.requests > 0).length;
+      stats === null ? null : [...stats.read(pids).values()].filter((s) => s.requests > 0).length;
     result.master = readMemory(root, gunicorn.pid);
-    result.workerMemory = workers
+    result.workerMemory = pids
       .map((pid) => readMemory(root, pid))
       .filter((m): m is ProcessMemory => m !== null);
     const badUrl = result.urls.find((u) => !u.ok);
@@ -209,7 +227,7 @@ export async function runProfileMode(
     if (badUrl) {
       outcome.failure = urlFailure(badUrl, label);
       result.error = outcome.failure.message;
-    }
+    } else await options.measure?.({ gunicorn, host: HOST, port, workerPids: pids, result });
   } catch (error) {
     if (!isGwardenError(error)) throw error;
     outcome.failure = error;

@@ -5,6 +5,7 @@
 import { availableParallelism } from "node:os";
 import type { Resources } from "../../core/resources/types.js";
 import { detect } from "../../core/resources/detect.js";
+import { parseProcStatus } from "../../core/proc/proc-status.js";
 import type { Reader } from "../../core/resources/probe.js";
 import { rootedReader } from "./root-fs.js";
 
@@ -46,4 +47,10 @@ export function groupDetector(pid: number): () => Resources {
   );
   const read: Reader = (path) => kept.get(path) ?? pidReader(pid, base)(path);
   return () => detect({ read, affinityCpus: availableParallelism(), affinityFromStatus: true });
+}
+
+/** This process's anonymous memory (RssAnon), or null when /proc/self/status cannot say. */
+export function selfAnonBytes(): number | null {
+  const status = rootedReader("/")("/proc/self/status");
+  return status.ok ? parseProcStatus(status.text).rssAnonBytes : null;
 }

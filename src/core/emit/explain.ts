@@ -6,6 +6,7 @@ import { mibText } from "../plan/mib.js";
 const ORDER = [
   "profile",
   "workers",
+  "cpuShare",
   "threads",
   "workerClass",
   "preload",

@@ -1,21 +1,68 @@
 /**
  * The comparisons the lab reports: per tier, how the planned config's requests/s under heavy load
- * compares with the best passing grid cell (the 5 % criterion), and the per-config failure totals.
+ * compares with the best passing grid layout (the 5 % criterion) and with gunicorn's default where the
+ * default passes — as a ratio of medians with its spread when the cells were repeated — and the
+ * per-config failure totals. Cells are the merged ones (`mergeRepeats`).
  */
+import { rpsRange } from "./repeats.js";
 import type { CellResult } from "./types.js";
+
+/** a ÷ b with the spread of the passes: [lowest a ÷ highest b, highest a ÷ lowest b]. */
+export interface Ratio {
+  value: number;
+  spread: [number, number];
+}
+
+/**
+ * `yes`: the median ratio reaches 0.95; `within noise`: it does not, but the spread does; `no`;
+ * `host-bound`: a compared sandbox got much less CPU than its quota while its processes waited for one —
+ * the machine's other load set the pace, and the ratio decides nothing.
+ */
+export type Verdict = "yes" | "within noise" | "no" | "host-bound";
+
+/** A load cell whose sandbox used under 85 % of its quota while its processes waited for a CPU. */
+export function hostBound(cell: CellResult | undefined): boolean {
+  if (cell?.usedCpus === undefined || cell.waitCpus === undefined) return false;
+  return cell.usedCpus < 0.85 * cell.cpus && cell.waitCpus >= 0.1;
+}
 
 export interface ThroughputComparison {
   tierBytes: number;
   plannedRps: number | null;
+  plannedRange: [number, number] | null;
   plannedPassed: boolean;
-  best: { config: string; label: string; rps: number } | null;
+  best: { config: string; label: string; rps: number; range: [number, number] } | null;
   /** planned ÷ best, null when either is missing. */
   ratio: number | null;
-  /** Within 5 % of the best passing grid cell (or better). */
+  ratioSpread: [number, number] | null;
+  /** Within 5 % of the best passing grid layout (or better). */
   withinFivePercent: boolean | null;
+  verdict: Verdict | null;
+  /** Lowest and highest CPUs the tier's heavy cells used (null without the figure). */
+  cpuRange: [number, number] | null;
+  /** gunicorn's common default at this tier: its requests/s, whether it passed, and planned ÷ default. */
+  versusDefault: { rps: number; passed: boolean; ratio: Ratio | null } | null;
 }
 
-/** Planned vs the heavy-load cell of the best grid layout that passed all its scenarios, per tier. */
+const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+
+/** a ÷ b of two merged cells' medians, with the spread of their passes; null when either is missing. */
+export function rpsRatio(a: CellResult | undefined, b: CellResult | undefined): Ratio | null {
+  const ra = rpsRange(a);
+  const rb = rpsRange(b);
+  if (a?.rps == null || b?.rps == null || ra === null || rb === null || b.rps === 0 || rb[0] === 0)
+    return null;
+  return { value: round3(a.rps / b.rps), spread: [round3(ra[0] / rb[1]), round3(ra[1] / rb[0])] };
+}
+
+/** The verdict of a ratio against 0.95. */
+export function verdictOf(ratio: Ratio | null): Verdict | null {
+  if (ratio === null) return null;
+  if (ratio.value >= 0.95) return "yes";
+  return ratio.spread[1] >= 0.95 ? "within noise" : "no";
+}
+
+/** Planned vs the heavy-load cell of the best grid layout that passed all its scenarios (and vs the default), per tier. */
 export function compareThroughput(
   cells: readonly CellResult[],
   tiers: readonly number[],
@@ -31,19 +78,35 @@ export function compareThroughput(
       .filter((c) => c.config.startsWith("grid-") && !failedLayouts.has(c.config) && c.rps !== null)
       .sort((a, b) => b.rps! - a.rps!);
     const top = grid[0];
-    const best = top === undefined ? null : { config: top.config, label: top.configLabel, rps: top.rps! };
-    const plannedRps = planned?.rps ?? null;
-    const ratio =
-      best === null || plannedRps === null || best.rps === 0
+    const best =
+      top === undefined
         ? null
-        : Math.round((plannedRps / best.rps) * 1000) / 1000;
+        : { config: top.config, label: top.configLabel, rps: top.rps!, range: rpsRange(top)! };
+    const ratio = planned === null ? null : rpsRatio(planned, top);
+    const byDefault = heavy.find((c) => c.config === "default");
+    const defaultPassed = byDefault !== undefined && !failedLayouts.has("default");
     return {
       tierBytes,
-      plannedRps,
+      plannedRps: planned?.rps ?? null,
+      plannedRange: rpsRange(planned ?? undefined),
       plannedPassed: planned?.passed ?? false,
       best,
-      ratio,
-      withinFivePercent: ratio === null ? null : ratio >= 0.95,
+      ratio: ratio?.value ?? null,
+      ratioSpread: ratio?.spread ?? null,
+      withinFivePercent: ratio === null ? null : ratio.value >= 0.95,
+      verdict:
+        ratio !== null && (hostBound(planned ?? undefined) || hostBound(top))
+          ? "host-bound"
+          : verdictOf(ratio),
+      cpuRange: cpuRange(heavy),
+      versusDefault:
+        byDefault?.rps == null
+          ? null
+          : {
+              rps: byDefault.rps,
+              passed: defaultPassed,
+              ratio: planned === null ? null : rpsRatio(planned, byDefault),
+            },
     };
   });
 }
@@ -86,4 +149,9 @@ export function cellOf(
   return cells.find(
     (c) => c.tierBytes === tierBytes && c.config === config && c.scenario === scenario && !c.skipped,
   );
+}
+
+function cpuRange(cells: readonly CellResult[]): [number, number] | null {
+  const used = cells.map((c) => c.usedCpus).filter((v): v is number => v !== undefined);
+  return used.length === 0 ? null : [Math.min(...used), Math.max(...used)];
 }

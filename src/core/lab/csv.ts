@@ -30,6 +30,12 @@ export const CSV_EXTRA_COLUMNS = [
   "passed",
   "skipped",
   "note",
+  // `--repeat N`: rps is then the median of the passes; these are every pass's figure and their count.
+  "rps_runs",
+  "passes",
+  // Loads: CPUs the sandbox used, and CPUs' worth of time its processes waited for one (a busy host).
+  "cpu_used",
+  "cpu_wait",
 ] as const;
 
 /** One CSV field: quoted when it holds a comma, a quote or a line break; null/undefined are empty. */
@@ -61,6 +67,10 @@ function row(c: CellResult): Array<string | number | boolean | null> {
     c.skipped ? null : c.passed,
     c.skipped,
     c.note,
+    c.rpsRuns === undefined ? null : c.rpsRuns.join(";"),
+    c.rpsRuns === undefined ? 1 : Math.max(1, c.rpsRuns.length),
+    c.usedCpus ?? null,
+    c.waitCpus ?? null,
   ];
 }
 

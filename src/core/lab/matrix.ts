@@ -17,6 +17,7 @@ import {
   type LabInstanceSpec,
   type ScenarioName,
 } from "./types.js";
+import { tierConnections } from "./scenarios.js";
 
 export const DEFAULT_TIERS = ["256M", "512M", "768M", "1G", "2G", "4G"];
 export const QUICK_TIERS = ["256M", "512M"];
@@ -47,6 +48,8 @@ export interface MatrixInput {
   planFor: (tierBytes: number) => Plan;
   /** The app's measured sizes: grid cells that cannot fit the tier are left out. */
   sizes: AppSizes | null;
+  /** Passes of the heavy-load cell (`--repeat`, default 1). */
+  repeat?: number;
 }
 
 /** gunicorn as commonly run: 2 × CPU + 1 sync workers, timeout 30, nothing else. */
@@ -208,7 +211,12 @@ export function gridConfigs(grid: GridSpec, tierBytes: number, sizes: AppSizes |
   return configs;
 }
 
-/** Every (tier, config) instance of the matrix, in run order: tier by tier, default first. */
+/**
+ * Every (tier, config) instance of the matrix, in run order: tier by tier, default first. With
+ * `repeat` N, each tier's configs then run N − 1 more passes of heavy load alone (A B C, A B C: a drift of
+ * the machine's load hits every config alike), each on a fresh instance. Every config of a tier gets
+ * the same heavy load (`tierConnections`).
+ */
 export function expandMatrix(input: MatrixInput): LabInstanceSpec[] {
   const specs: LabInstanceSpec[] = [];
   for (const tierBytes of input.tiers) {
@@ -219,13 +227,18 @@ export function expandMatrix(input: MatrixInput): LabInstanceSpec[] {
       else if (kind === "custom" && input.custom !== null) configs.push(customConfig(input.custom));
       else if (kind === "grid") configs.push(...gridConfigs(input.grid, tierBytes, input.sizes));
     }
+    const connections = tierConnections(configs);
+    const base = { tierBytes, cpus: input.cpus, connections };
     for (const config of configs) {
       const scenarios =
         config.kind === "grid"
           ? input.scenarios.filter((s) => GRID_SCENARIOS.includes(s))
           : [...input.scenarios];
-      if (scenarios.length > 0) specs.push({ tierBytes, cpus: input.cpus, config, scenarios });
+      if (scenarios.length > 0) specs.push({ ...base, config, scenarios, round: 1 });
     }
+    if (!input.scenarios.includes("heavy")) continue;
+    for (let round = 2; round <= (input.repeat ?? 1); round++)
+      for (const config of configs) specs.push({ ...base, config, scenarios: ["heavy"], round });
   }
   return specs;
 }

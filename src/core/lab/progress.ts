@@ -2,10 +2,30 @@
 import { mibText } from "../plan/mib.js";
 import { tierLabel } from "./matrix.js";
 import type { CellResult, LabInstanceSpec } from "./types.js";
+import { compareThroughput } from "./compare.js";
+import { mergeRepeats } from "./repeats.js";
+import { ratioText } from "./summary-comparison.js";
 
-/** `[3/12] 256M planned (2×1 sync): startup, health, light, heavy` */
+/** `[3/12] 256M planned (2×1 sync): startup, health, light, heavy` (`, pass 2` for a repeat). */
 export function instanceLine(spec: LabInstanceSpec, index: number, total: number): string {
-  return `[${index}/${total}] ${tierLabel(spec.tierBytes)} ${spec.config.name} (${spec.config.label}): ${spec.scenarios.join(", ")}`;
+  const pass = spec.round > 1 ? `, pass ${spec.round}` : "";
+  return `[${index}/${total}] ${tierLabel(spec.tierBytes)} ${spec.config.name} (${spec.config.label}${pass}): ${spec.scenarios.join(", ")}`;
+}
+
+/**
+ * After a tier's last instance: `256M: planned ÷ best passing grid layout (3×1 sync preload) 0.97
+ * (0.90–1.05) yes · planned ÷ default 1.10 (1.02–1.19)`; null when the tier has neither comparison.
+ */
+export function tierLine(cells: readonly CellResult[], tierBytes: number): string | null {
+  const c = compareThroughput(mergeRepeats(cells), [tierBytes])[0]!;
+  const parts: string[] = [];
+  if (c.best !== null && c.ratio !== null && c.ratioSpread !== null)
+    parts.push(
+      `planned ÷ best passing grid layout (${c.best.label}) ${ratioText({ value: c.ratio, spread: c.ratioSpread })} ${c.verdict}`,
+    );
+  const d = c.versusDefault;
+  if (d !== null) parts.push(d.passed ? `planned ÷ default ${ratioText(d.ratio)}` : "the default failed");
+  return parts.length === 0 ? null : `${tierLabel(tierBytes)}: ${parts.join(" · ")}`;
 }
 
 /** `  heavy: pass · 812 rps · p99 40 ms · 0 timeouts · 0 OOM · 0 failed of 8120 · peak 236 MiB` */

@@ -11,6 +11,7 @@ import { tierLabel } from "./matrix.js";
 import { REPORT_SCRIPT } from "./report-script.js";
 import { cellRequestsText, totalRequestsText } from "./requests-text.js";
 import { rootCauseLines } from "./summary.js";
+import { ratioText } from "./summary-comparison.js";
 import type { CellResult, LabRunData } from "./types.js";
 
 export interface ReportAssets {
@@ -83,6 +84,22 @@ export function renderReport(data: LabRunData, assets: ReportAssets): string {
     });
     return [tierLabel(t), ...cols];
   });
+  const ratioRows = compareThroughput(data.cells, tiers)
+    .filter((c) => c.best !== null || c.plannedRps !== null)
+    .map((c) => [
+      tierLabel(c.tierBytes),
+      num(c.plannedRps),
+      c.best === null ? "—" : `${c.best.label}: ${num(c.best.rps)}`,
+      ratioText(
+        c.ratio === null || c.ratioSpread === null ? null : { value: c.ratio, spread: c.ratioSpread },
+      ),
+      c.verdict ?? "—",
+      c.versusDefault === null
+        ? "—"
+        : c.versusDefault.passed
+          ? ratioText(c.versusDefault.ratio)
+          : "default failed",
+    ]);
   const causes = rootCauseLines(data).map(
     (l) => `<li>${escapeHtml(l.replace(/^- /, "").replace(/\*\*/g, ""))}</li>`,
   );
@@ -123,6 +140,9 @@ ${data.box ? `<h2>The box</h2>\n<p>${escapeHtml(boxIntro(data.box))}</p>\n${html
 <h2>Throughput and latency per tier</h2>
 <div class="chart" id="chart-rps"></div>
 <div class="chart" id="chart-p99"></div>
+<h2>Planned vs the best passing grid layout and the default</h2>
+<p>${escapeHtml(`Heavy load, requests/s${(data.repeat ?? 1) > 1 ? `: medians of ${data.repeat} passes, ratio spreads from the lowest and highest passes` : ""}; every config of a tier got the same offered load.`)}</p>
+${htmlTable(["Tier", "planned rps", "best passing grid layout", "planned ÷ best", "≥ 0.95", "planned ÷ default"], ratioRows)}
 <h2>Failures per tier</h2>
 <p>Worker timeouts / OOM kills / failed requests of all requests, summed over the scenarios (the OOM scenario's provoked kills left out).</p>
 ${htmlTable(["Tier", "default", "planned", "custom"], failureRows)}

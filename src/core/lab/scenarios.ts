@@ -4,9 +4,13 @@
  * does the sending; `judge` decides pass or fail from what was measured.
  */
 import type { LabConfig, ScenarioName } from "./types.js";
+import { getRequest, requestLabel, type RequestSpec } from "../profile/request-spec.js";
 
 export interface LoadShape {
+  /** The requests as labels (`/health`, `POST /login`), for notes. */
   paths: string[];
+  /** The requests in full (method, headers, body); GETs of `paths` when absent. */
+  requests?: RequestSpec[];
   connections: number;
   /** Run for this long (seconds) ... */
   seconds?: number;
@@ -18,8 +22,10 @@ export interface LoadShape {
 
 export interface ScenarioSettings {
   quick: boolean;
-  /** The app's URLs to load (default `/`). */
+  /** The app's URLs to load (default `/`), as labels. */
   urls: string[];
+  /** The requests behind `urls` in full (`--url 'POST /login' --data ...`); GETs of `urls` when absent. */
+  requests?: RequestSpec[];
   /** The health-check URL (default the first of `urls`). */
   healthUrl: string;
   /** A request that allocates memory (`{limit_mib}` is replaced by the tier in MiB), or null. */
@@ -74,16 +80,39 @@ export function heavyConnections(config: LabConfig): number {
   return Math.min(64, Math.max(8, 4 * config.workers * config.threads));
 }
 
+/**
+ * The heavy load of one tier: every config of the tier gets the same offered load, so their requests/s
+ * compare like for like — the most any of them needs to be kept busy.
+ */
+export function tierConnections(configs: readonly LabConfig[]): number {
+  return Math.max(8, ...configs.map(heavyConnections));
+}
+
+/** The requests a load sends, in full. */
+export function loadRequests(shape: LoadShape): RequestSpec[] {
+  return shape.requests ?? shape.paths.map(getRequest);
+}
+
+/** The app's requests plus extra GETs (the leak URL), as a load's paths and requests. */
+function appLoad(settings: ScenarioSettings, extra: string[] = []): Pick<LoadShape, "paths" | "requests"> {
+  const requests = [...(settings.requests ?? settings.urls.map(getRequest)), ...extra.map(getRequest)];
+  return { paths: requests.map(requestLabel), requests };
+}
+
 /** Replaces `{limit_mib}` in a hog URL with the tier in MiB. */
 export function hogPath(template: string, tierBytes: number): string {
   return template.replaceAll("{limit_mib}", String(Math.round(tierBytes / 1048576)));
 }
 
-/** The load a scenario sends (the background load for lifecycle and OOM), or null for none. */
+/**
+ * The load a scenario sends (the background load for lifecycle and OOM), or null for none. `connections`:
+ * the tier's offered heavy load (default: what this config alone needs).
+ */
 export function scenarioLoad(
   scenario: ScenarioName,
   config: LabConfig,
   settings: ScenarioSettings,
+  connections = heavyConnections(config),
 ): LoadShape | null {
   const base = timings(settings.quick);
   const k = settings.loadScale ?? 1;
@@ -100,11 +129,11 @@ export function scenarioLoad(
     case "health":
       return { paths: [settings.healthUrl], connections: 1, seconds: t.healthSeconds, timeoutSeconds: 10 };
     case "light":
-      return { paths: settings.urls, connections: 1, seconds: t.lightSeconds, timeoutSeconds: 30 };
+      return { ...appLoad(settings), connections: 1, seconds: t.lightSeconds, timeoutSeconds: 30 };
     case "heavy":
       return {
-        paths: settings.urls,
-        connections: heavyConnections(config),
+        ...appLoad(settings),
+        connections,
         seconds: t.heavySeconds,
         timeoutSeconds: 30,
       };
@@ -121,7 +150,7 @@ export function scenarioLoad(
       return settings.leakUrl === null
         ? null
         : {
-            paths: [...settings.urls, settings.leakUrl],
+            ...appLoad(settings, [settings.leakUrl]),
             connections: 2,
             seconds: t.sustainedSeconds,
             timeoutSeconds: 30,

@@ -5,7 +5,8 @@
  */
 import { mibText } from "../plan/mib.js";
 import { BOX_HEADER, boxIntro, boxRows } from "./box.js";
-import { cellOf, compareThroughput, failureTotals, type FailureTotals } from "./compare.js";
+import { cellOf, failureTotals, type FailureTotals } from "./compare.js";
+import { comparisonSection } from "./summary-comparison.js";
 import { tierLabel } from "./matrix.js";
 import { cellRequestsText, totalRequestsText } from "./requests-text.js";
 import { rootCause } from "./root-cause.js";
@@ -150,25 +151,8 @@ export function renderSummary(data: LabRunData): string {
     ),
   );
 
-  const comparison = compareThroughput(data.cells, tiers).filter(
-    (c) => c.best !== null || c.plannedRps !== null,
-  );
-  if (data.cells.some((c) => c.config.startsWith("grid-"))) {
-    out.push("", "## Planned vs the grid's best passing cell (heavy load, requests/s)", "");
-    out.push(
-      ...table(
-        ["Tier", "planned rps", "best grid cell", "its rps", "planned ÷ best", "within 5 %"],
-        comparison.map((c) => [
-          tierLabel(c.tierBytes),
-          `${num(c.plannedRps)}${c.plannedPassed ? "" : " (failed)"}`,
-          c.best?.label ?? "—",
-          num(c.best?.rps),
-          c.ratio === null ? "—" : c.ratio.toFixed(2),
-          c.withinFivePercent === null ? "—" : c.withinFivePercent ? "yes" : "no",
-        ]),
-      ),
-    );
-  }
+  if (data.cells.some((c) => c.config.startsWith("grid-")) || data.cells.some((c) => c.config === "default"))
+    out.push(...comparisonSection(data, tiers));
 
   const causes = rootCauseLines(data);
   out.push(

@@ -29,6 +29,10 @@ export interface LabInstanceSpec {
   cpus: number;
   config: LabConfig;
   scenarios: ScenarioName[];
+  /** Heavy load's connections: the same for every config of the tier (like-for-like requests/s). */
+  connections: number;
+  /** 1 for the first pass (every scenario); 2…N repeat the throughput cell (`--repeat N`). */
+  round: number;
 }
 
 /** A timestamped memory sample of the sandbox (seconds since the instance started, bytes). */
@@ -55,6 +59,17 @@ export interface CellResult {
   expectedWorkers: number;
   /** Concurrency of the load, 0 without load. */
   concurrency: number;
+  /** Which pass of `--repeat` (1 when absent). */
+  round?: number;
+  /**
+   * Loads: CPUs the sandbox's processes used, and CPUs' worth of their time spent runnable but waiting
+   * for a CPU. Waiting that rivals the use means the host, not the quota, set the pace: such a cell's
+   * requests/s measure the machine's other load.
+   */
+  usedCpus?: number;
+  waitCpus?: number;
+  /** After merging repeats: every pass's requests/s, in order (absent for a single pass). */
+  rpsRuns?: number[];
   passed: boolean;
   /** Skipped cells carry the reason and no figures. */
   skipped: boolean;
@@ -121,6 +136,8 @@ export interface LabRunData {
   startedAt: string;
   cpus: number;
   quick: boolean;
+  /** Passes of the throughput cell (`--repeat`, 1 when absent). */
+  repeat?: number;
   gunicornVersion: string | null;
   sizes: AppSizes | null;
   /** Every (tier, config) instance, planned or run. */

@@ -3,8 +3,8 @@ import { MiB } from "../size.js";
 import type { PlanPostgres } from "./types.js";
 import { POSTGRES_BACKEND_BYTES, POSTGRES_BASE_BYTES, POSTGRES_MIN_CONNECTIONS } from "./defaults.js";
 
-/** PostgreSQL's own superuser_reserved_connections default. */
-const SUPERUSER_RESERVED = 3;
+/** The plan sets autovacuum_max_workers = 1. */
+const AUTOVACUUM_WORKERS = 1;
 
 export interface PoolPlan {
   poolSize: number;
@@ -69,9 +69,13 @@ export function postgresMemorySettings(limitBytes: number, lowMemory: boolean): 
 }
 
 /**
- * Estimated resident cost: shared_buffers + the always-on processes + one backend per connection that
- * may be open (the app's, and the reserved non-superuser ones) + work_mem for each pooled connection +
- * one maintenance_work_mem (autovacuum_max_workers 1).
+ * What a server of this size keeps resident, not its worst case: shared_buffers in full (they fill as
+ * soon as the data outgrows them), the always-on processes, one backend per connection the app's pools
+ * may open plus one autovacuum worker, and one work_mem per worker (a sort or hash in flight).
+ * Not counted: backends of other clients (cron, email, psql — their processes are not in this budget
+ * either) and maintenance_work_mem (allocated as a vacuum finds dead rows, one vacuum at a time: the
+ * margin's job). Measured: the example app's PostgreSQL 15 with 4 pooled connections after 2000 /db
+ * requests was 27 MiB PSS in all; the lab's 256 MiB group with it inside peaked at 179 MiB.
  */
 export function postgresPlan(
   limitBytes: number,
@@ -82,14 +86,9 @@ export function postgresPlan(
   policyMaxConnections: number,
 ): PlanPostgres {
   const s = postgresMemorySettings(limitBytes, lowMemory);
-  const others = Math.max(0, reserved - SUPERUSER_RESERVED);
-  const backends = pool.totalConnections + others;
+  const backends = postgresBackends(pool);
   const estimatedBytes =
-    s.sharedBuffersBytes +
-    POSTGRES_BASE_BYTES +
-    backends * POSTGRES_BACKEND_BYTES +
-    workers * pool.poolSize * s.workMemBytes +
-    s.maintenanceWorkMemBytes;
+    s.sharedBuffersBytes + POSTGRES_BASE_BYTES + backends * POSTGRES_BACKEND_BYTES + workers * s.workMemBytes;
   const maxConnections = Math.min(
     Math.max(policyMaxConnections, reserved + 1),
     Math.max(POSTGRES_MIN_CONNECTIONS, pool.totalConnections + reserved),
@@ -97,7 +96,7 @@ export function postgresPlan(
   return { ...s, maxConnections, estimatedBytes };
 }
 
-/** The backends counted in `postgresPlan`'s estimate, for the arithmetic string. */
-export function postgresBackends(pool: PoolPlan, reserved: number): number {
-  return pool.totalConnections + Math.max(0, reserved - SUPERUSER_RESERVED);
+/** The backends counted in `postgresPlan`'s estimate: the app's possible connections + one autovacuum worker. */
+export function postgresBackends(pool: PoolPlan): number {
+  return pool.totalConnections + AUTOVACUUM_WORKERS;
 }

@@ -5,10 +5,19 @@
 import { MiB } from "../size.js";
 
 /**
- * gwarden run's own resident cost when it shares the app's cgroup. A bare Node 20 process with
- * node:http loaded is 40–43 MiB RSS (research/deps.md); the CLI parser, valibot and the sampler add a few MiB.
+ * gwarden run's own charge in the app's cgroup when `plan` cannot measure it (plan without run): its
+ * anonymous memory, measured by bench/run-cost.mjs (4 workers, sampled every second for 60 s, adaptive
+ * control on): 12.8 MiB on average, 16.4 MiB at the peak — rounded up. Node's other ~40 MiB of RSS are
+ * file-backed pages of its binary: page cache, clean and reclaimable, which the kernel drops under
+ * pressure instead of killing anything; the margin covers page cache.
  */
-export const SUPERVISOR_BYTES = 45 * MiB;
+export const SUPERVISOR_BYTES = 17 * MiB;
+/**
+ * What `run` adds to the anonymous memory it measures in itself at plan time: the HTTP server, the
+ * sampler and the event buffers start after the plan (run-cost.mjs: the peak is 3.6 MiB above the
+ * average, which is itself above the plan-time figure).
+ */
+export const SUPERVISOR_GROWTH_BYTES = 8 * MiB;
 
 /** Without a profile: a SimpleLogin-sized app (simplelogin.md §6: 115–130 MiB per worker). */
 export const DEFAULT_WORKER_PRIVATE_BYTES = 115 * MiB;
@@ -26,10 +35,19 @@ export const MARGIN_MIN_BYTES = 24 * MiB;
 export const LOW_MEMORY_MARGIN_FRACTION = 0.15;
 export const LOW_MEMORY_MARGIN_MIN_BYTES = 32 * MiB;
 
-/** A preloaded worker breaks copy-on-write while exiting: ~70 MiB more (baseline-lessons 9). */
+/**
+ * Without a measured exit spike (a schema-1 profile): a preloaded worker breaks copy-on-write while
+ * exiting, ~70 MiB more (baseline-lessons 9), about five times its steady private memory. `profile`
+ * now measures it (the example app: 22 MiB).
+ */
 export const PRELOAD_EXIT_SPIKE_BYTES = 70 * MiB;
-/** ...about five times its steady private memory. */
 export const PRELOAD_EXIT_SPIKE_FACTOR = 5;
+
+/**
+ * Waiting below this share of a process per CPU is measurement noise, not I/O: extra processes =
+ * ⌈cpus × blocked ÷ CPU − this⌉.
+ */
+export const IO_WAIT_NOISE_PROCESSES = 0.1;
 
 /** Resident cost of one more gthread thread (stack pages touched, request buffers). */
 export const THREAD_BYTES = 2 * MiB;
@@ -79,7 +97,11 @@ export const POSTGRES_RESERVED_CONNECTIONS = 10;
 export const POSTGRES_DEFAULT_MAX_CONNECTIONS = 100;
 /** With the DB on the box, never plan max_connections below this. */
 export const POSTGRES_MIN_CONNECTIONS = 20;
-/** Postmaster, checkpointer, walwriter, bgwriter, autovacuum launcher (simplelogin.md §5: ~27 MiB). */
-export const POSTGRES_BASE_BYTES = 30 * MiB;
-/** An idle backend is ~5 MiB PSS (simplelogin.md §5), plus catalog caches once it works. */
-export const POSTGRES_BACKEND_BYTES = 6 * MiB;
+/**
+ * PostgreSQL 15's always-on processes (postmaster, checkpointer, background writer, walwriter, autovacuum
+ * and logical replication launchers): 17–19 MiB PSS measured here, idle and after 2000 of the example
+ * app's /db requests (shared_buffers 16–32 MiB).
+ */
+export const POSTGRES_BASE_BYTES = 18 * MiB;
+/** A backend after real queries (catalog caches warm): 3.4–4.1 MiB PSS measured, 1.2–1.9 MiB private. */
+export const POSTGRES_BACKEND_BYTES = 4 * MiB;

@@ -5,8 +5,32 @@ import {
   POSTGRES_DEFAULT_MAX_CONNECTIONS,
   POSTGRES_RESERVED_CONNECTIONS,
   SUPERVISOR_BYTES,
+  SUPERVISOR_GROWTH_BYTES,
 } from "./defaults.js";
 import { MiB } from "../size.js";
+import { mib } from "./mib.js";
+
+/** Why Node's file-backed pages are not in the figure. */
+const FILE_PAGES_NOTE =
+  "Node's file-backed pages (its binary, ~40 MiB of RSS) are page cache: clean, reclaimable under pressure, covered by the margin";
+
+/** The documented figure `plan` uses when it is not `gwarden run` and cannot measure the supervisor. */
+export const DEFAULT_SUPERVISOR_SOURCE = `gwarden run's anonymous memory as bench/run-cost.mjs measured it (12.8 MiB average, 16.4 MiB peak, rounded up to ${mib(SUPERVISOR_BYTES)} MiB); ${FILE_PAGES_NOTE}`;
+
+/**
+ * The supervisor's charge from its own anonymous memory measured at plan time (`RssAnon`) plus growth,
+ * never below the documented peak (a plan-time reading is the smallest this process will be).
+ */
+export function measuredSupervisor(
+  anonBytes: number,
+): Pick<PlanPolicy, "supervisorBytes" | "supervisorSource"> {
+  const grown = anonBytes + SUPERVISOR_GROWTH_BYTES;
+  const bytes = Math.max(SUPERVISOR_BYTES, grown);
+  return {
+    supervisorBytes: bytes,
+    supervisorSource: `measured: max(${mib(anonBytes)} MiB of anonymous memory now (RssAnon, /proc/self/status) + ${mib(SUPERVISOR_GROWTH_BYTES)} MiB for what starts after the plan (HTTP server, sampler, event buffers), the ${mib(SUPERVISOR_BYTES)} MiB peak bench/run-cost.mjs measured) = ${mib(bytes)} MiB; ${FILE_PAGES_NOTE}`,
+  };
+}
 
 /** When neither a limit nor the host total is known, size for a small box. */
 export const UNKNOWN_MEMORY_BYTES = 512 * MiB;
@@ -77,6 +101,7 @@ export function defaultPolicy(overrides: Partial<PlanPolicy> = {}): PlanPolicy {
     lowMemory: false,
     dbOnBox: false,
     supervisorBytes: SUPERVISOR_BYTES,
+    supervisorSource: DEFAULT_SUPERVISOR_SOURCE,
     supervisorInGroup: true,
     gunicornVersion: null,
     postgresMaxConnections: POSTGRES_DEFAULT_MAX_CONNECTIONS,

@@ -2,8 +2,14 @@
 import type { PlanReason } from "./types.js";
 import type { AppCosts } from "./app-costs.js";
 import type { Layout, WorkerPolicy } from "./workers.js";
-import { threadConcurrencyTarget } from "./workers.js";
-import { MAX_THREADS, THREAD_BYTES } from "./defaults.js";
+import { ioProcesses, threadConcurrencyTarget } from "./workers.js";
+import {
+  IO_WAIT_NOISE_PROCESSES,
+  MAX_THREADS,
+  POSTGRES_BACKEND_BYTES,
+  POSTGRES_BASE_BYTES,
+  THREAD_BYTES,
+} from "./defaults.js";
 import { postgresBackends } from "./database.js";
 import { mib } from "./mib.js";
 
@@ -86,9 +92,15 @@ export function layoutReasons(
   bounds: { min: number; max: number },
 ): Record<string, PlanReason> {
   const cpuText = `⌈${policy.cpus}⌉`;
+  const share = policy.cpuShare;
+  const io = ioProcesses(policy.cpus, share);
+  const ioArith =
+    share === null || share >= 1
+      ? ""
+      : ` + min(${cpuText} + 1, ⌈${policy.cpus} × (1 − ${share}) ÷ ${share} − ${IO_WAIT_NOISE_PROCESSES}⌉) = ${io} for I/O waits`;
   const optimumArith = policy.lowMemory
     ? `${cpuText} = ${layout.optimum} (low-memory mode)`
-    : `max(2, ${cpuText} + 1) = ${layout.optimum}`;
+    : `max(2, ${cpuText} + 1)${ioArith} → ${layout.optimum}`;
   const capped = Math.min(layout.ceiling, layout.optimum);
   const workers: PlanReason = layout.overLimit
     ? {
@@ -107,7 +119,7 @@ export function layoutReasons(
           reason:
             layout.workers < layout.optimum
               ? `memory is the ceiling: only ${layout.ceiling} worker(s) fit, below the CPU optimum of ${layout.optimum}`
-              : `CPU sets the optimum (more processes than this hurt on few CPUs); memory would allow ${layout.ceiling}`,
+              : `${io > 0 ? "the CPUs and the app's measured waiting set" : "CPU sets"} the optimum (more processes than this hurt on few CPUs); memory would allow ${layout.ceiling}`,
           arithmetic: `min(memory ceiling ${layout.ceiling}, CPU optimum ${optimumArith}) = ${layout.workers}`,
         };
   const threads: PlanReason =
@@ -117,7 +129,7 @@ export function layoutReasons(
           reason: policy.lowMemory
             ? "low-memory mode: concurrency from threads (2 MiB each) instead of processes (a whole app each); the app must be thread-safe (no DB connection shared across threads)"
             : "too few processes fit for the CPUs, so threads add concurrency for I/O waits at 2 MiB each; the app must be thread-safe (no DB connection shared across threads; use --no-threads otherwise)",
-          arithmetic: `min(${MAX_THREADS}, max(2, ⌈2 × (${cpuText} + 1) = ${threadConcurrencyTarget(policy.cpus)} ÷ ${layout.workers}⌉)) = ${layout.threads}`,
+          arithmetic: `min(${MAX_THREADS}, max(2, ⌈2 × CPU optimum = ${threadConcurrencyTarget(policy.cpus, share)} ÷ ${layout.workers}⌉)) = ${layout.threads}`,
         }
       : {
           value: "1",
@@ -132,6 +144,10 @@ export function layoutReasons(
     : "";
   return {
     workers,
+    cpuShare: {
+      value: share === null ? "unknown" : String(share),
+      reason: `the share of a busy worker's time spent on a CPU; the rest is waiting (a database, a disk), which ${io > 0 ? `${io} more process(es) cover` : "is too little to need another process"}: ${costs.cpuNote}`,
+    },
     threads,
     workerClass: {
       value: layout.threads > 1 ? "gthread" : "sync",
@@ -214,8 +230,8 @@ export function databaseReasons(
     out["postgres.estimatedBytes"] = {
       value: `${mib(pg.estimatedBytes)} MiB`,
       reason:
-        "shared_buffers + always-on processes + a backend per possible connection + work_mem per pooled connection + one maintenance_work_mem",
-      arithmetic: `${mib(pg.sharedBuffersBytes)} + 30 + ${postgresBackends(pool, reserved)} × 6 + ${layout.workers * pool.poolSize} × ${mib(pg.workMemBytes)} + ${mib(pg.maintenanceWorkMemBytes)} = ${mib(pg.estimatedBytes)} MiB`,
+        "what a server of this size keeps resident: shared_buffers in full + the always-on processes (18 MiB measured) + a backend (4 MiB measured) per connection the app's pools may open and one autovacuum worker + one work_mem per worker (a sort in flight); other clients' backends and maintenance_work_mem (one vacuum at a time) are left to the margin",
+      arithmetic: `${mib(pg.sharedBuffersBytes)} + ${mib(POSTGRES_BASE_BYTES)} + ${postgresBackends(pool)} × ${mib(POSTGRES_BACKEND_BYTES)} + ${layout.workers} × ${mib(pg.workMemBytes)} = ${mib(pg.estimatedBytes)} MiB`,
     };
   }
   return out;

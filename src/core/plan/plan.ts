@@ -23,6 +23,7 @@ export function planGunicorn(input: PlanInput): Plan {
   const costs = appCosts(profile);
   const workerPolicy: WorkerPolicy = {
     cpus: resources.cpus,
+    cpuShare: costs.cpuShare,
     lowMemory: policy.lowMemory,
     ...threadsPolicy(input),
   };
@@ -61,7 +62,7 @@ export function planGunicorn(input: PlanInput): Plan {
   const workerTmpDir = heartbeat.dir;
   const pgMax = b.postgres?.maxConnections ?? policy.postgresMaxConnections;
   const supervisorNote = policy.supervisorInGroup
-    ? "gwarden run shares the app's cgroup, so its own RSS (a bare Node process is ~40 MiB) is counted"
+    ? `gwarden run shares the app's cgroup, so its own charge is counted — ${policy.supervisorSource}`
     : "gwarden runs outside the app's cgroup (--supervisor-outside): not counted";
 
   const reasons: Record<string, PlanReason> = {

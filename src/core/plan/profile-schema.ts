@@ -6,8 +6,29 @@ import type { Profile } from "../profile/types.js";
 const bytes = v.pipe(v.number(), v.finite(), v.minValue(0));
 const memory = v.object({ rss: bytes, pss: bytes, uss: bytes, swap: bytes });
 
+const ms = v.pipe(v.number(), v.finite(), v.minValue(0));
+const timing = v.looseObject({ request: v.string(), cpuMs: ms, blockedMs: ms, runqueueMs: ms });
+const cpu = v.looseObject({
+  single: v.array(timing),
+  concurrent: v.nullable(timing),
+  share: v.pipe(v.number(), v.finite(), v.minValue(0.001), v.maxValue(1)),
+});
+const exitSpike = v.looseObject({
+  bytes,
+  method: v.picklist(["cgroup", "pss"]),
+  beforeBytes: bytes,
+  peakBytes: bytes,
+});
+const request = v.object({
+  method: v.string(),
+  path: v.string(),
+  headers: v.array(v.tuple([v.string(), v.string()])),
+  body: v.nullable(v.string()),
+});
+
+/** Schema 1 (memory and import only) and 2 (+ requests, CPU timing, the measured exit spike) both load. */
 const ProfileSchema = v.looseObject({
-  schema: v.literal(1),
+  schema: v.picklist([1, 2]),
   createdAt: v.string(),
   app: v.looseObject({
     argv: v.array(v.string()),
@@ -26,8 +47,11 @@ const ProfileSchema = v.looseObject({
     masterImportSeconds: v.nullable(v.number()),
     master: v.nullable(memory),
     workerPrivateBytes: v.nullable(bytes),
+    exitSpike: v.optional(v.nullable(exitSpike)),
   }),
   urls: v.array(v.string()),
+  requests: v.optional(v.array(request)),
+  cpu: v.optional(v.nullable(cpu)),
   runs: v.array(v.unknown()),
   host: v.looseObject({ cpus: v.number(), memoryLimitBytes: v.nullable(v.number()) }),
 });

@@ -129,8 +129,10 @@ export interface PlanPolicy {
   lowMemory: boolean;
   /** PostgreSQL runs on the same box (its memory is counted; its settings are planned). */
   dbOnBox: boolean;
-  /** gwarden's own resident cost, counted only when `supervisorInGroup`. */
+  /** gwarden's own charge in the group (its anonymous memory), counted only when `supervisorInGroup`. */
   supervisorBytes: number;
+  /** Where `supervisorBytes` came from, for the reason (measured in this process, or the documented figure). */
+  supervisorSource: string;
   /** gwarden run shares the app's memory cgroup (the default when gwarden launches gunicorn). */
   supervisorInGroup: boolean;
   /** `gunicorn --version`, or null when unknown (treated as ≤ 21: boot counts inside `timeout`). */

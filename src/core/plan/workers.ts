@@ -6,13 +6,15 @@
 import type { AppCosts, ModeCosts } from "./app-costs.js";
 import { budgetFor, type Budget, type BudgetContext } from "./memory-budget.js";
 import { connectionWorkerCap } from "./database.js";
-import { MAX_THREADS } from "./defaults.js";
+import { IO_WAIT_NOISE_PROCESSES, MAX_THREADS } from "./defaults.js";
 
 /** Hard upper bound of the worker search (a small-box planner; the DB budget usually caps sooner). */
 const WORKER_SEARCH_LIMIT = 64;
 
 export interface WorkerPolicy {
   cpus: number;
+  /** A busy worker's CPU ÷ (CPU + blocked) from the profile; null: unknown, planned as CPU-bound. */
+  cpuShare: number | null;
   lowMemory: boolean;
   allowThreads: boolean;
   /** Why threads are off, when they are (for the reason). */
@@ -20,17 +22,31 @@ export interface WorkerPolicy {
 }
 
 /**
- * Processes the CPUs can use: ⌈cpus⌉ + 1 (one more to cover I/O waits; more hurt on 1 CPU:
- * baseline-lessons 6), at least 2. Low-memory mode: ⌈cpus⌉, concurrency from threads instead.
+ * Processes that cover the app's waits: a worker blocked for `b` ms per `c` ms of CPU leaves its CPU
+ * idle b ÷ c of the time, so cpus × b ÷ c more processes keep the CPUs busy — rounded up, less a tenth
+ * of a process of measurement noise, and at most ⌈cpus⌉ + 1 (never more than double the CPU rule: past
+ * that threads are cheaper). 0 for a CPU-bound app or without a measurement.
  */
-export function cpuOptimum(cpus: number, lowMemory: boolean): number {
-  const whole = Math.max(1, Math.ceil(cpus));
-  return lowMemory ? whole : Math.max(2, whole + 1);
+export function ioProcesses(cpus: number, share: number | null): number {
+  if (share === null || share >= 1 || share <= 0) return 0;
+  const waitPerCpu = (1 - share) / share;
+  const extra = Math.ceil(Math.max(0, cpus) * waitPerCpu - IO_WAIT_NOISE_PROCESSES);
+  return Math.min(Math.max(0, extra), Math.max(1, Math.ceil(cpus)) + 1);
 }
 
-/** Concurrency wanted when threads stand in for processes: 2 × (⌈cpus⌉ + 1). */
-export function threadConcurrencyTarget(cpus: number): number {
-  return 2 * (Math.max(1, Math.ceil(cpus)) + 1);
+/**
+ * Processes the CPUs can use: ⌈cpus⌉ + 1 (one more for the hand-offs between requests; more hurt a
+ * CPU-bound app on 1 CPU: baseline-lessons 6), at least 2, plus the processes that cover measured I/O
+ * waits. Low-memory mode: ⌈cpus⌉, concurrency from threads instead.
+ */
+export function cpuOptimum(cpus: number, lowMemory: boolean, share: number | null = null): number {
+  const whole = Math.max(1, Math.ceil(cpus));
+  return lowMemory ? whole : Math.max(2, whole + 1) + ioProcesses(cpus, share);
+}
+
+/** Concurrency wanted when threads stand in for processes: 2 × the CPU optimum (low-memory mode aside). */
+export function threadConcurrencyTarget(cpus: number, share: number | null = null): number {
+  return 2 * cpuOptimum(cpus, false, share);
 }
 
 /**
@@ -39,9 +55,9 @@ export function threadConcurrencyTarget(cpus: number): number {
  */
 export function threadsFor(workers: number, policy: WorkerPolicy): number {
   if (!policy.allowThreads) return 1;
-  const optimum = cpuOptimum(policy.cpus, policy.lowMemory);
+  const optimum = cpuOptimum(policy.cpus, policy.lowMemory, policy.cpuShare);
   if (workers >= optimum && !policy.lowMemory) return 1;
-  const wanted = Math.ceil(threadConcurrencyTarget(policy.cpus) / Math.max(1, workers));
+  const wanted = Math.ceil(threadConcurrencyTarget(policy.cpus, policy.cpuShare) / Math.max(1, workers));
   return Math.min(MAX_THREADS, Math.max(2, wanted));
 }
 
@@ -58,15 +74,27 @@ export interface Layout {
   alternative: { preload: boolean; workers: number; ceiling: number; plannedBytes: number } | null;
 }
 
-/** Every worker count whose budget fits the limit, ascending (one budget per count, up to the search cap). */
-function fittingCounts(mode: ModeCosts, policy: WorkerPolicy, ctx: BudgetContext): number[] {
+/**
+ * The threads `n` workers get: the wanted count (`threadsFor`), or fewer when that does not fit — a
+ * thread is cheaper than a process, so shed threads before workers; null when not even 1 thread fits.
+ */
+function threadsThatFit(mode: ModeCosts, n: number, policy: WorkerPolicy, ctx: BudgetContext): number | null {
+  for (let t = threadsFor(n, policy); t >= 1; t--) {
+    if (budgetFor(mode, n, t, ctx).plannedBytes <= ctx.limitBytes) return t;
+  }
+  return null;
+}
+
+/** Every worker count whose budget fits the limit with its threads, ascending (up to the search cap). */
+function fittingCounts(mode: ModeCosts, policy: WorkerPolicy, ctx: BudgetContext): Map<number, number> {
   const cap = Math.min(
     WORKER_SEARCH_LIMIT,
     connectionWorkerCap(ctx.postgresMaxConnections, ctx.postgresReservedConnections),
   );
-  const counts: number[] = [];
+  const counts = new Map<number, number>();
   for (let n = 1; n <= cap; n++) {
-    if (budgetFor(mode, n, threadsFor(n, policy), ctx).plannedBytes <= ctx.limitBytes) counts.push(n);
+    const threads = threadsThatFit(mode, n, policy, ctx);
+    if (threads !== null) counts.set(n, threads);
   }
   return counts;
 }
@@ -75,6 +103,7 @@ interface Candidate {
   mode: ModeCosts;
   ceiling: number;
   workers: number;
+  threads: number;
   budget: Budget;
 }
 
@@ -92,9 +121,11 @@ function workerCount(fitting: readonly number[], optimum: number): number {
 
 function candidate(mode: ModeCosts, optimum: number, policy: WorkerPolicy, ctx: BudgetContext): Candidate {
   const fitting = fittingCounts(mode, policy, ctx);
-  const ceiling = fitting.at(-1) ?? 0;
-  const workers = workerCount(fitting, optimum);
-  return { mode, ceiling, workers, budget: budgetFor(mode, workers, threadsFor(workers, policy), ctx) };
+  const counts = [...fitting.keys()];
+  const ceiling = counts.at(-1) ?? 0;
+  const workers = workerCount(counts, optimum);
+  const threads = fitting.get(workers) ?? threadsFor(workers, policy);
+  return { mode, ceiling, workers, threads, budget: budgetFor(mode, workers, threads, ctx) };
 }
 
 function better(a: Candidate, b: Candidate): boolean {
@@ -107,7 +138,7 @@ function better(a: Candidate, b: Candidate): boolean {
 
 /** The layout the plan uses: the best mode, its worker count (≥ 1) and threads. */
 export function chooseLayout(costs: AppCosts, policy: WorkerPolicy, ctx: BudgetContext): Layout {
-  const optimum = cpuOptimum(policy.cpus, policy.lowMemory);
+  const optimum = cpuOptimum(policy.cpus, policy.lowMemory, policy.cpuShare);
   const plain = candidate(costs.plain, optimum, policy, ctx);
   const pre = costs.preload === null ? null : candidate(costs.preload, optimum, policy, ctx);
   const chosen = pre !== null && better(pre, plain) ? pre : plain;
@@ -115,7 +146,7 @@ export function chooseLayout(costs: AppCosts, policy: WorkerPolicy, ctx: BudgetC
   return {
     mode: chosen.mode,
     workers: chosen.workers,
-    threads: threadsFor(chosen.workers, policy),
+    threads: chosen.threads,
     budget: chosen.budget,
     ceiling: chosen.ceiling,
     optimum,

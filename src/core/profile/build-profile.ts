@@ -3,7 +3,8 @@
  * plain run, preload safety and the shared-memory gain from the two preload runs.
  */
 import type { AppIdentity } from "./app-identity.js";
-import type { Profile, ProfileRunResult } from "./types.js";
+import { requestLabel, type RequestSpec } from "./request-spec.js";
+import type { CpuProfile, CpuTiming, Profile, ProfileRunResult } from "./types.js";
 
 export interface ProfileRunSpec {
   mode: ProfileRunResult["mode"];
@@ -27,7 +28,7 @@ export interface ProfileInputs {
   /** `--chdir` as given. */
   chdir: string | null;
   gunicorn: Profile["gunicorn"];
-  urls: string[];
+  requests: RequestSpec[];
   runs: ProfileRunResult[];
   host: Profile["host"];
 }
@@ -73,6 +74,25 @@ export function preloadVerdict(
   return { safe: true, reason: `booted with --preload, and every warm-up URL answered 2xx from ${by}` };
 }
 
+/**
+ * The share of a busy worker's time spent on a CPU, each request kind weighted equally:
+ * Σ CPU ÷ Σ (CPU + blocked). Waiting in the run queue is the profiling host being busy, not the app,
+ * so it counts in neither. Null without timings.
+ */
+export function cpuShare(timings: readonly CpuTiming[]): number | null {
+  const cpu = timings.reduce((sum, t) => sum + t.cpuMs, 0);
+  const busy = timings.reduce((sum, t) => sum + t.cpuMs + t.blockedMs, 0);
+  if (timings.length === 0 || busy <= 0) return null;
+  return round(Math.min(1, cpu / busy));
+}
+
+function cpuProfile(single: ProfileRunResult, shared: ProfileRunResult | undefined): CpuProfile | null {
+  const timings = single.cpu ?? [];
+  const share = cpuShare(timings);
+  if (share === null) return null;
+  return { single: timings, concurrent: shared?.cpu?.[0] ?? null, share };
+}
+
 /** Builds the Profile; the `single` run must be present and ok (profile stops earlier otherwise). */
 export function buildProfile(inputs: ProfileInputs): Profile {
   const byMode = (mode: ProfileRunResult["mode"]): ProfileRunResult | undefined =>
@@ -92,7 +112,7 @@ export function buildProfile(inputs: ProfileInputs): Profile {
   const verdict = preloadVerdict(preload, shared);
   const sharedUss = shared?.workerMemory.map((m) => m.uss) ?? [];
   return {
-    schema: 1,
+    schema: 2,
     createdAt: inputs.createdAt,
     app: {
       argv: inputs.argv,
@@ -111,8 +131,11 @@ export function buildProfile(inputs: ProfileInputs): Profile {
       master: shared?.master ?? preload?.master ?? null,
       workerPrivateBytes:
         sharedUss.length === 0 ? null : Math.round(sharedUss.reduce((a, b) => a + b, 0) / sharedUss.length),
+      exitSpike: verdict.safe ? (shared?.exitSpike ?? null) : null,
     },
-    urls: inputs.urls,
+    urls: inputs.requests.map(requestLabel),
+    requests: inputs.requests,
+    cpu: cpuProfile(single, shared),
     runs,
     host: inputs.host,
   };

@@ -37,6 +37,19 @@ export function renderProfileSummary(profile: Profile, path: string | null): str
       `    worker private ${formatBytes(preload.workerPrivateBytes)} each (${shared?.workers ?? "?"} workers, --preload + gc.freeze())`,
     );
   }
+  const spike = preload.exitSpike;
+  if (spike)
+    lines.push(
+      `    exit spike     ${formatBytes(spike.bytes)} when one worker is retired (${spike.method === "cgroup" ? "memory cgroup high-water mark" : "PSS sum, sampled"})`,
+    );
+  const cpu = profile.cpu;
+  if (cpu) {
+    lines.push(`  CPU share        ${cpu.share} of a busy worker's time (the rest is waiting: I/O, locks)`);
+    for (const t of cpu.single)
+      lines.push(
+        `    ${t.request.padEnd(14)} ${t.cpuMs} ms CPU + ${t.blockedMs} ms blocked per request (${t.runqueueMs} ms waiting for a CPU left out)`,
+      );
+  }
   if (path !== null) lines.push(`Written to ${path}`);
   return lines.join("\n") + "\n";
 }

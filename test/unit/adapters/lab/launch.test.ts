@@ -40,7 +40,7 @@ function spec(kind: "planned" | "default", tierMiB = 256): LabInstanceSpec {
           flags: ["-w", "3", "-t", "30"],
           label: "3×1 sync",
         };
-  return { tierBytes: tierMiB * MiB, cpus: 1, config, scenarios: ["startup"] };
+  return { tierBytes: tierMiB * MiB, cpus: 1, config, scenarios: ["startup"], connections: 12, round: 1 };
 }
 
 describe("lab launches", () => {

@@ -20,6 +20,10 @@ describe("matrix.csv", () => {
       "passed",
       "skipped",
       "note",
+      "rps_runs",
+      "passes",
+      "cpu_used",
+      "cpu_wait",
     ]);
   });
 
@@ -31,9 +35,16 @@ describe("matrix.csv", () => {
     const lines = text.trimEnd().split("\n");
     expect(lines).toHaveLength(3);
     expect(lines[1]).toBe(
-      "268435456,planned,heavy,0,0,0,1000,1.5,100,10,50,209715200,1,2×1 sync,2,8,0,true,false,",
+      "268435456,planned,heavy,0,0,0,1000,1.5,100,10,50,209715200,1,2×1 sync,2,8,0,true,false,,,1,,",
     );
     expect(lines[2]!.split(",").slice(7, 11)).toEqual(["", "", "", ""]);
+  });
+
+  it("ends a merged --repeat row with every pass's requests/s and the count of passes", () => {
+    const line = renderCsv([
+      cell({ rps: 100, rpsRuns: [96.5, 100, 104], usedCpus: 0.98, waitCpus: 1.9 }),
+    ]).split("\n")[1]!;
+    expect(line.endsWith(",96.5;100;104,3,0.98,1.9")).toBe(true);
   });
 
   it("quotes commas, quotes and line breaks (RFC 4180)", () => {
@@ -42,7 +53,7 @@ describe("matrix.csv", () => {
     expect(csvField(Number.NaN)).toBe("");
     expect(csvField(false)).toBe("false");
     const line = renderCsv([cell({ note: 'HUP: 2 new workers, "ok"' })]).split("\n")[1]!;
-    expect(line.endsWith(',"HUP: 2 new workers, ""ok"""')).toBe(true);
+    expect(line.endsWith(',"HUP: 2 new workers, ""ok""",,1,,')).toBe(true);
   });
 
   it("leaves the counters of a skipped cell empty", () => {
@@ -50,6 +61,6 @@ describe("matrix.csv", () => {
       .split("\n")[1]!
       .split(",");
     expect(line.slice(3, 7)).toEqual(["", "", "", ""]);
-    expect(line.at(-2)).toBe("true");
+    expect(line.at(-6)).toBe("true");
   });
 });

@@ -98,6 +98,44 @@ describe("lab matrix", () => {
     expect(specs[1]!.config).toMatchObject({ workers: 2, flags: [] });
   });
 
+  it("gives every config of a tier the same heavy load, and --repeat alternates extra heavy passes per tier", () => {
+    const specs = expandMatrix({
+      tiers: [256 * MiB, 512 * MiB],
+      cpus: 1,
+      configs: ["default", "planned", "grid"],
+      scenarios: ["startup", "heavy"],
+      custom: null,
+      grid: { workers: [1], threads: [4], preload: false },
+      planFor: () => plan(2),
+      sizes,
+      repeat: 3,
+    });
+    expect(
+      specs.map((s) => `${tierLabel(s.tierBytes)} ${s.config.name} ${s.round} ${s.scenarios.join("+")}`),
+    ).toEqual([
+      "256M default 1 startup+heavy",
+      "256M planned 1 startup+heavy",
+      "256M grid-w1-t4 1 startup+heavy",
+      "256M default 2 heavy",
+      "256M planned 2 heavy",
+      "256M grid-w1-t4 2 heavy",
+      "256M default 3 heavy",
+      "256M planned 3 heavy",
+      "256M grid-w1-t4 3 heavy",
+      "512M default 1 startup+heavy",
+      "512M planned 1 startup+heavy",
+      "512M grid-w1-t4 1 startup+heavy",
+      "512M default 2 heavy",
+      "512M planned 2 heavy",
+      "512M grid-w1-t4 2 heavy",
+      "512M default 3 heavy",
+      "512M planned 3 heavy",
+      "512M grid-w1-t4 3 heavy",
+    ]);
+    // 3 sync workers want 12 connections, 1 × 4 threads 16: all get 16.
+    expect(new Set(specs.map((s) => s.connections))).toEqual(new Set([16]));
+  });
+
   it("every expansion has unique (tier, config) pairs and only requested scenarios", () => {
     fc.assert(
       fc.property(

@@ -108,7 +108,7 @@ describe("summary.md and report.html", () => {
     expect(md).toContain(
       "| 256M | 0 / 9 / 0 of 1000 (0 %) | ❌ 1 of 1 scenarios fail | 0 / 0 / 0 of 1000 (0 %) | ✅ all scenarios pass |",
     );
-    expect(md).toContain("| 256M | 98 | 2×1 sync | 100 | 0.98 | yes |");
+    expect(md).toContain("| 256M | 2×1 sync | 98 | 2×1 sync | 100 | 0.98 | yes | — | — | — |");
     expect(md).toContain(
       "**256M default (3×1 sync), startup**: 3 workers × 110 MiB private + master 29 MiB = 359 MiB > 256M: OOM-kill loop during boot",
     );
@@ -122,10 +122,15 @@ describe("summary.md and report.html", () => {
       {
         tierBytes: 256 * MiB,
         plannedRps: 98,
+        plannedRange: [98, 98],
         plannedPassed: true,
-        best: { config: "grid-w2-t1", label: "2×1 sync", rps: 100 },
+        best: { config: "grid-w2-t1", label: "2×1 sync", rps: 100, range: [100, 100] },
         ratio: 0.98,
+        ratioSpread: [0.98, 0.98],
         withinFivePercent: true,
+        verdict: "yes",
+        cpuRange: null,
+        versusDefault: null,
       },
     ]);
   });

@@ -92,7 +92,8 @@ describe("the 256 MiB rule (baseline-lessons 2)", () => {
   it("counts the supervisor only when it shares the cgroup", () => {
     const inside = planGunicorn(input(box(256, 1), null, { supervisorInGroup: true }));
     const outside = planGunicorn(input(box(256, 1), null, { supervisorInGroup: false }));
-    expect(inside.memory.supervisorBytes).toBe(45 * MiB);
+    expect(inside.memory.supervisorBytes).toBe(17 * MiB);
+    expect(inside.reasons["memory.supervisorBytes"]?.reason).toMatch(/run-cost\.mjs .*reclaimable/);
     expect(outside.memory.supervisorBytes).toBe(0);
   });
 

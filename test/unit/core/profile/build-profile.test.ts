@@ -1,3 +1,4 @@
+import { getRequest } from "../../../../src/core/profile/request-spec.js";
 import { describe, expect, it } from "vitest";
 import { appIdentity } from "../../../../src/core/profile/app-identity.js";
 import {
@@ -51,7 +52,7 @@ function inputs(runs: ProfileRunResult[]): ProfileInputs {
     identity: appIdentity(argv, "/work/main"),
     chdir: "example",
     gunicorn: { version: "20.1.0", python: "python3.11", workerClass: "sync" },
-    urls: ["/health", "/db"],
+    requests: [getRequest("/health"), getRequest("/db")],
     runs,
     host: { cpus: 2, memoryLimitBytes: null },
   };

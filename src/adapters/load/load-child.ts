@@ -9,6 +9,7 @@ import { createInterface } from "node:readline";
 interface ChildOptions {
   origin: string;
   paths: string[];
+  requests: Array<{ method: string; path: string; headers: Array<[string, string]>; body: string | null }>;
   connections: number;
   seconds?: number;
   amount?: number;
@@ -45,7 +46,12 @@ async function main(): Promise<void> {
       connections: options.connections,
       ...(options.amount === undefined ? { duration: options.seconds ?? 10 } : { amount: options.amount }),
       timeout: options.timeoutSeconds,
-      requests: options.paths.map((path) => ({ method: "GET", path })),
+      requests: options.requests.map((r) => ({
+        method: r.method,
+        path: r.path,
+        headers: Object.fromEntries(r.headers),
+        ...(r.body === null ? {} : { body: r.body }),
+      })),
     },
     (error, result) => {
       if (error) {

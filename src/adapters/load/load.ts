@@ -2,13 +2,13 @@
  * Runs the lab's load in a child process and reads its result: bounded in time, loopback only, and
  * stoppable early for the background load of the lifecycle and OOM scenarios. Two drivers: wrk (the
  * default when installed: it handles gunicorn's sync workers closing every connection) and autocannon
- * in a child `node` process (src/adapters/lab/load-child.ts), which miscounts against them.
+ * in a child `node` process (src/adapters/load/load-child.ts), which miscounts against them.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { LoadShape } from "../../core/lab/scenarios.js";
+import { loadRequests, type LoadShape } from "../../core/lab/scenarios.js";
 import { GwardenError } from "../../core/error.js";
 import { packageScript } from "../platform/self.js";
 import { startWrk, wrkScript } from "./load-wrk.js";
@@ -20,7 +20,7 @@ export type LoadDriver = "wrk" | "autocannon";
 let driver: LoadDriver = "autocannon";
 
 /** The autocannon child: a script of the package; the single file carries neither it nor autocannon. */
-const CHILD = packageScript("adapters/lab/load-child.js");
+const CHILD = packageScript("adapters/load/load-child.js");
 
 /** Chooses the load generator for the rest of the run; E_USAGE for autocannon in the single file. */
 export function setLoadDriver(next: LoadDriver): void {
@@ -66,7 +66,7 @@ function toResult(child: ChildResult): LabLoadResult {
 function startWithWrk(origin: string, shape: LoadShape): RunningLoad {
   const dir = mkdtempSync(join(tmpdir(), "gwarden-wrk-"));
   const script = join(dir, "paths.lua");
-  writeFileSync(script, wrkScript(shape.paths));
+  writeFileSync(script, wrkScript(loadRequests(shape)));
   const running = startWrk(origin, shape, script);
   return {
     stop: running.stop,
@@ -77,9 +77,11 @@ function startWithWrk(origin: string, shape: LoadShape): RunningLoad {
 /** Starts a load against `origin` (http://127.0.0.1:PORT); stops it by itself after its duration (+ a margin) at most. */
 export function startLoad(origin: string, shape: LoadShape): RunningLoad {
   if (driver === "wrk") return startWithWrk(origin, shape);
-  const child = spawn(process.execPath, [CHILD ?? "", JSON.stringify({ origin, ...shape })], {
-    stdio: ["pipe", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [CHILD ?? "", JSON.stringify({ origin, ...shape, requests: loadRequests(shape) })],
+    { stdio: ["pipe", "pipe", "pipe"] },
+  );
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t));

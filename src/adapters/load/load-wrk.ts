@@ -6,16 +6,37 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import type { LoadShape } from "../../core/lab/scenarios.js";
+import type { RequestSpec } from "../../core/profile/request-spec.js";
 import type { LabLoadResult, RunningLoad } from "./running-load.js";
 
-/** The Lua script: round-robin over the paths, a JSON summary in done(). */
-export function wrkScript(paths: readonly string[]): string {
-  const list = paths.map((p) => JSON.stringify(p)).join(", ");
-  return `local paths = { ${list} }
+/** A Lua string literal: quotes, backslashes and control bytes escaped (Lua 5.1 has no \u escapes). */
+export function luaString(text: string): string {
+  let out = "";
+  for (const byte of new TextEncoder().encode(text)) {
+    if (byte === 0x22 || byte === 0x5c) out += `\\${String.fromCharCode(byte)}`;
+    else if (byte < 0x20 || byte >= 0x7f) out += `\\${byte}`;
+    else out += String.fromCharCode(byte);
+  }
+  return `"${out}"`;
+}
+
+/** The Lua script: round-robin over the requests (method, headers, body), a JSON summary in done(). */
+export function wrkScript(requests: readonly RequestSpec[]): string {
+  const list = requests
+    .map((r) => {
+      const headers = r.headers.map(([k, v]) => `[${luaString(k)}] = ${luaString(v)}`).join(", ");
+      const body = r.body === null ? "nil" : luaString(r.body);
+      return `wrk.format(${luaString(r.method)}, ${luaString(r.path)}, { ${headers} }, ${body})`;
+    })
+    .join(",\n  ");
+  return `local requests = nil
 local i = 0
 request = function()
+  if requests == nil then requests = {
+  ${list}
+  } end
   i = i + 1
-  return wrk.format("GET", paths[(i % #paths) + 1])
+  return requests[(i % #requests) + 1]
 end
 done = function(summary, latency, requests)
   local e = summary.errors
