@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { get } from "node:http";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { onTestFailed } from "vitest";
@@ -29,6 +29,11 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** argv before `node dist/cli.js` (e.g. `unshare --pid --fork --mount-proc`). */
   prefix?: string[];
+  /**
+   * gwarden runs outside the memory group (in the test's own): gunicorn's master moves itself into the
+   * group from a config's on_starting hook, so gwarden must follow the master's group, not its own.
+   */
+  gwardenOutside?: boolean;
   /** The app's directory and spec (default: the example app, `app:app`). */
   appDir?: string;
   spec?: string;
@@ -83,10 +88,14 @@ export async function startRun(options: RunOptions): Promise<GwardenRun> {
       flags: options.flags ?? [],
       gunicorn: options.release.command,
       chdir: options.appDir ?? exampleDir,
-      appArgs: [...(options.gunicornArgs ?? []), options.spec ?? "app:app"],
+      appArgs: [
+        ...(options.gwardenOutside ? ["-c", enterGroupConfig(dir, sandbox)] : []),
+        ...(options.gunicornArgs ?? []),
+        options.spec ?? "app:app",
+      ],
     }),
   ];
-  const [command, ...args] = sandbox.wrap(argv);
+  const [command, ...args] = options.gwardenOutside ? argv : sandbox.wrap(argv);
   const child = spawn(command!, args, {
     cwd: dir,
     env: {
@@ -156,6 +165,28 @@ export async function startRun(options: RunOptions): Promise<GwardenRun> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A gunicorn config whose on_starting moves the master (and so its future workers) into the sandbox. */
+function enterGroupConfig(dir: string, sandbox: Sandbox): string {
+  const path = join(dir, "enter-group.conf.py");
+  const dirs = [
+    sandbox.memoryDir,
+    ...(sandbox.cpuDir !== null && sandbox.cpuDir !== sandbox.memoryDir ? [sandbox.cpuDir] : []),
+  ];
+  writeFileSync(
+    path,
+    [
+      "import os",
+      "",
+      "def on_starting(server):",
+      `    for group in ${JSON.stringify(dirs)}:`,
+      '        with open(os.path.join(group, "cgroup.procs"), "w") as procs:',
+      "            procs.write(str(os.getpid()))",
+      "",
+    ].join("\n"),
+  );
+  return path;
 }
 
 /** One GET with the whole body; status null when nothing answered. */

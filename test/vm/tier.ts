@@ -22,7 +22,10 @@ export const VM_TIER_FILES: readonly string[] = [
   "test/vm/run-oom-v2.test.ts",
   // the lab end to end on v2 sandboxes (planned config, startup and light load)
   "test/vm/lab-v2.test.ts",
-  // Hooks for the supervisor rewrite (add when it lands):
-  //   "test/vm/run-oom-outside-v2.test.ts" — OOM confirmation with gwarden outside the app's group, reading the master's group
-  //   "test/vm/adaptive-psi-v2.test.ts"   — per-group PSI triggers and memory.high driving adaptive control
+  // gwarden run outside the app's group: OOM confirmation from the master's group (it moved itself there)
+  "test/integration/run-oom-outside.test.ts",
+  // the master's kernel-event watcher on v2: memory.high, the PSI trigger and memory.events, for real
+  "test/vm/kernel-events-v2.test.ts",
+  // adaptive control with memory.high set where gwarden owns the group: growth recycled, nothing OOM-killed
+  "test/vm/adaptive-psi-v2.test.ts",
 ];

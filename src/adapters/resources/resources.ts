@@ -6,7 +6,7 @@ import { availableParallelism } from "node:os";
 import type { Resources } from "../../core/resources/types.js";
 import { detect } from "../../core/resources/detect.js";
 import { parseProcStatus } from "../../core/proc/proc-status.js";
-import type { Reader } from "../../core/resources/probe.js";
+import type { Reader, ReadResult } from "../../core/resources/probe.js";
 import { rootedReader } from "./root-fs.js";
 
 export interface DetectResourcesOptions {
@@ -36,17 +36,22 @@ export function detectForPid(pid: number): Resources {
 }
 
 /**
- * Detection of the group another process is in, resolved once: its /proc/<pid>/cgroup, mountinfo and
- * status are read now and kept, so the group's files can still be read after the process is gone (the
- * OOM counter is read again when a killed master's exit is reported).
+ * Detection of the group another process is in, followed as it moves (a master may move itself into
+ * its group from its own config): its /proc/<pid>/cgroup, mountinfo and status are read at each call,
+ * and the last ones read are kept, so the group's files can still be read after the process is gone
+ * (the OOM counter is read again when a killed master's exit is reported).
  */
 export function groupDetector(pid: number): () => Resources {
   const base = rootedReader("/");
-  const kept = new Map(
-    ["cgroup", "mountinfo", "status"].map((name) => [`/proc/self/${name}`, base(`/proc/${pid}/${name}`)]),
-  );
+  const kept = new Map<string, ReadResult>();
   const read: Reader = (path) => kept.get(path) ?? pidReader(pid, base)(path);
-  return () => detect({ read, affinityCpus: availableParallelism(), affinityFromStatus: true });
+  return () => {
+    for (const name of ["cgroup", "mountinfo", "status"]) {
+      const fresh = base(`/proc/${pid}/${name}`);
+      if (fresh.ok || !kept.has(`/proc/self/${name}`)) kept.set(`/proc/self/${name}`, fresh);
+    }
+    return detect({ read, affinityCpus: availableParallelism(), affinityFromStatus: true });
+  };
 }
 
 /** This process's anonymous memory (RssAnon), or null when /proc/self/status cannot say. */

@@ -37,6 +37,10 @@ export interface PidFacts {
   deadlineKilled?: boolean;
   died?: boolean;
   oomChecked?: boolean;
+  /** Its CPU time at the previous sample (seconds), to tell a slow import from a hung one. */
+  cpu?: { atMs: number; seconds: number };
+  /** Past the deadline but still importing: said once. */
+  slowSaid?: boolean;
   /** When it was first missing from the master's children without a death reported. */
   vanishedAtMs?: number;
 }
@@ -82,6 +86,10 @@ export const PENDING_OOM_MS = 5000;
 /** How long a worker may be missing from /proc before its silent death is reported. */
 const VANISHED_MS = 900;
 const RUN_EVENTS = 400;
+/** A booting worker using at least this share of a CPU is importing, not hung. */
+export const IMPORTING_CPU_SHARE = 0.1;
+/** How many times the boot deadline a busy import may take before it is killed all the same. */
+export const BOOT_PATIENCE = 10;
 const MAX_PIDS = 512;
 
 export function initialWatch(): WatchState {
@@ -280,6 +288,18 @@ export function watchSample(watch: WatchState, sample: Sample, at: At, ctx: Watc
     );
     ctx.out.push({ kind: "say", text: `worker ${pid} died without a word from gunicorn (seen in /proc)` });
   }
+  const progress = new Map<number, number | null>();
+  for (const w of sample.workers) {
+    const before = facts(watch, w.pid).cpu;
+    const now = w.cpuSeconds;
+    progress.set(
+      w.pid,
+      before === undefined || now === null || at.atMs <= before.atMs
+        ? null
+        : (now - before.seconds) / ((at.atMs - before.atMs) / 1000),
+    );
+    if (now !== null) watch = withFacts(watch, w.pid, { cpu: { atMs: at.atMs, seconds: now } });
+  }
   for (const pid of current) {
     if (facts(watch, pid).died) continue;
     watch = scoreWorker(watch, pid, ctx.out);
@@ -287,8 +307,25 @@ export function watchSample(watch: WatchState, sample: Sample, at: At, ctx: Watc
       watch = { ...watch, boot: noteBootSeen(watch.boot, pid, at.atMs, false) };
   }
   if (watch.lifecycle.master.phase === "stopping" || !watch.hooksAlive) return watch;
-  for (const pid of overdueBoots(watch.boot, at.atMs, ctx.config.bootDeadlineMs)) {
-    if (facts(watch, pid).deadlineKilled) continue;
+  const deadline = ctx.config.bootDeadlineMs;
+  for (const pid of overdueBoots(watch.boot, at.atMs, deadline)) {
+    const f = facts(watch, pid);
+    if (f.deadlineKilled) continue;
+    // A worker still burning CPU is importing on a slow core (a starved VPS, a first boot without a
+    // profile), not hung: it gets time, up to BOOT_PATIENCE × the deadline. A hung import waits idle.
+    const share = progress.get(pid) ?? null;
+    const bootedMs = watch.boot.get(pid);
+    const patient = bootedMs !== undefined && at.atMs - bootedMs <= BOOT_PATIENCE * deadline;
+    if (share !== null && share >= IMPORTING_CPU_SHARE && patient) {
+      if (!f.slowSaid) {
+        ctx.out.push({
+          kind: "say",
+          text: `worker ${pid} is still importing after the ${Math.round(deadline / 1000)} s boot deadline but busy (${Math.round(share * 100)} % of a CPU): waiting for it (profile the app so the plan knows its import time)`,
+        });
+        watch = withFacts(watch, pid, { slowSaid: true });
+      }
+      continue;
+    }
     watch = withFacts(watch, pid, { deadlineKilled: true });
     ctx.out.push({ kind: "signal", target: pid, signal: "SIGKILL" });
     const seconds = Math.round(ctx.config.bootDeadlineMs / 100) / 10;

@@ -31,6 +31,41 @@ describe("the run loop: watching workers", () => {
     expect(t.kinds().slice(-2)).toEqual(["boot_deadline_kill:11:", "worker_signal:11:timeout-escalation"]);
   });
 
+  it("waits for a worker past the deadline that is still importing (busy CPU), up to 10× the deadline", () => {
+    const t = world();
+    t.start();
+    t.hook("on_starting", 10);
+    t.hook("post_fork", 11);
+    let cpu = 0;
+    for (let s = 0; s < 12; s++) {
+      t.advance(1000);
+      cpu += 0.8;
+      t.sample(10, [{ pid: 11, cpu }]);
+    }
+    expect(t.signals()).toEqual([]);
+    expect(t.said()).toContain(
+      "worker 11 is still importing after the 5 s boot deadline but busy (80 % of a CPU)",
+    );
+    for (let s = 0; s < 40; s++) {
+      t.advance(1000);
+      cpu += 0.8;
+      t.sample(10, [{ pid: 11, cpu }]);
+    }
+    expect(t.signals()).toEqual([[11, "SIGKILL"]]);
+  });
+
+  it("kills a worker past the deadline once its import goes idle", () => {
+    const t = world();
+    t.start();
+    t.hook("on_starting", 10);
+    t.hook("post_fork", 11);
+    for (const cpu of [0.5, 1, 1.5, 2, 2.5, 3, 3.5, 3.5, 3.5]) {
+      t.advance(1000);
+      t.sample(10, [{ pid: 11, cpu }]);
+    }
+    expect(t.signals()).toEqual([[11, "SIGKILL"]]);
+  });
+
   it("enforces no deadline before the hook channel spoke (no readiness records would mean killing healthy workers)", () => {
     const t = world();
     t.start();

@@ -24,6 +24,8 @@ export interface WorkerFigures {
   uss?: number;
   /** Requests in flight, from the worker's counters (absent: no counters). */
   busy?: number;
+  /** Cumulative CPU seconds (default 0). */
+  cpu?: number;
 }
 
 /** A worker's shared-memory counters with `inFlight` requests in flight. */
@@ -125,7 +127,11 @@ export function world(loopConfig: LoopConfig = config()) {
         workers: workers.map((w) =>
           typeof w === "number"
             ? proc(w)
-            : { ...proc(w.pid, w.uss), ...(w.busy === undefined ? {} : { stats: counters(w.pid, w.busy) }) },
+            : {
+                ...proc(w.pid, w.uss),
+                cpuSeconds: w.cpu ?? 0,
+                ...(w.busy === undefined ? {} : { stats: counters(w.pid, w.busy) }),
+              },
         ),
         cgroup: {
           limitBytes: extra.limit ?? 1024 * MiB,
