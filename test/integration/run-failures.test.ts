@@ -28,10 +28,14 @@ describe.each(releases.map((r) => [r.version, r] as const))(
         const run = await startRun({ release, memoryBytes: 300 * MiB, env: { EXAMPLE_FAULTS: "1" } });
         runs.push(run);
         await until("/healthz 200", async () => (await run.api("/healthz")).status === 200);
-        const before = JSON.parse((await run.api("/api/state")).body) as {
-          master: { pid: number };
-          workers: { pid: number }[];
-        };
+        const before = await until("every planned worker in the sample", async () => {
+          const state = JSON.parse((await run.api("/api/state")).body) as {
+            master: { pid: number };
+            workers: { pid: number; state: string }[];
+            plan: { workers: number };
+          };
+          return state.workers.filter((w) => w.state === "ready").length >= state.plan.workers ? state : null;
+        });
         const hog = await run.app("/hog?mb=400", 30_000);
         expect(hog.status).not.toBe(200);
         const confirmed = () => {

@@ -29,10 +29,14 @@ describe.skipIf(!v2Delegated())("gwarden run on cgroup v2", () => {
     runs.push(run);
     expect(run.sandbox.version).toBe("v2");
     await until("/healthz 200", async () => (await run.api("/healthz")).status === 200, 300_000);
-    const before = JSON.parse((await run.api("/api/state")).body) as {
-      master: { pid: number };
-      workers: { pid: number }[];
-    };
+    const before = await until("every planned worker in the sample", async () => {
+      const state = JSON.parse((await run.api("/api/state")).body) as {
+        master: { pid: number };
+        workers: { pid: number; state: string }[];
+        plan: { workers: number };
+      };
+      return state.workers.filter((w) => w.state === "ready").length >= state.plan.workers ? state : null;
+    });
     const hog = await run.app("/alloc?mb=400", 120_000);
     expect(hog.status).not.toBe(200);
     const events = await until(
