@@ -44,6 +44,39 @@ export default tseslint.config(
           ],
         },
       ],
+      // No clock, timers or process: time and effects come in through the step's inputs and the port.
+      "no-restricted-globals": [
+        "error",
+        ...[
+          "process",
+          "setTimeout",
+          "setInterval",
+          "setImmediate",
+          "clearTimeout",
+          "clearInterval",
+          "performance",
+          "fetch",
+        ].map((name) => ({
+          name,
+          message: "src/core is pure: take it as an input (src/adapters/platform).",
+        })),
+      ],
+      "no-restricted-properties": [
+        "error",
+        { object: "Date", property: "now", message: "src/core has no clock: take the time as an input." },
+        {
+          object: "Math",
+          property: "random",
+          message: "src/core is deterministic: take randomness as an input.",
+        },
+      ],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: "src/core has no clock: `new Date()` reads it; take the time as an input.",
+        },
+      ],
     },
   },
   {

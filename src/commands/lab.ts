@@ -28,6 +28,7 @@ import { shellQuote } from "../core/sandbox/shell-quote.js";
 import { parseGunicornArgv } from "../core/argv/gunicorn-argv.js";
 import { requestLabel } from "../core/profile/request-spec.js";
 import { requestsFromArgs } from "../adapters/profile/request-files.js";
+import { REQUEST_FLAGS } from "../core/cli/request-flags.js";
 
 const DEFAULT_OUT = "gwarden-lab";
 /** --sandbox vm: each tier boots a guest on a ~20x slower vCPU, so two VPS plans by default. */
@@ -96,30 +97,7 @@ export default defineVerb({
       description: "A minutes-long smoke matrix (2 tiers, 4 scenarios, short loads)",
     },
     out: { type: "string", placeholder: "DIR", default: DEFAULT_OUT, description: "Output directory" },
-    url: {
-      type: "string",
-      repeat: true,
-      placeholder: "REQUEST",
-      description: "Request to load: a path (GET) or 'METHOD /path' (default /)",
-    },
-    data: {
-      type: "string",
-      repeat: true,
-      placeholder: "BODY",
-      description: "Body of the --url before it: text or @file (makes a bare --url a POST)",
-    },
-    header: {
-      type: "string",
-      repeat: true,
-      placeholder: "'NAME: VALUE'",
-      description: "Header of the --url before it",
-    },
-    requests: {
-      type: "string",
-      repeat: true,
-      placeholder: "FILE",
-      description: "A request list (.http: METHOD /path, headers, blank line, body; ### between requests)",
-    },
+    ...REQUEST_FLAGS,
     repeat: {
       type: "number",
       integer: true,
@@ -183,6 +161,12 @@ export default defineVerb({
       choices: ["disk", "zram"],
       default: "disk",
       description: "--sandbox vm: a swap disk, or zram (compressed RAM)",
+    },
+    "vcpu-mips": {
+      type: "string",
+      placeholder: "N",
+      description:
+        "--sandbox vm: a vCPU of fixed speed, about N million instructions per second on the guest's clock (QEMU icount; steps of 2×: 1000, 500, 250, 125, 62.5 ...), the same on any host under any load: a reproducible slow core (default: as fast as emulation runs here)",
     },
     load: {
       type: "enum",
@@ -321,6 +305,7 @@ export default defineVerb({
           vcpus: cpus,
           swap: args.swap,
           swapKind: args["swap-kind"],
+          vcpuMips: args["vcpu-mips"],
           requests,
           env,
           cwd,

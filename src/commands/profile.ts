@@ -20,6 +20,7 @@ import { requestsFromArgs } from "../adapters/profile/request-files.js";
 import { stopOnSignals } from "../adapters/profile/stop-on-signals.js";
 import { detectResources } from "../adapters/resources/resources.js";
 import type { Sandbox } from "../adapters/sandbox/cgroup-sandbox.js";
+import { REQUEST_FLAGS } from "../core/cli/request-flags.js";
 
 const DEFAULT_OUT = ".gwarden/profile.json";
 
@@ -53,30 +54,7 @@ export default defineVerb({
     "Boot the app under gunicorn (plain and with preload), measure import time, memory, CPU per request and the exit spike, write a profile",
   command: "required",
   flags: {
-    url: {
-      type: "string",
-      repeat: true,
-      placeholder: "REQUEST",
-      description: "Request to send: a path (GET) or 'METHOD /path' (default /)",
-    },
-    data: {
-      type: "string",
-      repeat: true,
-      placeholder: "BODY",
-      description: "Body of the --url before it: text or @file (makes a bare --url a POST)",
-    },
-    header: {
-      type: "string",
-      repeat: true,
-      placeholder: "'NAME: VALUE'",
-      description: "Header of the --url before it",
-    },
-    requests: {
-      type: "string",
-      repeat: true,
-      placeholder: "FILE",
-      description: "A request list (.http: METHOD /path, headers, blank line, body; ### between requests)",
-    },
+    ...REQUEST_FLAGS,
     out: {
       type: "string",
       placeholder: "FILE",

@@ -7,6 +7,8 @@
  * memory past the budget, as max_requests does: no OOM kill, no failed request, and every retirement
  * recorded once on the channel — on 20.1.0, 23.0.0 and 26.2.2, gthread as planned and sync. Without the
  * guard (GWARDEN_GUARD_BYTES=0) the same load is OOM-killed, so the harness can see a failure.
+ * And the issue's own case: the same leak under `gwarden run` (planned, adaptive control on), where the
+ * 1 s sampler alone lost the race to the kernel — no OOM kill, no failed request.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,6 +20,7 @@ import { emitConf } from "../../src/core/emit/emit-conf.js";
 import { defaultPolicy } from "../../src/core/plan/inputs.js";
 import { planGunicorn } from "../../src/core/plan/plan.js";
 import { exampleDir, gunicornReleases, type GunicornRelease } from "../helpers/gunicorns.js";
+import { startRun, until, type GwardenRun } from "./run-harness.js";
 
 const MiB = 1048576;
 const LIMIT = 320 * MiB;
@@ -153,5 +156,33 @@ describe("without the guard (GWARDEN_GUARD_BYTES=0)", () => {
     );
     expect(result.guards).toEqual([]);
     expect(result.oomKills).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("under gwarden run (planned, adaptive control on)", () => {
+  let run: GwardenRun | null = null;
+  afterAll(async () => run?.close());
+
+  it("160 requests leaking 2 MiB each at full speed: no OOM kill, no failed request, the leaking worker retired", async () => {
+    run = await startRun({
+      release: gunicornReleases()[0]!,
+      memoryBytes: LIMIT,
+      cpus: 1,
+      env: { EXAMPLE_FAULTS: "1" },
+    });
+    const started = run;
+    await until("a worker ready", async () => (await started.api("/healthz")).status === 200, 60_000);
+    const failures = await fullSpeed(`http://127.0.0.1:${run.appPort}/leak?kb=2048`, REQUESTS, LANES);
+    const state = JSON.parse((await run.api("/api/state")).body) as { eventsByKind: Record<string, number> };
+    const why = `${JSON.stringify(state.eventsByKind)}\n${run.stderr().slice(-3000)}`;
+    console.log(
+      `gwarden run, leak at full speed: ${REQUESTS} requests, ${failures.length} failed, ` +
+        `${run.sandbox.oomKills()} OOM kills, events ${JSON.stringify(state.eventsByKind)}`,
+    );
+    expect(failures, why).toEqual([]);
+    expect(run.sandbox.oomKills(), why).toBe(0);
+    expect(state.eventsByKind.oom_kill ?? 0, why).toBe(0);
+    // The guard (or adaptive control) retired the leaking worker: 320 MiB of leak do not fit one worker.
+    expect(state.eventsByKind.recycle ?? 0, why).toBeGreaterThanOrEqual(1);
   });
 });

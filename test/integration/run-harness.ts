@@ -22,6 +22,8 @@ export const MiB = 1048576;
 export interface RunOptions {
   release: GunicornRelease;
   memoryBytes: number;
+  /** A CPU quota for the group (default none). */
+  cpus?: number;
   /** gwarden's own flags (before `--`). */
   flags?: string[];
   /** gunicorn arguments after the launcher and before the spec. */
@@ -73,7 +75,11 @@ export async function until<T>(
 
 /** Starts gwarden run on the example app inside a fresh cgroup. */
 export async function startRun(options: RunOptions): Promise<GwardenRun> {
-  const sandbox = await createSandbox({ memoryBytes: options.memoryBytes, name: "run" });
+  const sandbox = await createSandbox({
+    memoryBytes: options.memoryBytes,
+    name: "run",
+    ...(options.cpus === undefined ? {} : { cpus: options.cpus }),
+  });
   const dir = mkdtempSync(join(tmpdir(), "gwarden-run-"));
   chmodSync(dir, 0o755); // gunicorn may run as another user (a wrapper test): it starts in this directory
   const apiPort = await freePort();

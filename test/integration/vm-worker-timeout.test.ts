@@ -1,7 +1,8 @@
 /**
  * Issue 11's proof, in one run: the original failure reproduced and ended on a small VPS. `gwarden lab
- * --sandbox vm` boots a 1 GiB guest with one slow vCPU (software emulation: a starved VPS core, ~20x
- * slower than this host) and runs the SimpleLogin-sized example app (72 MiB ballast) there:
+ * --sandbox vm` boots a 1 GiB guest with one slow vCPU (software emulation pinned by QEMU's icount at 62.5
+ * million instructions per second of the guest's clock: a starved VPS core, the same on every host and
+ * under any load; at emulation's own speed a quiet CI host imported fast enough to dodge the loop) and runs the SimpleLogin-sized example app (72 MiB ballast) there:
  * - gunicorn 20.1.0 with its common flags (`-w 2×CPU+1 --timeout 30`): three workers import at once on
  *   the one vCPU, each import outlasts `timeout`, and the master kills and replaces them in a loop — the
  *   write-up's `[CRITICAL] WORKER TIMEOUT` boot loop, which the lab's root cause (analyze) names;
@@ -41,6 +42,9 @@ describe.skipIf(missing !== null && process.env.CI !== "true")(
           "--scenarios",
           "startup,light",
           "--quick",
+          // A fixed-speed core (QEMU icount): the same slow VPS on any host and under any load.
+          "--vcpu-mips",
+          "62",
           "--env",
           "EXAMPLE_BALLAST_MB=72",
           "--out",

@@ -1,10 +1,10 @@
-import { readFileSync } from "node:fs";
+import { packageText } from "../platform/package-files.js";
 
 /**
- * gwarden's version, from its own package.json: three levels above this file both in src/adapters/cli/
- * and in dist/adapters/cli/, so it is right in a checkout and in an installed package alike.
+ * gwarden's version, from its own package.json: beside dist/ (or src/ under the test runner) in a checkout
+ * and in an installed package, and a SEA asset of the single-file executable.
  */
-export function packageVersion(path: URL = new URL("../../../package.json", import.meta.url)): string {
-  const { version } = JSON.parse(readFileSync(path, "utf8")) as { version?: unknown };
+export function packageVersion(): string {
+  const { version } = JSON.parse(packageText("package.json")) as { version?: unknown };
   return typeof version === "string" ? version : "unknown";
 }

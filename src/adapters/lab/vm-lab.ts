@@ -23,6 +23,8 @@ const PROTECT = 'echo -900 > /proc/self/oom_score_adj; exec "$@"';
 export interface VmLabOptions {
   tiers: number[];
   vcpus: number;
+  /** A fixed-speed vCPU (QEMU icount), or null for emulation's own speed. */
+  icountShift: number | null;
   swap: VmSwap | null;
   /** The user's lab flags before `--`, forwarded to every guest's lab. */
   own: readonly string[];
@@ -46,12 +48,13 @@ export async function runVmLab(o: VmLabOptions): Promise<void> {
     const innerOut = join(o.outDir, `vm-${tier}`);
     mkdirSync(innerOut, { recursive: true });
     o.say(
-      `gwarden lab: booting a ${tier} VM (${o.vcpus} vCPU${o.vcpus === 1 ? "" : "s"}, swap ${o.swap === null ? "none" : `${tierLabel(o.swap.bytes)} ${o.swap.kind}`})`,
+      `gwarden lab: booting a ${tier} VM (${o.vcpus} vCPU${o.vcpus === 1 ? "" : "s"}${o.icountShift === null ? "" : ` at ${1000 / 2 ** o.icountShift} MIPS`}, swap ${o.swap === null ? "none" : `${tierLabel(o.swap.bytes)} ${o.swap.kind}`})`,
     );
     let partial = "";
     const result = await runInVm({
       memoryBytes: tierBytes,
       vcpus: o.vcpus,
+      ...(o.icountShift === null ? {} : { icountShift: o.icountShift }),
       swap: o.swap,
       argv: [
         "/bin/sh",

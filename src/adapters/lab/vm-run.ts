@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { GwardenError } from "../../core/error.js";
 import type { LabRunData } from "../../core/lab/types.js";
 import type { RequestSpec } from "../../core/profile/request-spec.js";
+import { icountFor } from "../../core/sandbox/qemu-argv.js";
 import { parseSize } from "../../core/size.js";
 import type { VmSwap } from "../sandbox/vm.js";
 
@@ -17,6 +18,8 @@ export interface VmLabCommand {
   vcpus: number;
   swap: string | undefined;
   swapKind: string | undefined;
+  /** --vcpu-mips, as typed. */
+  vcpuMips: string | undefined;
   requests: RequestSpec[];
   env: Record<string, string>;
   cwd: string;
@@ -33,8 +36,17 @@ function swapOf(size: string | undefined, kind: string | undefined): VmSwap | nu
   return { kind: kind ?? "disk", bytes: parseSize(size, "--swap") };
 }
 
+function icountOf(mips: string | undefined): { shift: number; mips: number } | null {
+  if (mips === undefined) return null;
+  const n = Number(mips);
+  if (!(n > 0))
+    throw new GwardenError("E_USAGE", `Expected --vcpu-mips to be a positive number, got \`${mips}\``);
+  return icountFor(n);
+}
+
 export async function runVmLabCommand(c: VmLabCommand): Promise<void> {
   const swap = swapOf(c.swap, c.swapKind);
+  const icount = icountOf(c.vcpuMips);
   const { vmMissing } = await import("../sandbox/vm.js");
   const missing = vmMissing();
   if (missing !== null) {
@@ -62,10 +74,15 @@ export async function runVmLabCommand(c: VmLabCommand): Promise<void> {
   c.data.notes.push(
     "Sandbox: every tier is a whole VPS (a QEMU guest); inside it the lab profiled the app, planned and ran every instance on the box itself, with the load generator on the same vCPU (as on a one-core VPS). Each guest's own outputs are in vm-<tier>/.",
   );
+  if (icount !== null)
+    c.data.notes.push(
+      `The guests' vCPU ran at a fixed ${icount.mips} million instructions per second of their own clock (QEMU icount, shift ${icount.shift}): the same speed on any host, under any load.`,
+    );
   const { runVmLab } = await import("./vm-lab.js");
   await runVmLab({
     tiers: c.tiers,
     vcpus: c.vcpus,
+    icountShift: icount?.shift ?? null,
     swap,
     own: c.own,
     rest: c.rest,

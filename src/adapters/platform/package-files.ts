@@ -3,7 +3,7 @@
  * dist/web/ by the build) and uPlot's browser build (from its npm package). A package reads them from
  * disk; the single-file executable carries each as a SEA asset under the same name, and
  * scripts/build-sea.mjs embeds exactly the names listed here. Add a file here (e.g. the Python half of
- * the generated gunicorn.conf.py) and both ways of shipping get it.
+ * the generated gunicorn.conf.py) and both ways of shipping get it. package.json is one: `--version` reads it.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -19,6 +19,7 @@ const dependency = (specifier: string) => (code: string) =>
 
 /** Name → where the file is in a package. */
 const FILES = {
+  "package.json": own("../package.json"),
   "web/index.html": own("web/index.html"),
   "web/dashboard.js": own("web/dashboard.js"),
   "web/dashboard.css": own("web/dashboard.css"),

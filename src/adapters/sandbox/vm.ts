@@ -38,6 +38,8 @@ export interface VmRunOptions {
   memoryBytes: number;
   /** vCPUs (default 1: one slow core). */
   vcpus?: number;
+  /** Fixed vCPU speed: 2^shift ns per instruction on the guest's clock (QEMU icount); unset: as fast as emulation goes. */
+  icountShift?: number;
   swap?: VmSwap | null;
   /** The command, run from `cwd` with `env` added to a small default environment (PATH, HOME, LANG). */
   argv: readonly string[];
@@ -208,6 +210,7 @@ export async function runInVm(options: VmRunOptions): Promise<VmRunResult> {
       scratchImage: join(dir, "scratch.img"),
       swapImage: options.swap?.kind === "disk" ? join(dir, "swap.img") : null,
       consoleLog: join(dir, "console.log"),
+      ...(options.icountShift === undefined ? {} : { icountShift: options.icountShift }),
     });
     let qemuErr = "";
     const spawned = spawn(argv[0]!, argv.slice(1), { stdio: ["ignore", "ignore", "pipe"] });

@@ -30,6 +30,8 @@ export interface LoopState {
   master: MasterPhase;
   /** TERM/INT received so far: 1 graceful, 2 quick, 3 kill. */
   stops: number;
+  /** The graceful stop killed the workers still booting (once). */
+  bootingKilled: boolean;
   history: readonly MasterRun[];
   lastExit: LastExit | null;
   watch: WatchState;
@@ -47,6 +49,7 @@ export function initialLoopState(config: LoopConfig): LoopState {
   return {
     master: { phase: "idle" },
     stops: 0,
+    bootingKilled: false,
     history: [],
     lastExit: null,
     watch: initialWatch(),

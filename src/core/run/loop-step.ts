@@ -12,7 +12,15 @@ import type { GunicornEvent } from "../events/types.js";
 import { adaptiveRecord, adaptiveSample } from "./adaptive-link.js";
 import { explainExit } from "./exit-explain.js";
 import { attachMaster, masterPid, type LoopState } from "./loop-state.js";
-import type { At, LoopCommand, LoopConfig, LoopInput, LoopSignal, StepResult } from "./loop-types.js";
+import type {
+  At,
+  LoopCommand,
+  LoopConfig,
+  LoopInput,
+  LoopSignal,
+  StepResult,
+  TimerId,
+} from "./loop-types.js";
 import { decideRestart } from "./restart-policy.js";
 import { permanentFailure } from "./start-failure.js";
 import {
@@ -28,6 +36,8 @@ import {
 export const MASTER_OOM_SCORE_ADJ = -500;
 /** After the graceful timeout, how long gunicorn gets to finish its own stop before its group is killed. */
 export const STOP_KILL_SLACK_MS = 5000;
+/** How long a graceful stop waits for the master's "Handling signal: term" before killing booting workers. */
+export const STOP_BOOTING_MS = 2000;
 /** A kernel memory event samples at once, but not more often than this. */
 export const MEMORY_EVENT_SAMPLE_MS = 250;
 
@@ -118,12 +128,23 @@ function onEvents(
 ): LoopState {
   let watch = state.watch;
   for (const event of events) watch = ingest(watch, event, at, context(state, config, out));
-  state = { ...state, watch };
-  if (!state.readyNotified && state.stops === 0 && events.some((e) => e.kind === "worker_ready")) {
-    out.push({ kind: "notify", message: "READY=1" });
-    state = { ...state, readyNotified: true };
-  }
+  state = notifyReady({ ...state, watch }, out);
+  if (events.some((e) => e.kind === "master_signal" && e.signal === "term")) state = killBooting(state, out);
+  // A worker became ready but the last sample has not seen it yet: sample now, READY=1 follows from it.
+  if (!state.readyNotified && events.some((e) => e.kind === "worker_ready")) out.push({ kind: "sample_now" });
   return state;
+}
+
+/**
+ * READY=1 goes to systemd once, when `/healthz` turns 200: a worker the lifecycle says is ready is in the
+ * last sample (the snapshot lists the sample's workers). Never while stopping.
+ */
+function notifyReady(state: LoopState, out: LoopCommand[]): LoopState {
+  if (state.readyNotified || state.stops > 0) return state;
+  const { lastSample, lifecycle } = state.watch;
+  if (!lastSample?.workers.some((w) => lifecycle.workers.get(w.pid)?.phase === "ready")) return state;
+  out.push({ kind: "notify", message: "READY=1" });
+  return { ...state, readyNotified: true };
 }
 
 function onSpawned(
@@ -166,7 +187,7 @@ function onSample(
     adaptive = decided.link;
     for (const event of decided.events) watch = ingest(watch, event, input, context(state, config, out));
   }
-  state = { ...state, watch, adaptive };
+  state = notifyReady({ ...state, watch, adaptive }, out);
   if (
     config.watchdogMs !== null &&
     sample.master !== null &&
@@ -305,13 +326,10 @@ function onSignal(
     });
     stopGracefully(m.pid, at, config, out);
     out.push({ kind: "notify", message: "STOPPING=1" });
-    const booting = bootingWorkers(state.watch);
-    for (const pid of booting) out.push({ kind: "signal", target: pid, signal: "SIGKILL" });
-    if (booting.length > 0)
-      out.push({
-        kind: "say",
-        text: `killed ${booting.length} worker(s) still booting (${booting.join(", ")}): they hold no request`,
-      });
+    // Workers still booting are killed once the master is stopping ("Handling signal: term"), or after
+    // STOP_BOOTING_MS without that line: killed earlier, the master would fork their replacements and
+    // then wait graceful_timeout for imports that may never end.
+    out.push({ kind: "schedule", id: "stop-booting", atMs: at.atMs + STOP_BOOTING_MS });
   } else if (stops === 2) {
     // The master ignores signals while it waits for its workers in a graceful stop, so the quick stop
     // goes to the workers themselves: QUIT makes each one exit at once, dropping its requests.
@@ -334,8 +352,23 @@ function onSignal(
   return state;
 }
 
-function onTimer(state: LoopState, id: "restart" | "stop-kill", out: LoopCommand[]): LoopState {
+/** On a graceful stop, once: kills the workers still booting (they hold no request). */
+function killBooting(state: LoopState, out: LoopCommand[]): LoopState {
+  if (state.stops === 0 || state.bootingKilled || state.master.phase !== "up") return state;
+  const booting = bootingWorkers(state.watch);
+  for (const pid of booting) out.push({ kind: "signal", target: pid, signal: "SIGKILL" });
+  if (booting.length > 0)
+    out.push({
+      kind: "say",
+      text: `killed ${booting.length} worker(s) still booting (${booting.join(", ")}): they hold no request`,
+    });
+  out.push({ kind: "cancel", id: "stop-booting" });
+  return { ...state, bootingKilled: true };
+}
+
+function onTimer(state: LoopState, id: TimerId, out: LoopCommand[]): LoopState {
   const m = state.master;
+  if (id === "stop-booting") return killBooting(state, out);
   if (id === "restart") {
     if (m.phase !== "backoff") return state;
     out.push({ kind: "spawn" });

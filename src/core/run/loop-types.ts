@@ -31,7 +31,7 @@ export interface At {
 }
 
 /** The loop's timers (one of each kind at a time; scheduling again replaces it). */
-export type TimerId = "restart" | "stop-kill";
+export type TimerId = "restart" | "stop-kill" | "stop-booting";
 
 /** The signals gwarden reacts to: TERM and INT stop, the others are passed on to the master. */
 export type LoopSignal = "SIGTERM" | "SIGINT" | "SIGHUP" | "SIGTTIN" | "SIGTTOU" | "SIGUSR1";

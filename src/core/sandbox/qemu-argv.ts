@@ -23,6 +23,11 @@ export interface QemuOptions {
   consoleLog: string;
   /** Extra kernel command-line words. */
   kernelArgs?: readonly string[];
+  /**
+   * A vCPU of fixed speed: each guest instruction takes 2^shift ns of the guest's clock (QEMU's icount),
+   * whatever the host's speed or load. Unset: the guest's clock is the host's, its speed the emulator's.
+   */
+  icountShift?: number;
 }
 
 const MiB = 1024 * 1024;
@@ -44,6 +49,17 @@ function checkPath(path: string): string {
   return path;
 }
 
+/**
+ * The icount shift for a vCPU of about `mips` million instructions per second: QEMU's steps are powers
+ * of two (1000, 500, 250, 125, 62.5, 31.25 ... MIPS). Returns the shift and the speed it gives.
+ */
+export function icountFor(mips: number): { shift: number; mips: number } {
+  if (!Number.isFinite(mips) || mips <= 0)
+    throw new Error(`a vCPU speed must be a positive number, got ${mips}`);
+  const shift = Math.min(10, Math.max(0, Math.round(Math.log2(1000 / mips))));
+  return { shift, mips: 1000 / 2 ** shift };
+}
+
 /** argv for spawn: the binary first. */
 export function qemuArgv(o: QemuOptions): string[] {
   if (!Number.isInteger(o.vcpus) || o.vcpus < 1)
@@ -52,7 +68,8 @@ export function qemuArgv(o: QemuOptions): string[] {
   const argv = [
     o.binary,
     "-accel",
-    o.vcpus > 1 ? "tcg,thread=multi" : "tcg",
+    // icount runs every vCPU in one thread.
+    o.vcpus > 1 && o.icountShift === undefined ? "tcg,thread=multi" : "tcg",
     "-cpu",
     "max",
     "-smp",
@@ -80,6 +97,11 @@ export function qemuArgv(o: QemuOptions): string[] {
     "-drive",
     `file=${checkPath(o.scratchImage)},format=raw,if=virtio,cache=unsafe`,
   ];
+  if (o.icountShift !== undefined) {
+    if (!Number.isInteger(o.icountShift) || o.icountShift < 0 || o.icountShift > 10)
+      throw new Error(`icount shift must be an integer in 0..10, got ${o.icountShift}`);
+    argv.push("-icount", `shift=${o.icountShift},sleep=on`);
+  }
   if (o.swapImage !== null)
     argv.push("-drive", `file=${checkPath(o.swapImage)},format=raw,if=virtio,cache=unsafe`);
   return argv;

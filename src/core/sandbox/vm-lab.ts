@@ -6,7 +6,7 @@ import type { BoxTier, LabRunData } from "../lab/types.js";
 import type { GuestFacts } from "./guest-report.js";
 
 /** Flags the host decides for each guest (each takes a value). */
-const HOST_FLAGS = ["--sandbox", "--tiers", "--out", "--swap", "--swap-kind", "--cpus"];
+const HOST_FLAGS = ["--sandbox", "--tiers", "--out", "--swap", "--swap-kind", "--cpus", "--vcpu-mips"];
 
 /** The user's lab flags (before `--`) without the host's, then the guest's own. */
 export function innerLabArgs(own: readonly string[], tier: string, outDir: string): string[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { masterLife } from "../../../../src/core/run/loop-state.js";
-import { STOP_KILL_SLACK_MS } from "../../../../src/core/run/loop-step.js";
+import { STOP_BOOTING_MS, STOP_KILL_SLACK_MS } from "../../../../src/core/run/loop-step.js";
 import { testConfig } from "../adaptive/world.js";
 import { config, MiB, world } from "./loop-world.js";
 
@@ -151,6 +151,11 @@ describe("the run loop: watching workers", () => {
     expect(t.of("notify")).toEqual([]);
     t.boot(11);
     t.boot(12);
+    // Not before a sample shows a ready worker: /healthz reads the sample's workers.
+    expect(t.of("notify")).toEqual([]);
+    expect(t.of("sample_now").length).toBeGreaterThan(0);
+    t.sample(10, [11, 12]);
+    t.sample(10, [11, 12]);
     expect(t.of("notify")).toEqual([{ kind: "notify", message: "READY=1" }]);
   });
 
@@ -237,9 +242,13 @@ describe("the run loop: the master's life", () => {
     const first = t.feed({ kind: "signal", signal: "SIGTERM" });
     expect(first).toContainEqual({ kind: "signal", target: 10, signal: "SIGTERM" });
     expect(first).toContainEqual({ kind: "schedule", id: "stop-kill", atMs: 30_000 + STOP_KILL_SLACK_MS });
-    expect(first).toContainEqual({ kind: "signal", target: 13, signal: "SIGKILL" });
     expect(first).toContainEqual({ kind: "notify", message: "STOPPING=1" });
     expect(masterLife(t.state).state).toBe("stopping");
+    // The booting worker dies once the master is stopping, not before (it would fork a replacement).
+    expect(first).not.toContainEqual({ kind: "signal", target: 13, signal: "SIGKILL" });
+    const acknowledged = t.log("[2026-12-07 05:00:00 +0000] [10] [INFO] Handling signal: term");
+    expect(acknowledged).toContainEqual({ kind: "signal", target: 13, signal: "SIGKILL" });
+    expect(t.feed({ kind: "timer", id: "stop-booting" }).filter((c) => c.kind === "signal")).toEqual([]);
     const second = t.feed({ kind: "signal", signal: "SIGINT" });
     expect(second.filter((c) => c.kind === "signal")).toEqual([
       { kind: "signal", target: 11, signal: "SIGQUIT" },
@@ -258,6 +267,25 @@ describe("the run loop: the master's life", () => {
     });
     expect(end).toContainEqual({ kind: "exit", code: 137 });
     expect(end).toContainEqual({ kind: "cancel", id: "stop-kill" });
+  });
+
+  it("kills the workers still booting after a while when the master never says it is stopping", () => {
+    const t = world();
+    t.start();
+    t.hook("on_starting", 10);
+    t.hook("post_fork", 13);
+    t.sample(10, [13]);
+    expect(t.feed({ kind: "signal", signal: "SIGTERM" })).toContainEqual({
+      kind: "schedule",
+      id: "stop-booting",
+      atMs: STOP_BOOTING_MS,
+    });
+    t.advance(STOP_BOOTING_MS);
+    expect(t.feed({ kind: "timer", id: "stop-booting" })).toContainEqual({
+      kind: "signal",
+      target: 13,
+      signal: "SIGKILL",
+    });
   });
 
   it("kills the process group when gunicorn outlives the graceful timeout", () => {

@@ -5,7 +5,7 @@ import { cpioArchive } from "../../../../src/core/sandbox/cpio.js";
 import { isStaticElf64 } from "../../../../src/core/sandbox/elf.js";
 import { parseExitCode, parseGuestFacts } from "../../../../src/core/sandbox/guest-report.js";
 import { loadOrder, parseModuleTable } from "../../../../src/core/sandbox/kernel-modules.js";
-import { qemuArgv } from "../../../../src/core/sandbox/qemu-argv.js";
+import { icountFor, qemuArgv } from "../../../../src/core/sandbox/qemu-argv.js";
 import { guestInit, guestJob } from "../../../../src/core/sandbox/vm-init.js";
 
 const fixtures = join(import.meta.dirname, "../../../fixtures/vm");
@@ -149,6 +149,17 @@ describe("QEMU's command line", () => {
       "file=/t/swap.img,format=raw,if=virtio,cache=unsafe",
     );
     expect(() => qemuArgv({ ...base, writable: ["/a,b"] })).toThrow(/cannot take this path/);
+  });
+
+  test("a fixed-speed vCPU: icount at the nearest power-of-two step, one TCG thread", () => {
+    expect(icountFor(62)).toEqual({ shift: 4, mips: 62.5 });
+    expect(icountFor(100)).toEqual({ shift: 3, mips: 125 });
+    expect(icountFor(5000)).toEqual({ shift: 0, mips: 1000 });
+    expect(() => icountFor(0)).toThrow(/positive/);
+    const argv = qemuArgv({ ...base, vcpus: 2, icountShift: 4 }).join(" ");
+    expect(argv).toContain("-icount shift=4,sleep=on");
+    expect(argv).toContain("-accel tcg ");
+    expect(qemuArgv(base).join(" ")).not.toContain("-icount");
   });
 });
 
