@@ -45,6 +45,9 @@ describe.skipIf(missing !== null && process.env.CI !== "true")(
           // A fixed-speed core (QEMU icount): the same slow VPS on any host and under any load.
           "--vcpu-mips",
           "62",
+          // The default loops for the whole window; the plan is ready in about half of it (75 s here).
+          "--ready-seconds",
+          "150",
           "--env",
           "EXAMPLE_BALLAST_MB=72",
           "--out",

@@ -110,7 +110,7 @@ export async function runInstance(run: InstanceRun): Promise<{ cells: CellResult
   const uncached = await (run.evict ?? evictAppFiles)(launch).then(
     () => null,
     (error: Error) =>
-      `the app's files were not evicted from the page cache (${error.message}): peak memory may be low`,
+      `the app's files were not evicted from the page cache (${error.message || String(error)}): peak memory may be low`,
   );
   try {
     instance = await startSandboxedGunicorn({

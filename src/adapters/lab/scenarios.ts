@@ -7,7 +7,7 @@ import { hogPath, scenarioLoad, timings, type ScenarioSettings } from "../../cor
 import type { LabConfig, LabInstanceSpec, ScenarioName } from "../../core/lab/types.js";
 import { probe } from "../http/http-probe.js";
 import { runLabLoad, startLoad, type LabLoadResult } from "../load/load.js";
-import { schedOf } from "../resources/schedstat.js";
+import { schedBetween, schedByPid } from "../resources/schedstat.js";
 import { liveReadyPids, type SandboxedGunicorn } from "../sandbox/sandboxed-gunicorn.js";
 
 export interface ScenarioOutcome {
@@ -166,14 +166,14 @@ export async function runScenario(
   if (shape === null)
     return { load: null, concurrency: 0, ready: instance.liveReadyWorkers() >= config.workers, note: "" };
   // What the sandbox really got: its CPU quota, or only a share of a busy host (then its rps is the host's).
-  const before = schedOf("", instance.sandbox.pids());
+  const before = schedByPid("", instance.sandbox.pids());
   const started = performance.now();
   const load = await runLabLoad(instance.origin, shape);
-  const after = schedOf("", instance.sandbox.pids());
+  const spent = schedBetween(before, schedByPid("", instance.sandbox.pids()));
   const seconds = (performance.now() - started) / 1000;
   const cpu = {
-    usedCpus: round2((after.cpuNs - before.cpuNs) / 1e9 / seconds),
-    waitCpus: round2((after.runqueueNs - before.runqueueNs) / 1e9 / seconds),
+    usedCpus: round2(spent.cpuNs / 1e9 / seconds),
+    waitCpus: round2(spent.runqueueNs / 1e9 / seconds),
   };
   const statuses = Object.entries(load.statuses)
     .filter(([code]) => !code.startsWith("2"))
