@@ -2,12 +2,14 @@
  * Reads the Python runtime (src/python/: gwarden_loader.py and the package gwarden_runtime/) for the
  * conf renderer, from the installed tree: dist/python/ after the build (package.json's build script
  * copies it there), src/python/ in a checkout that was only compiled. Every file is read by
- * `readRuntimeFile`, the one place to change for another packaging (e.g. a single executable's assets).
+ * `readRuntimeFile`; the single-file executable reads the same names from its SEA assets.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GwardenError } from "../../core/error.js";
+import { packageText } from "../platform/package-files.js";
+import { singleFile } from "../platform/self.js";
 import {
   RUNTIME_MODULES,
   type PythonRuntime,
@@ -31,6 +33,8 @@ function candidates(): string[] {
 
 /** One file of the runtime, by its path under src/python/ (e.g. `gwarden_runtime/hooks.py`). */
 export function readRuntimeFile(relative: string): string {
+  // The single file carries the runtime as SEA assets (src/adapters/platform/package-files.ts).
+  if (singleFile) return packageText(`python/${relative}`);
   const roots = candidates();
   const root = roots.find((r) => existsSync(join(r, "gwarden_loader.py")));
   if (root === undefined || !existsSync(join(root, relative))) {

@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { getAsset } from "node:sea";
+import { RUNTIME_MODULES } from "../../core/conf/python-runtime.js";
 import { codeDir } from "./self.js";
 
 /** A file of our own, beside the running code: dist/<path> (the build copies it), src/<path> under the test runner. */
@@ -17,8 +18,16 @@ const own = (path: string) => (code: string) => join(code, path);
 const dependency = (specifier: string) => (code: string) =>
   createRequire(join(code, "cli.js")).resolve(specifier);
 
+/** The Python runtime every generated gunicorn.conf.py embeds (src/python/, copied to dist/python/). */
+const PYTHON = Object.fromEntries(
+  ["gwarden_loader.py", ...RUNTIME_MODULES.map((m) => `gwarden_runtime/${m}.py`)].map((path) => [
+    `python/${path}`,
+    own(`python/${path}`),
+  ]),
+);
+
 /** Name → where the file is in a package. */
-const FILES = {
+const NAMED = {
   "package.json": own("../package.json"),
   "web/index.html": own("web/index.html"),
   "web/dashboard.js": own("web/dashboard.js"),
@@ -29,14 +38,18 @@ const FILES = {
   "uplot/uPlot.min.css": dependency("uplot/dist/uPlot.min.css"),
 } satisfies Record<string, (code: string) => string>;
 
-export type PackageFile = keyof typeof FILES;
+export type PackageFile = keyof typeof NAMED | `python/${string}`;
+
+const FILES: Record<string, (code: string) => string> = { ...PYTHON, ...NAMED };
 
 /** Every name, for the single-file build. */
 export const PACKAGE_FILES = Object.keys(FILES) as PackageFile[];
 
 /** Where `name` is on disk for the code in `code` (dist/ or src/); the single-file build reads it from there. */
 export function packageFilePath(name: PackageFile, code: string): string {
-  return FILES[name](code);
+  const where = FILES[name];
+  if (where === undefined) throw new Error(`${name} is not a file of gwarden's package`);
+  return where(code);
 }
 
 /** The text of `name`: from the single file's assets, or from the package on disk. Throws when it is missing. */
