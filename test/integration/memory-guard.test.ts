@@ -176,7 +176,8 @@ describe("under gwarden run (planned, adaptive control on)", () => {
     const state = JSON.parse((await run.api("/api/state")).body) as { eventsByKind: Record<string, number> };
     const why = `${JSON.stringify(state.eventsByKind)}\n${run.stderr().slice(-3000)}`;
     console.log(
-      `gwarden run, leak at full speed: ${REQUESTS} requests, ${failures.length} failed, ` +
+      `${/gwarden: plan: [^;]*/.exec(run.stderr())?.[0] ?? "gwarden: plan: ?"}\n` +
+        `gwarden run, leak at full speed: ${REQUESTS} requests, ${failures.length} failed, ` +
         `${run.sandbox.oomKills()} OOM kills, events ${JSON.stringify(state.eventsByKind)}`,
     );
     expect(failures, why).toEqual([]);
