@@ -66,7 +66,7 @@ for (const path of values.paths.split(",")) {
     Number(values.rounds),
     (t) =>
       process.stderr.write(
-        `bench: ${path} ${t.config.padEnd(7)} ${t.rps.toFixed(1)} req/s${t.errors ? ` (${t.errors} errors)` : ""}\n`,
+        `bench: ${path} ${t.config.padEnd(7)} ${t.rps.toFixed(1)} req/s${t.errors ? ` (${t.errors} errors)` : ""}${Object.keys(t.actions).length > 0 ? ` gwarden: ${JSON.stringify(t.actions)}` : ""}\n`,
       ),
   );
   results.push(result);

@@ -5,7 +5,7 @@
  * connections. Configs alternate A B A B …; each trial is a fresh instance, warmed up, then measured.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSandbox } from "../../src/adapters/sandbox/cgroup-sandbox.js";
@@ -35,6 +35,21 @@ export interface Trial {
   config: OverheadConfig;
   rps: number;
   errors: number;
+  /** What gwarden did during the trial (scale_up, recycle, ...: its event log's kinds, counted). */
+  actions: Record<string, number>;
+}
+
+/** Kinds gwarden decided on (not gunicorn's own lifecycle). */
+const ACTIONS = ["scale_up", "scale_down", "recycle", "boot_deadline_kill"];
+
+function actionsIn(eventsPath: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  if (!existsSync(eventsPath)) return counts;
+  for (const line of readFileSync(eventsPath, "utf8").split("\n")) {
+    const kind = line.trim() === "" ? null : (JSON.parse(line) as { kind?: string }).kind;
+    if (kind !== undefined && kind !== null && ACTIONS.includes(kind)) counts[kind] = (counts[kind] ?? 0) + 1;
+  }
+  return counts;
 }
 
 /** req/s and socket errors from wrk's text output. */
@@ -114,7 +129,7 @@ export async function runTrial(config: OverheadConfig, o: OverheadOptions): Prom
     const measured = parseWrk(wrk(port, o.path, o.connections, o.seconds));
     child.kill("SIGTERM");
     await Promise.race([exited, sleep(30_000)]);
-    return { config, ...measured };
+    return { config, ...measured, actions: actionsIn(join(dir, "events.jsonl")) };
   } finally {
     await sandbox.remove();
     rmSync(dir, { recursive: true, force: true });

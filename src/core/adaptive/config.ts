@@ -27,6 +27,7 @@ export const DEFAULT_PRESSURE: PressureConfig = {
 export const DEFAULT_LOAD: LoadConfig = {
   overloadMs: 2_000,
   idleMs: 10_000,
+  cpuSaturatedShare: 0.9,
   flapWindowMs: 30_000,
   penalty: 1,
   maxMultiplier: 6,
@@ -55,6 +56,7 @@ export function adaptiveConfigFromPlan(plan: Plan, overrides: AdaptiveOverrides 
     maxWorkers,
     workerClass: plan.workerClass,
     threads: Math.max(1, plan.threads),
+    cpus: plan.inputs.cpus,
     limitBytes: plan.memory.limitBytes,
     perWorkerBytes: plan.memory.perWorkerBytes,
     inFlightTimeoutMs: (plan.gracefulTimeout + plan.bootDeadline) * 1000 + IN_FLIGHT_SLACK_MS,

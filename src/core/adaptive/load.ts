@@ -2,7 +2,9 @@
  * Load: overloaded when connections wait in the listen backlog (sync workers: uWSGI's `backlog`) or
  * every request slot is busy (the hook channel's busy counts: the only signal for gthread, whose kernel
  * queue stays near zero); idle when nothing waits and at least two workers' worth of slots are free
- * (uWSGI `spare`: exactly one spare worker is stable). Overloaded for `overloadMs` → one more worker;
+ * (uWSGI `spare`: exactly one spare worker is stable). Overloaded for `overloadMs` → one more worker,
+ * unless gunicorn already uses the CPUs (≥ `cpuSaturatedShare` of them): then requests wait for the
+ * CPU, not for a worker, and one more process would only cost memory and throughput;
  * idle for `idleMs` × the anti-flap multiplier → one fewer, down to the plan's count. A scale-up soon
  * after a scale-down raises the multiplier (uWSGI busyness' penalty); a calm scale-down lowers it.
  */
@@ -34,7 +36,8 @@ export function readLoad(
   const queued = input.backlogQueued;
   const booting = input.workers.filter((w) => w.ready).length < Math.min(state.target, state.gunicornWorkers);
   const allBusy = busy !== null && total > 0 && busy >= total;
-  const overloaded = !booting && ((queued !== null && queued > 0) || allBusy);
+  const cpuFull = input.cpuUsed !== null && input.cpuUsed >= config.load.cpuSaturatedShare * config.cpus;
+  const overloaded = !booting && !cpuFull && ((queued !== null && queued > 0) || allBusy);
   const free = busy === null ? null : total - busy;
   const idle =
     queued !== null

@@ -16,6 +16,13 @@ export interface HookObservations {
   reloads: number;
 }
 
+/** CPUs' worth the master and the workers used over the last interval; null until every one is known. */
+function cpuUsed(sample: Sample): number | null {
+  const processes = [...(sample.master === null ? [] : [sample.master]), ...sample.workers];
+  if (processes.length === 0 || processes.some((p) => p.cpuPercent === null)) return null;
+  return processes.reduce((sum, p) => sum + (p.cpuPercent ?? 0), 0) / 100;
+}
+
 /** The policies' view of one tick. */
 export function adaptiveInput(sample: Sample, hooks: HookObservations): AdaptiveInput {
   const cg = sample.cgroup;
@@ -43,5 +50,6 @@ export function adaptiveInput(sample: Sample, hooks: HookObservations): Adaptive
       })),
     gunicornWorkers: hooks.gunicornWorkers,
     reloads: hooks.reloads,
+    cpuUsed: cpuUsed(sample),
   };
 }

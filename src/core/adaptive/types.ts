@@ -47,6 +47,8 @@ export interface AdaptiveInput {
   gunicornWorkers: number | null;
   /** HUP reloads seen so far (monotonic): gunicorn resets its count to the configured one on each. */
   reloads: number;
+  /** CPUs' worth gunicorn's processes (master and workers) used since the previous tick; null when unknown. */
+  cpuUsed: number | null;
 }
 
 export type PressureLevel = "normal" | "elevated" | "high" | "critical";
@@ -81,6 +83,11 @@ export interface LoadConfig {
   overloadMs: number;
   /** Idle this long (× the anti-flap multiplier) → one TTOU, down to the base count. */
   idleMs: number;
+  /**
+   * gunicorn's processes using at least this share of the CPUs: the CPU is full, and one more worker
+   * cannot serve more (it only adds memory and context switches), so overload does not scale up.
+   */
+  cpuSaturatedShare: number;
   /** A scale-up this soon after a scale-down is a flap: the idle delay multiplier grows by `penalty`. */
   flapWindowMs: number;
   penalty: number;
@@ -104,6 +111,8 @@ export interface AdaptiveConfig {
   maxWorkers: number;
   workerClass: WorkerClass;
   threads: number;
+  /** The CPUs the plan sized for (the quota, or the host's). */
+  cpus: number;
   /** The limit the plan sized for, used when the cgroup reports none. */
   limitBytes: number;
   /** The plan's per-worker private memory, used until workers are measured. */

@@ -130,6 +130,16 @@ describe("decide: load", () => {
     expect(world.count).toBe(2);
   });
 
+  it("does not scale up while gunicorn already uses the CPUs: the requests wait for a CPU, not a worker", () => {
+    const world = newWorld(testConfig({ workers: 2 }));
+    const cpus = world.config.cpus;
+    expect(kinds(steps(world, 12, { backlog: 20, busy: "all", cpuUsed: 0.95 * cpus }))).toEqual([]);
+    expect(world.count).toBe(2);
+    // Waiting on I/O (the CPU not full): the same backlog adds a worker.
+    const io = steps(world, 4, { backlog: 20, busy: "all", cpuUsed: 0.6 * cpus });
+    expect(kinds(io)).toContain("ttin");
+  });
+
   it("does not scale up when one more worker would not fit under 80 % of the limit", () => {
     const world = newWorld(testConfig({ workers: 2 }));
     // 2 × 100 + 520 = 720 MiB (70 %): normal pressure, but 720 + 100 = 820 > 819.

@@ -23,6 +23,7 @@ function input(ratio: number, uss: number | null = 10 * MiB): AdaptiveInput {
     workers: [{ pid: 1, uss, busy: 0, ready: true }],
     gunicornWorkers: 1,
     reloads: 0,
+    cpuUsed: null,
   };
 }
 

@@ -59,7 +59,20 @@ describe("adaptiveInput", () => {
       ],
       gunicornWorkers: 2,
       reloads: 1,
+      cpuUsed: 0,
     });
+  });
+
+  it("cpuUsed: the CPUs' worth the master and the workers used; unknown while any figure is", () => {
+    const busy = (p: ProcessSample, cpuPercent: number | null) => ({ ...p, cpuPercent });
+    const hooks = { busy: null, ready: new Set<number>(), gunicornWorkers: null, reloads: 0 };
+    const used = adaptiveInput(
+      { ...sample, master: busy(proc(10, 5), 2), workers: [busy(proc(11, 1), 48), busy(proc(12, 1), 45)] },
+      hooks,
+    );
+    expect(used.cpuUsed).toBeCloseTo(0.95);
+    const fresh = adaptiveInput({ ...sample, workers: [busy(proc(11, 1), null)] }, hooks);
+    expect(fresh.cpuUsed).toBeNull();
   });
 
   it("busy is unknown without request hooks; no cgroup means unknown figures", () => {

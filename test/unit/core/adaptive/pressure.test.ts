@@ -20,6 +20,7 @@ function input(atMs: number, ratio: number, extra: Partial<AdaptiveInput> = {}):
     workers: [],
     gunicornWorkers: 3,
     reloads: 0,
+    cpuUsed: null,
     ...extra,
   };
 }

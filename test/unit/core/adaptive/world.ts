@@ -28,6 +28,7 @@ export function testPlan(overrides: Partial<Plan> = {}): Plan {
     bootDeadline: 10,
     recycleBytes: 200 * MiB,
     memory: { limitBytes: 1024 * MiB, perWorkerBytes: 100 * MiB },
+    inputs: { cpus: 1 },
     ...overrides,
   } as Plan;
 }
@@ -52,6 +53,8 @@ export interface Tick {
   /** Report gunicorn's count through the hook (default true). */
   reportCount?: boolean;
   reloads?: number;
+  /** CPUs' worth gunicorn used since the last tick (default unknown). */
+  cpuUsed?: number | null;
   /** gunicorn reset its count to this (a HUP) before this tick. */
   resetTo?: number;
 }
@@ -114,6 +117,7 @@ export function inputOf(world: World, tick: Tick): AdaptiveInput {
     workers,
     gunicornWorkers: tick.reportCount === false ? null : world.count,
     reloads: tick.reloads ?? 0,
+    cpuUsed: tick.cpuUsed ?? null,
   };
 }
 
