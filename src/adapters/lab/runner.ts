@@ -11,6 +11,7 @@ import { runInstance } from "./instance.js";
 import type { InstanceLaunch } from "./launch.js";
 import { writeLabOutputs } from "./outputs.js";
 import type { SandboxedGunicorn } from "../sandbox/sandboxed-gunicorn.js";
+import { processShutdown, type StopSignal } from "../platform/shutdown.js";
 
 export interface LabRunOptions {
   specs: LabInstanceSpec[];
@@ -34,7 +35,7 @@ export function handleInterrupts(
   say: (line: string) => void,
 ): { interrupted: () => boolean; release: () => void } {
   let interrupted = false;
-  const handler = (signal: NodeJS.Signals): void => {
+  const handler = (signal: StopSignal): void => {
     if (interrupted) return;
     interrupted = true;
     say(`gwarden lab: ${signal}: stopping, partial results in ${outDir}`);
@@ -52,15 +53,8 @@ export function handleInterrupts(
     if (instance) void instance.stop(1_000).finally(finish);
     else finish();
   };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
-  return {
-    interrupted: () => interrupted,
-    release: () => {
-      process.off("SIGINT", handler);
-      process.off("SIGTERM", handler);
-    },
-  };
+  const release = processShutdown().onStop(handler);
+  return { interrupted: () => interrupted, release };
 }
 
 /** Runs the whole matrix; the outputs are complete when it resolves. */

@@ -5,6 +5,7 @@
  * in a child `node` process (src/adapters/load/load-child.ts), which miscounts against them.
  */
 import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,13 +23,30 @@ let driver: LoadDriver = "autocannon";
 /** The autocannon child: a script of the package; the single file carries neither it nor autocannon. */
 const CHILD = packageScript("adapters/load/load-child.js");
 
-/** Chooses the load generator for the rest of the run; E_USAGE for autocannon in the single file. */
+/** Whether autocannon (an optional dependency: the lab's fallback load generator) is installed beside the child. */
+function autocannonInstalled(child: string): boolean {
+  try {
+    createRequire(child).resolve("autocannon");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Chooses the load generator for the rest of the run; E_USAGE for autocannon where it is not installed. */
 export function setLoadDriver(next: LoadDriver): void {
   if (next === "autocannon" && CHILD === null) {
     throw new GwardenError(
       "E_USAGE",
       "The single-file gwarden has no autocannon (the lab's fallback load generator) and wrk is not installed",
       { hint: "install wrk (apt-get install wrk), or run the lab from the npm package" },
+    );
+  }
+  if (next === "autocannon" && CHILD !== null && !autocannonInstalled(CHILD)) {
+    throw new GwardenError(
+      "E_USAGE",
+      "autocannon (an optional dependency, the lab's fallback load generator) is not installed, and neither is wrk",
+      { hint: "install wrk (apt-get install wrk), or autocannon (npm install autocannon beside gwarden)" },
     );
   }
   driver = next;

@@ -7,6 +7,7 @@
 import { emitKeypressEvents } from "node:readline";
 import { styleText } from "node:util";
 import type { Painter } from "../../core/monitor/frame.js";
+import { processShutdown } from "../platform/shutdown.js";
 
 const ENTER = "\x1b[?1049h\x1b[?25l";
 const LEAVE = "\x1b[?25h\x1b[?1049l";
@@ -41,9 +42,12 @@ export function openScreen(options: ScreenOptions): Screen {
     if (text === "q" || text === "Q" || (key?.ctrl && key.name === "c")) options.onQuit();
   };
   const onSignal = (signal: NodeJS.Signals) => {
+    if (restored) return;
     restore();
     options.onSignal(signal);
   };
+  const shutdown = processShutdown();
+  let releaseSignals: (() => void)[] = [];
   const onResize = () => options.onResize?.();
   function restore(): void {
     if (restored) return;
@@ -51,9 +55,8 @@ export function openScreen(options: ScreenOptions): Screen {
     input.off("keypress", onKey);
     output.off("resize", onResize);
     process.off("exit", restore);
-    process.off("SIGTERM", onSignal);
-    process.off("SIGHUP", onSignal);
-    process.off("SIGINT", onSignal);
+    for (const release of releaseSignals) release();
+    releaseSignals = [];
     if (input.isTTY) input.setRawMode(false);
     input.pause();
     output.write(LEAVE);
@@ -65,9 +68,7 @@ export function openScreen(options: ScreenOptions): Screen {
   input.resume();
   output.on("resize", onResize);
   process.on("exit", restore);
-  process.once("SIGTERM", onSignal);
-  process.once("SIGHUP", onSignal);
-  process.once("SIGINT", onSignal);
+  releaseSignals = [shutdown.onStop(onSignal), shutdown.on("SIGHUP", () => onSignal("SIGHUP"))];
   return {
     columns: () => output.columns || 80,
     rows: () => output.rows || 24,

@@ -4,6 +4,7 @@
  */
 import { rmdirSync, existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { processShutdown } from "../platform/shutdown.js";
 import { pidsIn } from "./cgroup-files.js";
 
 const open = new Set<string>();
@@ -59,23 +60,16 @@ function cleanupAll(): void {
   open.clear();
 }
 
-function onSignal(signal: NodeJS.Signals): void {
-  cleanupAll();
-  // Re-raise only when nobody else handles the signal, so a supervisor's own graceful stop still runs.
-  if (process.listenerCount(signal) === 1) {
-    process.removeListener(signal, onSignal);
-    process.kill(process.pid, signal);
-  }
-}
-
-/** Registers directories to remove if the process exits (or is interrupted) before remove(). */
+/**
+ * Registers directories to remove if the process exits before remove(): on any exit, including a
+ * SIGINT/SIGTERM nobody handles (the shutdown coordinator then exits 128 + n after its cleanups) and
+ * after a verb's own stop (the lab writes its partial results first, then exits).
+ */
 export function removeOnExit(dirs: readonly string[]): void {
   for (const dir of dirs) open.add(dir);
   if (hooked) return;
   hooked = true;
-  process.on("exit", cleanupAll);
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  processShutdown().atExit(cleanupAll);
 }
 
 /** Forgets directories that were removed normally. */

@@ -27,6 +27,7 @@ import { parseExitCode, parseGuestFacts, type GuestFacts } from "../../core/sand
 import { qemuArgv } from "../../core/sandbox/qemu-argv.js";
 import { guestJob, type GuestSwap } from "../../core/sandbox/vm-init.js";
 import { buildInitramfs, findGuestKernel, findStaticBusybox, VM_PACKAGES } from "./vm-initramfs.js";
+import { processShutdown } from "../platform/shutdown.js";
 
 export interface VmSwap {
   kind: "disk" | "zram";
@@ -86,22 +87,12 @@ function removeAll(): void {
   live.clear();
 }
 
-function onSignal(signal: NodeJS.Signals): void {
-  removeAll();
-  // Re-raise only when nobody else handles it (the lab writes its partial results first, then exits).
-  if (process.listenerCount(signal) === 1) {
-    process.removeListener(signal, onSignal);
-    process.kill(process.pid, signal);
-  }
-}
-
 function track(child: ChildProcess | null, dir: string): void {
   live.set(child, dir);
   if (hooked) return;
   hooked = true;
-  process.on("exit", removeAll);
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  // On any exit: also a SIGINT/SIGTERM nobody handles, and after the lab wrote its partial results.
+  processShutdown().atExit(removeAll);
 }
 
 function which(names: readonly string[]): string | null {
