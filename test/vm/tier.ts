@@ -29,3 +29,9 @@ export const VM_TIER_FILES: readonly string[] = [
   // adaptive control with memory.high set where gwarden owns the group: growth recycled, nothing OOM-killed
   "test/vm/adaptive-psi-v2.test.ts",
 ];
+
+/** The host-side files that boot QEMU guests; they run one at a time beside the integration files. */
+export const VM_HOST_FILES: readonly string[] = [
+  "test/integration/vm-tier.test.ts",
+  "test/integration/vm-worker-timeout.test.ts",
+];

@@ -2,8 +2,9 @@
  * The one place that listens to the signals a long verb reacts to. SIGINT and SIGTERM are stops: the
  * first aborts `signal` (an AbortSignal every loop can watch), and each one is passed to the stop
  * listeners with how many came so far. While nobody listens for stops, a stop ends the process the
- * way Node would (128 + the signal's number) — after the `atExit` cleanups, which also run on any other
- * exit (removing cgroups, killing a child's process group). HUP, TTIN, TTOU and USR1 go to whoever
+ * way Node would, killed by that signal (so a shell or a supervisor sees a signal death, not an exit
+ * code) — after the `atExit` cleanups, which also run on any other exit (removing cgroups, killing a
+ * child's process group). HUP, TTIN, TTOU and USR1 go to whoever
  * subscribed to them (`gwarden run` passes them to gunicorn).
  */
 export type StopSignal = "SIGINT" | "SIGTERM";
@@ -20,15 +21,16 @@ export interface Shutdown {
   on(signal: PassedSignal, listener: () => void): () => void;
   /** Runs `cleanup` when the process exits, whatever the reason (synchronous work only). */
   atExit(cleanup: () => void): () => void;
+  /** Runs the exit cleanups, then ends the process by `signal`'s default action. */
+  exitBy(signal: StopSignal): void;
 }
 
 /** What the coordinator needs of `process` (injectable for tests). */
 export interface SignalSource {
   on(event: string, listener: () => void): unknown;
-  exit(code: number): never;
+  /** Ends the process by `signal`'s default action (our handlers removed first). */
+  die(signal: StopSignal): void;
 }
-
-const SIGNAL_NUMBERS: Record<StopSignal, number> = { SIGINT: 2, SIGTERM: 15 };
 
 /** A coordinator over `source` (the process by default: see `processShutdown`). */
 export function createShutdown(source: SignalSource): Shutdown {
@@ -48,15 +50,16 @@ export function createShutdown(source: SignalSource): Shutdown {
       }
     }
   };
+  const exitBy = (signal: StopSignal): void => {
+    runCleanups();
+    source.die(signal);
+  };
   source.on("exit", runCleanups);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     source.on(signal, () => {
       stops++;
       if (!controller.signal.aborted) controller.abort(signal);
-      if (stopListeners.size === 0) {
-        runCleanups();
-        source.exit(128 + SIGNAL_NUMBERS[signal]);
-      }
+      if (stopListeners.size === 0) exitBy(signal);
       for (const listener of [...stopListeners]) listener(signal, stops);
     });
   }
@@ -87,6 +90,7 @@ export function createShutdown(source: SignalSource): Shutdown {
       cleanups.add(cleanup);
       return () => cleanups.delete(cleanup);
     },
+    exitBy,
   };
 }
 
@@ -94,6 +98,12 @@ let shared: Shutdown | null = null;
 
 /** The process's coordinator, created on first use (so a verb that never asks installs no handler). */
 export function processShutdown(): Shutdown {
-  shared ??= createShutdown(process as unknown as SignalSource);
+  shared ??= createShutdown({
+    on: (event, listener) => process.on(event, listener),
+    die: (signal) => {
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    },
+  });
   return shared;
 }

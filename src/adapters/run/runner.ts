@@ -213,7 +213,7 @@ export async function runSupervisor(options: RunnerOptions, io: RunnerIo = defau
         return;
       case "set_oom_score": {
         const error = platform.writeText(`/proc/${command.pid}/oom_score_adj`, `${command.value}\n`);
-        queue.push({ kind: "oom_score", pid: command.pid, error, ...at() });
+        queue.push({ kind: "oom_score", pid: command.pid, value: command.value, error, ...at() });
         return;
       }
       case "record":

@@ -190,7 +190,7 @@ function planWarnings(
   }
   if (layout.mode.preload) {
     w.push(
-      "Preload: the master holds the whole app and is the largest process in the group, so the OOM killer picks it first and the service dies with it; gwarden run raises the workers' oom_score_adj so the kernel picks a worker first, and lowers the master's where it may (that needs CAP_SYS_RESOURCE; run says which it did). Under plain gunicorn, set that yourself. Workers are recycled one at a time (each exit briefly needs extra memory).",
+      "Preload: the master holds the whole app and is the largest process in the group, so the OOM killer picks it first and the service dies with it; gwarden run raises the workers' oom_score_adj so the kernel picks a worker first, and lowers the master's where it may (that needs CAP_SYS_RESOURCE; without it the master is raised to 500 so that gwarden outlives it; run says which it did). Under plain gunicorn, set that yourself. Workers are recycled one at a time (each exit briefly needs extra memory).",
     );
   }
   if (layout.threads > 1) {

@@ -34,6 +34,14 @@ import {
 
 /** The master keeps the app when preload is on: the kernel should pick a worker before it. */
 export const MASTER_OOM_SCORE_ADJ = -500;
+/**
+ * Where nothing may be lowered (no CAP_SYS_RESOURCE, as in Docker's default capabilities), gwarden and
+ * the master both stay at 0 and the kernel picks the larger: without preload that is gwarden (~60 MiB
+ * of RSS against a master's ~25), seen here as the second victim right after a worker's OOM kill. A dead
+ * master is restarted; a dead gwarden (often PID 1) ends the container. So the master is raised
+ * instead, between the workers (1000) and gwarden (0).
+ */
+export const MASTER_FALLBACK_OOM_SCORE_ADJ = 500;
 /** After the graceful timeout, how long gunicorn gets to finish its own stop before its group is killed. */
 export const STOP_KILL_SLACK_MS = 5000;
 /** How long a graceful stop waits for the master's "Handling signal: term" before killing booting workers. */
@@ -80,7 +88,7 @@ function reduce(state: LoopState, input: LoopInput, config: LoopConfig, out: Loo
     case "timer":
       return onTimer(state, input.id, out);
     case "oom_score":
-      return onOomScore(state, input.pid, input.error, out);
+      return onOomScore(state, input, out);
   }
 }
 
@@ -210,9 +218,15 @@ function onMasterExit(
   const { exit, oomKills } = input;
   let watch = state.watch;
   if (exit.signal === "SIGKILL" && oomKills !== null && watch.oomSeen !== null && oomKills > watch.oomSeen) {
+    const kills = `cgroup oom_kill ${watch.oomSeen} → ${oomKills}`;
     out.push({
       kind: "say",
-      text: `the gunicorn master was OOM-killed (cgroup oom_kill ${watch.oomSeen} → ${oomKills}): with preload it holds the whole app; protect it (oom_score_adj needs CAP_SYS_RESOURCE) or plan fewer workers`,
+      text:
+        oomKills - watch.oomSeen >= 2
+          ? `the gunicorn master was OOM-killed right after another process (${kills}): the kernel took a second victim while the first one's memory was still charged; restarting gunicorn`
+          : config.plan?.preload
+            ? `the gunicorn master was OOM-killed (${kills}): with preload it holds the whole app; protect it (oom_score_adj needs CAP_SYS_RESOURCE) or plan fewer workers`
+            : `the gunicorn master was OOM-killed (${kills}): the group is out of memory; plan fewer workers or give it more memory`,
     });
     watch = { ...watch, oomSeen: oomKills };
   }
@@ -383,16 +397,23 @@ function onTimer(state: LoopState, id: TimerId, out: LoopCommand[]): LoopState {
   return state;
 }
 
-function onOomScore(state: LoopState, pid: number, error: string | null, out: LoopCommand[]): LoopState {
+function onOomScore(
+  state: LoopState,
+  { pid, value, error }: { pid: number; value: number; error: string | null },
+  out: LoopCommand[],
+): LoopState {
   const m = state.master;
   if (m.phase === "up" && m.pid === pid) {
-    if (state.masterScoreSaid) return state;
+    const fallBack = error === "EACCES" && value < 0;
+    if (fallBack) out.push({ kind: "set_oom_score", pid, value: MASTER_FALLBACK_OOM_SCORE_ADJ });
+    if (state.masterScoreSaid || value === MASTER_FALLBACK_OOM_SCORE_ADJ) return state;
     out.push({
       kind: "say",
-      text:
-        error === null
+      text: fallBack
+        ? `oom_score_adj: nothing can be lowered here (EACCES: that needs CAP_SYS_RESOURCE), so the master is raised to ${MASTER_FALLBACK_OOM_SCORE_ADJ} and workers to 1000: the kernel picks a worker first, then the master (gwarden restarts it), and gwarden itself last`
+        : error === null
           ? `oom_score_adj: the master lowered to ${MASTER_OOM_SCORE_ADJ}, workers raised to 1000: the kernel picks a worker before the master`
-          : `oom_score_adj: the master stays as it is (${error}: lowering it needs CAP_SYS_RESOURCE); workers are raised to 1000, so the kernel still picks a worker first`,
+          : `oom_score_adj: the master stays as it is (${error}); workers are raised to 1000, so the kernel still picks a worker first`,
     });
     return { ...state, masterScoreSaid: true };
   }

@@ -51,7 +51,7 @@ export type LoopInput = At &
     | { kind: "signal"; signal: LoopSignal }
     | { kind: "timer"; id: TimerId }
     /** The outcome of a `set_oom_score` command: null when it was set, else the error code. */
-    | { kind: "oom_score"; pid: number; error: string | null }
+    | { kind: "oom_score"; pid: number; value: number; error: string | null }
   );
 
 /** systemd's notify protocol messages gwarden sends (sd_notify). */

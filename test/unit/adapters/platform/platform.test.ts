@@ -37,11 +37,9 @@ describe("the platform port", () => {
 });
 
 class FakeProcess extends EventEmitter implements SignalSource {
-  exitCode: number | null = null;
-  exit(code: number): never {
-    this.exitCode = code;
-    this.emit("exit");
-    return undefined as never;
+  killedBy: string | null = null;
+  die(signal: string): void {
+    this.killedBy = signal;
   }
 }
 
@@ -56,10 +54,10 @@ describe("the shutdown coordinator", () => {
     source.emit("SIGINT");
     off();
     expect(seen).toEqual(["SIGTERM#1", "SIGINT#2"]);
-    expect(source.exitCode).toBeNull();
+    expect(source.killedBy).toBeNull();
   });
 
-  it("with nobody listening, runs the exit cleanups and exits 128 + the signal's number", () => {
+  it("with nobody listening, runs the exit cleanups and dies by the signal", () => {
     const source = new FakeProcess();
     const shutdown = createShutdown(source);
     const cleaned: string[] = [];
@@ -68,7 +66,7 @@ describe("the shutdown coordinator", () => {
     forget();
     source.emit("SIGINT");
     expect(cleaned).toEqual(["cgroup"]);
-    expect(source.exitCode).toBe(130);
+    expect(source.killedBy).toBe("SIGINT");
   });
 
   it("passes HUP-like signals only while subscribed", () => {

@@ -125,21 +125,31 @@ describe("the run loop: watching workers", () => {
   it("says once when a worker's oom_score_adj cannot be raised, and ignores a worker already gone", () => {
     const t = world();
     t.start();
-    t.feed({ kind: "oom_score", pid: 11, error: "ENOENT" });
-    t.feed({ kind: "oom_score", pid: 12, error: "EACCES" });
-    t.feed({ kind: "oom_score", pid: 13, error: "EACCES" });
+    t.feed({ kind: "oom_score", pid: 11, value: 1000, error: "ENOENT" });
+    t.feed({ kind: "oom_score", pid: 12, value: 1000, error: "EACCES" });
+    t.feed({ kind: "oom_score", pid: 13, value: 1000, error: "EACCES" });
     expect(t.said().match(/cannot raise worker/g)).toHaveLength(1);
   });
 
   it("says what it did with the master's oom_score_adj, not what it meant to do", () => {
-    const denied = world();
-    denied.start();
-    denied.feed({ kind: "oom_score", pid: 10, error: "EACCES" });
-    expect(denied.said()).toContain("the master stays as it is (EACCES");
     const allowed = world();
     allowed.start();
-    allowed.feed({ kind: "oom_score", pid: 10, error: null });
+    allowed.feed({ kind: "oom_score", pid: 10, value: -500, error: null });
     expect(allowed.said()).toContain("the master lowered to -500");
+    const gone = world();
+    gone.start();
+    gone.feed({ kind: "oom_score", pid: 10, value: -500, error: "ESRCH" });
+    expect(gone.said()).toContain("the master stays as it is (ESRCH)");
+  });
+
+  it("raises the master above gwarden where nothing can be lowered, on every master, said once", () => {
+    const denied = world();
+    denied.start();
+    denied.feed({ kind: "oom_score", pid: 10, value: -500, error: "EACCES" });
+    expect(denied.of("set_oom_score").slice(-1)).toEqual([{ kind: "set_oom_score", pid: 10, value: 500 }]);
+    denied.feed({ kind: "oom_score", pid: 10, value: 500, error: null });
+    expect(denied.of("set_oom_score")).toHaveLength(2);
+    expect(denied.said().match(/the master is raised to 500/g)).toHaveLength(1);
   });
 
   it("follows the listening ports and tells systemd once a worker is ready", () => {
@@ -347,6 +357,16 @@ describe("the run loop: the master's life", () => {
       oomKills: 4,
     });
     expect(t.said()).toContain("the gunicorn master was OOM-killed (cgroup oom_kill 3 → 4)");
+    const second = world();
+    second.start(10, 3);
+    second.feed({
+      kind: "master_exit",
+      pid: 10,
+      exit: { code: null, signal: "SIGKILL" },
+      stderrTail: "",
+      oomKills: 5,
+    });
+    expect(second.said()).toContain("OOM-killed right after another process (cgroup oom_kill 3 → 5)");
   });
 
   it("fails with E_GUNICORN_MISSING when gunicorn cannot be started", () => {
