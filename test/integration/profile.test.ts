@@ -227,7 +227,10 @@ describe("gwarden profile failures", () => {
   });
 });
 
-/** A private PostgreSQL server in a temp dir (initdb as the postgres user), or null when not installed. */
+/**
+ * A private PostgreSQL server in a temp dir (initdb as the postgres user), or null when PostgreSQL is
+ * not installed. Installed but failing to start is an error with the server's log, not a skip.
+ */
 function startPostgres(): { url: string; stop: () => void } | null {
   const bin = existsSync("/usr/lib/postgresql")
     ? readdirSync("/usr/lib/postgresql")
@@ -240,12 +243,24 @@ function startPostgres(): { url: string; stop: () => void } | null {
   if (bin === undefined || postgres.status !== 0 || process.getuid?.() !== 0) return null;
   const dir = mkdtempSync(join(tmpdir(), "gwarden-pg-"));
   chownSync(dir, Number(postgres.stdout.trim()), -1);
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const asPostgres = (args: string[]): number | null =>
-    spawnSync("runuser", ["-u", "postgres", "--", ...args], { stdio: "ignore", timeout: 60_000 }).status;
-  const ok =
-    asPostgres([`${bin}/initdb`, "-D", `${dir}/data`, "--auth=trust", "-U", "postgres"]) === 0 &&
-    asPostgres([
+  const asPostgres = (args: string[]): string | null => {
+    const r = spawnSync("runuser", ["-u", "postgres", "--", ...args], { encoding: "utf8", timeout: 120_000 });
+    return r.status === 0
+      ? null
+      : `${args[0]} ${args.at(-1)}: ${r.status ?? r.signal} ${r.error ?? ""} ${r.stderr}`;
+  };
+  const stop = (): void => {
+    asPostgres([`${bin}/pg_ctl`, "-D", `${dir}/data`, "-m", "immediate", "-w", "stop"]);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const failed = [asPostgres([`${bin}/initdb`, "-D", `${dir}/data`, "--auth=trust", "-U", "postgres"])];
+  // A random port can be taken: two tries.
+  for (const port of [
+    20_000 + Math.floor(Math.random() * 10_000),
+    30_000 + Math.floor(Math.random() * 2_000),
+  ]) {
+    if (failed[0] !== null) break;
+    const started = asPostgres([
       `${bin}/pg_ctl`,
       "-D",
       `${dir}/data`,
@@ -255,16 +270,13 @@ function startPostgres(): { url: string; stop: () => void } | null {
       "-o",
       `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`,
       "start",
-    ]) === 0;
-  const stop = (): void => {
-    asPostgres([`${bin}/pg_ctl`, "-D", `${dir}/data`, "-m", "immediate", "-w", "stop"]);
-    rmSync(dir, { recursive: true, force: true });
-  };
-  if (!ok) {
-    stop();
-    return null;
+    ]);
+    if (started === null) return { url: `postgresql://postgres@127.0.0.1:${port}/postgres`, stop };
+    failed.push(started);
   }
-  return { url: `postgresql://postgres@127.0.0.1:${port}/postgres`, stop };
+  const log = existsSync(`${dir}/log`) ? readFileSync(`${dir}/log`, "utf8").slice(-2000) : "(no log)";
+  stop();
+  throw new Error(`PostgreSQL is installed but did not start: ${failed.filter(Boolean).join("; ")}\n${log}`);
 }
 
 describe("gwarden profile with PostgreSQL", () => {
