@@ -2,7 +2,9 @@
  * The directory of the workers' shared-memory counters (src/core/sample/worker-stats.ts): made on a
  * tmpfs so the workers' mmap'd pages never go to disk, named to gunicorn in GWARDEN_STATS_DIR, read
  * at gwarden's tick (one open + one 128-byte read per worker file), pruned of dead workers' files,
- * and removed with everything in it at the end.
+ * and removed with everything in it at the end. A gwarden that could not clean up (SIGKILL, an OOM
+ * kill) leaves its directory behind: each directory names its owner (pid and pid namespace, in
+ * `owner`), and the next gwarden on the same tmpfs removes those whose owner is gone.
  *
  *   const stats = openWorkerStatsDir();          // env: stats.env
  *   stats.read([4242, 4243]);                    // Map pid → WorkerStats (absent: no file yet / torn)
@@ -15,11 +17,14 @@ import {
   existsSync,
   mkdtempSync,
   openSync,
+  readFileSync,
   readSync,
   readdirSync,
+  readlinkSync,
   rmSync,
   statfsSync,
   unlinkSync,
+  writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -60,27 +65,70 @@ function isTmpfs(path: string): boolean {
   }
 }
 
+const PREFIX = "gwarden-stats-";
+const OWNER = "owner";
+
+/** This process's pid namespace ("pid:[4026531836]"), or "" where /proc does not say. */
+function pidNamespace(proc: string): string {
+  try {
+    return readlinkSync(join(proc, "self", "ns", "pid"));
+  } catch {
+    return "";
+  }
+}
+
 /**
  * A new directory under `base`, where every worker may create its own file but none may list the others'
  * (mode 1733, like a mail spool): workers run as another user behind `setpriv`, `gosu` or `runuser`.
  */
-function workersDir(base: string): string {
-  const path = mkdtempSync(join(base, "gwarden-stats-"));
+function workersDir(base: string, owner: string): string {
+  const path = mkdtempSync(join(base, PREFIX));
+  writeFileSync(join(path, OWNER), owner);
   chmodSync(path, 0o1733);
   return path;
 }
 
+/**
+ * Removes the directories under `base` left by a gwarden that is gone: its owner line names a pid of
+ * this pid namespace with no /proc entry. Other namespaces' directories (a /dev/shm shared between
+ * containers) and directories without an owner line are never touched.
+ */
+function sweepStale(base: string, proc: string, namespace: string): void {
+  if (namespace === "") return;
+  let names: string[];
+  try {
+    names = readdirSync(base).filter((name) => name.startsWith(PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const dir = join(base, name);
+    try {
+      const [pid, ns] = readFileSync(join(dir, OWNER), "utf8").trim().split(" ");
+      if (ns === namespace && /^\d+$/.test(pid ?? "") && !existsSync(join(proc, pid!)))
+        rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // No owner line (not ours, or being made right now), or not ours to remove.
+    }
+  }
+}
+
 /** Makes the first writable tmpfs candidate's directory, else one in the OS temp directory. */
-function makeDir(candidates: readonly string[]): { path: string; tmpfs: boolean } {
+function makeDir(candidates: readonly string[], proc: string): { path: string; tmpfs: boolean } {
+  const namespace = pidNamespace(proc);
+  const owner = `${process.pid} ${namespace}\n`;
   for (const base of candidates) {
     if (!isTmpfs(base)) continue;
     try {
-      return { path: workersDir(base), tmpfs: true };
+      const path = workersDir(base, owner);
+      sweepStale(base, proc, namespace);
+      return { path, tmpfs: true };
     } catch {
       // Not writable (a read-only /run in a container): try the next one.
     }
   }
-  const path = workersDir(tmpdir());
+  const path = workersDir(tmpdir(), owner);
+  sweepStale(tmpdir(), proc, namespace);
   return { path, tmpfs: isTmpfs(path) };
 }
 
@@ -117,7 +165,7 @@ export function openWorkerStatsDir(options: WorkerStatsDirOptions = {}): WorkerS
   const xdg = process.env.XDG_RUNTIME_DIR;
   const candidates = options.candidates ?? ["/dev/shm", ...(xdg ? [xdg] : []), "/run"];
   const proc = options.proc ?? "/proc";
-  const { path, tmpfs } = makeDir(candidates);
+  const { path, tmpfs } = makeDir(candidates, proc);
   let closed = false;
   const listed = (): number[] => {
     try {

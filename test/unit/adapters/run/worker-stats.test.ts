@@ -3,7 +3,7 @@
  * Python): made on a tmpfs, read by pid, pruned of dead workers, removed at the end.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -62,6 +62,30 @@ describe("openWorkerStatsDir", () => {
     expect(existsSync(dir.path)).toBe(false);
     dir.close();
     expect(dir.read().size).toBe(0);
+  });
+
+  it("removes the directories a killed gwarden left behind, only those of this pid namespace", () => {
+    const first = openWorkerStatsDir();
+    opened.push(first);
+    const namespace = readlinkSync("/proc/self/ns/pid");
+    expect(readFileSync(join(first.path, "owner"), "utf8")).toBe(`${process.pid} ${namespace}\n`);
+    const base = join(first.path, "..");
+    const left = (name: string, owner: string | null): string => {
+      const path = join(base, `gwarden-stats-test-${process.pid}-${name}`);
+      mkdirSync(path);
+      if (owner !== null) writeFileSync(join(path, "owner"), owner);
+      writeFileSync(join(path, "1.stats"), "x");
+      return path;
+    };
+    const dead = left("dead", `999999999 ${namespace}\n`);
+    const elsewhere = left("elsewhere", "999999999 pid:[1]\n");
+    const unmarked = left("unmarked", null);
+    const second = openWorkerStatsDir();
+    opened.push(second);
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(first.path)).toBe(true); // its owner (this process) is alive
+    expect([existsSync(elsewhere), existsSync(unmarked)]).toEqual([true, true]);
+    for (const path of [elsewhere, unmarked]) rmSync(path, { recursive: true });
   });
 
   it("falls back to the temporary directory when no candidate is a tmpfs", () => {
