@@ -112,9 +112,9 @@ class Guard:
     def _check(self):
         if self.tripped or self.statm is None:
             return False
-        self.rss = parse_statm_rss(os.pread(self.statm, 128, 0), self.page_size)
-        estimate = self.rss - self.shared
-        if estimate < self.budget and self.clock() - self.refreshed < REFRESH_SECONDS:
+        # parse_statm_rss inlined: this runs once per request.
+        self.rss = rss = int(os.pread(self.statm, 128, 0).split(None, 2)[1]) * self.page_size
+        if rss - self.shared < self.budget and self.clock() - self.refreshed < REFRESH_SECONDS:
             return False
         if self.rollup() < self.budget:
             return False

@@ -107,33 +107,25 @@ def retire_worker(worker, g):
     channel.emit("memory_guard", fields)
 
 
-def before_request(key):
-    """pre_request: one more in flight."""
-    with _LOCK:
-        _WORKER["in_flight"] += 1
-    counters = _WORKER["counters"]
-    if counters is not None:
-        counters.begin(key)
-
-
 def after_request(worker, key):
     """post_request: the guard's check, then one update of the counters."""
     with _LOCK:
         _WORKER["in_flight"] -= 1
     g = _WORKER["guard"]
-    extra = {}
     if g is not None:
         try:
             if g.check():
                 retire_worker(worker, g)
-            extra = {"rss": g.rss, "private": g.private, "shared": g.shared, "rollups": g.rollups,
-                     "flags": stats.FLAG_RETIRING if g.tripped else 0}
         except Exception:
             g.close()  # /proc stopped answering: the guard is off, the worker serves on
-            _WORKER["guard"] = None
+            _WORKER["guard"] = g = None
     counters = _WORKER["counters"]
-    if counters is not None:
-        counters.end(key, **extra)
+    if counters is None:
+        return
+    if g is None:
+        counters.end(key)
+    else:
+        counters.end(key, stats.FLAG_RETIRING if g.tripped else 0, g.rss, g.private, g.shared, g.rollups)
 
 
 HOOKS = ("on_starting", "when_ready", "pre_fork", "post_fork", "post_worker_init", "worker_int",
@@ -221,17 +213,21 @@ def install(g, names, gc_freeze=False, guard_budget=None):
         hooks.append(pre_fork)
 
     if stats_dir is not None or budget is not None:
+        previous_pre, previous_post = p["pre_request"], p["post_request"]
+
         def pre_request(worker, req):
-            before_request(id(req))
-            previous = p["pre_request"]
-            if previous is not None:
-                previous(worker, req)
+            with _LOCK:
+                _WORKER["in_flight"] += 1
+            counters = _WORKER["counters"]
+            if counters is not None:
+                counters.begin(id(req))
+            if previous_pre is not None:
+                previous_pre(worker, req)
 
         def post_request(worker, req, environ, resp):
             try:
-                previous = p["post_request"]
-                if previous is not None:
-                    previous(worker, req, environ, resp)
+                if previous_post is not None:
+                    previous_post(worker, req, environ, resp)
             finally:
                 after_request(worker, id(req))
         hooks.extend([pre_request, post_request])

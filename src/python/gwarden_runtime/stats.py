@@ -54,6 +54,10 @@ _BODY = struct.Struct("<IIQIIddQQQQddQQQ")  # offsets 16 .. 128: the fields, the
 _SEQ_AT = 8
 _BODY_AT = 16
 _TAIL_AT = 120
+# Bound once: the per-request path makes no attribute lookups it can avoid.
+_pack_seq = _SEQ.pack_into
+_pack_body = _BODY.pack_into
+_now = time.time
 
 
 def path_for(directory, pid):
@@ -92,14 +96,14 @@ class Counters:
         """Publish the fields (the caller holds the lock, or is the only thread)."""
         m = self.map
         odd = self.seq + 1
-        _SEQ.pack_into(m, _SEQ_AT, odd)
-        starts = self.starts
-        _BODY.pack_into(m, _BODY_AT, self.pid, self.flags, self.requests, len(starts), self.slots,
-                        min(starts.values()) if starts else 0.0, self.last_end, self.rss, self.private,
-                        self.budget, self.shared, self.forked, now, self.rollups, 0, odd)
+        _pack_seq(m, _SEQ_AT, odd)
+        # The first request still in flight is the oldest: starts are inserted in order of time.
+        _pack_body(m, _BODY_AT, self.pid, self.flags, self.requests, len(self.starts), self.slots,
+                   next(iter(self.starts.values()), 0.0), self.last_end, self.rss, self.private,
+                   self.budget, self.shared, self.forked, now, self.rollups, 0, odd)
         self.seq = even = odd + 1
-        _SEQ.pack_into(m, _TAIL_AT, even)
-        _SEQ.pack_into(m, _SEQ_AT, even)
+        _pack_seq(m, _TAIL_AT, even)
+        _pack_seq(m, _SEQ_AT, even)
 
     def update(self, **fields):
         """Set fields (flags, rss, private, budget, shared, rollups) and publish them."""
@@ -117,25 +121,31 @@ class Counters:
     def begin(self, key):
         """A request starts (pre_request): one more in flight."""
         try:
-            now = time.time()
             with self.lock:
+                now = _now()
                 self.starts[key] = now
                 self._write(now)
         except Exception:
             pass
 
-    def end(self, key, flags=0, **fields):
+    def end(self, key, flags=0, rss=None, private=None, shared=None, rollups=None):
         """A request ends (post_request): one fewer in flight, one more completed; plus flags and the
-        guard's figures (rss, private, shared, rollups), all in one write."""
+        guard's figures, all in one write. Runs once per request: plain arguments, no **kwargs."""
         try:
-            now = time.time()
             with self.lock:
+                now = _now()
                 self.starts.pop(key, None)
                 self.requests += 1
                 self.last_end = now
                 self.flags |= flags
-                for name, value in fields.items():
-                    setattr(self, name, value)
+                if rss is not None:
+                    self.rss = rss
+                if private is not None:
+                    self.private = private
+                if shared is not None:
+                    self.shared = shared
+                if rollups is not None:
+                    self.rollups = rollups
                 self._write(now)
         except Exception:
             pass
