@@ -253,13 +253,11 @@ function startPostgres(): { url: string; stop: () => void } | null {
     asPostgres([`${bin}/pg_ctl`, "-D", `${dir}/data`, "-m", "immediate", "-w", "stop"]);
     rmSync(dir, { recursive: true, force: true });
   };
-  const failed = [asPostgres([`${bin}/initdb`, "-D", `${dir}/data`, "--auth=trust", "-U", "postgres"])];
+  const initdb = asPostgres([`${bin}/initdb`, "-D", `${dir}/data`, "--auth=trust", "-U", "postgres"]);
+  const failures = initdb === null ? [] : [initdb];
   // A random port can be taken: two tries.
-  for (const port of [
-    20_000 + Math.floor(Math.random() * 10_000),
-    30_000 + Math.floor(Math.random() * 2_000),
-  ]) {
-    if (failed[0] !== null) break;
+  const ports = [20_000 + Math.floor(Math.random() * 10_000), 30_000 + Math.floor(Math.random() * 2_000)];
+  for (const port of initdb === null ? ports : []) {
     const started = asPostgres([
       `${bin}/pg_ctl`,
       "-D",
@@ -272,11 +270,11 @@ function startPostgres(): { url: string; stop: () => void } | null {
       "start",
     ]);
     if (started === null) return { url: `postgresql://postgres@127.0.0.1:${port}/postgres`, stop };
-    failed.push(started);
+    failures.push(started);
   }
   const log = existsSync(`${dir}/log`) ? readFileSync(`${dir}/log`, "utf8").slice(-2000) : "(no log)";
   stop();
-  throw new Error(`PostgreSQL is installed but did not start: ${failed.filter(Boolean).join("; ")}\n${log}`);
+  throw new Error(`PostgreSQL is installed but did not start: ${failures.join("; ")}\n${log}`);
 }
 
 describe("gwarden profile with PostgreSQL", () => {

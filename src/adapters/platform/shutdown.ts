@@ -4,8 +4,8 @@
  * listeners with how many came so far. While nobody listens for stops, a stop ends the process the
  * way Node would, killed by that signal (so a shell or a supervisor sees a signal death, not an exit
  * code) — after the `atExit` cleanups, which also run on any other exit (removing cgroups, killing a
- * child's process group). HUP, TTIN, TTOU and USR1 go to whoever
- * subscribed to them (`gwarden run` passes them to gunicorn).
+ * child's process group). HUP, TTIN, TTOU and USR1 go to whoever subscribed to them (`gwarden run`
+ * passes them to gunicorn).
  */
 export type StopSignal = "SIGINT" | "SIGTERM";
 export type PassedSignal = "SIGHUP" | "SIGTTIN" | "SIGTTOU" | "SIGUSR1";

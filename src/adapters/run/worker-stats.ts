@@ -68,6 +68,9 @@ function isTmpfs(path: string): boolean {
 const PREFIX = "gwarden-stats-";
 const OWNER = "owner";
 
+/** Whether `pid` has an entry under `proc` (this pid namespace's /proc). */
+const alive = (proc: string, pid: number | string): boolean => existsSync(join(proc, String(pid)));
+
 /** This process's pid namespace ("pid:[4026531836]"), or "" where /proc does not say. */
 function pidNamespace(proc: string): string {
   try {
@@ -105,7 +108,7 @@ function sweepStale(base: string, proc: string, namespace: string): void {
     const dir = join(base, name);
     try {
       const [pid, ns] = readFileSync(join(dir, OWNER), "utf8").trim().split(" ");
-      if (ns === namespace && /^\d+$/.test(pid ?? "") && !existsSync(join(proc, pid!)))
+      if (ns === namespace && /^\d+$/.test(pid ?? "") && !alive(proc, pid!))
         rmSync(dir, { recursive: true, force: true });
     } catch {
       // No owner line (not ours, or being made right now), or not ours to remove.
@@ -117,18 +120,21 @@ function sweepStale(base: string, proc: string, namespace: string): void {
 function makeDir(candidates: readonly string[], proc: string): { path: string; tmpfs: boolean } {
   const namespace = pidNamespace(proc);
   const owner = `${process.pid} ${namespace}\n`;
+  /** Our directory under `base`, once the ones left there by a gone gwarden are removed. */
+  const madeIn = (base: string): string => {
+    const path = workersDir(base, owner);
+    sweepStale(base, proc, namespace);
+    return path;
+  };
   for (const base of candidates) {
     if (!isTmpfs(base)) continue;
     try {
-      const path = workersDir(base, owner);
-      sweepStale(base, proc, namespace);
-      return { path, tmpfs: true };
+      return { path: madeIn(base), tmpfs: true };
     } catch {
       // Not writable (a read-only /run in a container): try the next one.
     }
   }
-  const path = workersDir(tmpdir(), owner);
-  sweepStale(tmpdir(), proc, namespace);
+  const path = madeIn(tmpdir());
   return { path, tmpfs: isTmpfs(path) };
 }
 
@@ -189,7 +195,7 @@ export function openWorkerStatsDir(options: WorkerStatsDirOptions = {}): WorkerS
       }
       return out;
     },
-    prune(isLive = (pid) => existsSync(join(proc, String(pid)))) {
+    prune(isLive = (pid) => alive(proc, pid)) {
       for (const pid of closed ? [] : listed()) {
         if (isLive(pid)) continue;
         try {

@@ -21,6 +21,7 @@ import type {
   StepResult,
   TimerId,
 } from "./loop-types.js";
+import { MASTER_OOM_SCORE_ADJ, masterScoreOutcome } from "./oom-scores.js";
 import { decideRestart } from "./restart-policy.js";
 import { permanentFailure } from "./start-failure.js";
 import {
@@ -32,16 +33,6 @@ import {
   type WatchContext,
 } from "./watch.js";
 
-/** The master keeps the app when preload is on: the kernel should pick a worker before it. */
-export const MASTER_OOM_SCORE_ADJ = -500;
-/**
- * Where nothing may be lowered (no CAP_SYS_RESOURCE, as in Docker's default capabilities), gwarden and
- * the master both stay at 0 and the kernel picks the larger: without preload that is gwarden (~60 MiB
- * of RSS against a master's ~25), seen here as the second victim right after a worker's OOM kill. A dead
- * master is restarted; a dead gwarden (often PID 1) ends the container. So the master is raised
- * instead, between the workers (1000) and gwarden (0).
- */
-export const MASTER_FALLBACK_OOM_SCORE_ADJ = 500;
 /** After the graceful timeout, how long gunicorn gets to finish its own stop before its group is killed. */
 export const STOP_KILL_SLACK_MS = 5000;
 /** How long a graceful stop waits for the master's "Handling signal: term" before killing booting workers. */
@@ -404,17 +395,10 @@ function onOomScore(
 ): LoopState {
   const m = state.master;
   if (m.phase === "up" && m.pid === pid) {
-    const fallBack = error === "EACCES" && value < 0;
-    if (fallBack) out.push({ kind: "set_oom_score", pid, value: MASTER_FALLBACK_OOM_SCORE_ADJ });
-    if (state.masterScoreSaid || value === MASTER_FALLBACK_OOM_SCORE_ADJ) return state;
-    out.push({
-      kind: "say",
-      text: fallBack
-        ? `oom_score_adj: nothing can be lowered here (EACCES: that needs CAP_SYS_RESOURCE), so the master is raised to ${MASTER_FALLBACK_OOM_SCORE_ADJ} and workers to 1000: the kernel picks a worker first, then the master (gwarden restarts it), and gwarden itself last`
-        : error === null
-          ? `oom_score_adj: the master lowered to ${MASTER_OOM_SCORE_ADJ}, workers raised to 1000: the kernel picks a worker before the master`
-          : `oom_score_adj: the master stays as it is (${error}); workers are raised to 1000, so the kernel still picks a worker first`,
-    });
+    const outcome = masterScoreOutcome(value, error);
+    if (outcome.next !== null) out.push({ kind: "set_oom_score", pid, value: outcome.next });
+    if (state.masterScoreSaid || outcome.text === null) return state;
+    out.push({ kind: "say", text: outcome.text });
     return { ...state, masterScoreSaid: true };
   }
   const notes: LoopCommand[] = [];

@@ -23,9 +23,7 @@ import {
 import { NO_ECHOES, noteReport, type EchoState } from "./dedupe.js";
 import type { At, LoopCommand } from "./loop-types.js";
 import { confirmOom, mayBeOom } from "./oom-confirm.js";
-
-/** The kernel picks workers first when the group is full (gunicorn's master and gwarden are worth more). */
-export const WORKER_OOM_SCORE_ADJ = 1000;
+import { WORKER_OOM_SCORE_ADJ } from "./oom-scores.js";
 
 /** What the watch remembers about one worker pid. */
 export interface PidFacts {
