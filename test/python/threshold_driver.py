@@ -6,6 +6,11 @@ kernel_events.start() as the master does in when_ready, forks a child (the fork 
 fds there) that allocates and touches memory 1 MiB at a time, reading memory.usage_in_bytes after
 each step; the child prints, as one JSON line, for each threshold the time of its last sighting of
 usage below it and of its first sighting at or past it: the crossing happened between the two.
+
+The kernel checks thresholds only every 128 page charges per CPU (memcg1_check_events), and it signals
+the thresholds between its previous check and the usage it sees now: a crossing in the last pages
+before growth stops is never signalled (the drop at exit is "below" against "below"). So the child
+grows PAST_LAST more after the last crossing, as a growing worker would, before it reports and exits.
 """
 import json
 import os
@@ -15,6 +20,7 @@ import time
 from gwarden_runtime import kernel_events
 
 MiB = 1 << 20
+PAST_LAST = 4  # MiB: 1024 page charges, at least one threshold check on whichever CPU it ran
 
 
 def usage(fd):
@@ -43,6 +49,8 @@ def main():
             while pending and seen >= pending[0]:
                 crossed[str(pending.pop(0))] = [below, now]
             below = now
+        for _ in range(PAST_LAST):
+            held.append(bytearray(b"\x01") * MiB)
         print(json.dumps({"crossed": crossed, "childDroppedWatcher": watcher_fds_closed}), flush=True)
         time.sleep(0.5)
         os._exit(0)
