@@ -46,7 +46,18 @@ describe.each(releases.map((r) => [r.version, r] as const))(
           return run.child.signalCode === "SIGKILL" ? [] : null;
         };
         const events = await until(
-          `oom-confirmed (hog: ${hog.status ?? "no answer"} ${hog.error ?? ""})`,
+          () =>
+            [
+              `oom-confirmed (hog: ${hog.status ?? "no answer"} ${hog.error ?? ""}; group OOM kills ${run.sandbox.oomKills()})`,
+              "gwarden's own last lines:",
+              ...ownLines(run.stderr(), 8),
+              "its stderr's last lines:",
+              ...run.stderr().trimEnd().split("\n").slice(-8),
+              "its worker deaths:",
+              ...readEventLog(run.eventsPath)
+                .filter((e) => e.kind === "worker_signal" || e.kind === "worker_exit")
+                .map((e) => JSON.stringify(e)),
+            ].join("\n"),
           confirmed,
         );
         if (run.stderr().includes(secondVictim)) {

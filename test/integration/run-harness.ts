@@ -58,9 +58,12 @@ export interface GwardenRun {
   close(): Promise<void>;
 }
 
-/** Polls `probe` every 200 ms until it returns something truthy. */
+/**
+ * Polls `check` every 200 ms until it returns something truthy. `what` may be a function, read at the
+ * timeout: the failure line is often all a CI log keeps, so it can carry the state that explains it.
+ */
 export async function until<T>(
-  what: string,
+  what: string | (() => string),
   check: () => Promise<T | null | undefined | false> | T | null | undefined | false,
   timeoutMs = 60_000,
 ): Promise<T> {
@@ -68,7 +71,10 @@ export async function until<T>(
   for (;;) {
     const value = await check();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${typeof what === "string" ? what : what()}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

@@ -51,6 +51,8 @@ export interface PendingDeath {
   victim: MemoryFigures | null;
   cgroup: CgroupFigures | null;
   others: { pid: number; memory: MemoryFigures }[];
+  /** A sample after the death has been compared already. */
+  checked?: boolean;
 }
 
 export interface WatchState {
@@ -225,11 +227,16 @@ function checkOom(watch: WatchState, event: GunicornEvent, at: At, ctx: WatchCon
   return { ...watch, pending: new Map(watch.pending).set(pid, death) };
 }
 
-/** Deaths still waiting for the counter, checked against each sample's figure for a few seconds. */
+/**
+ * Deaths still waiting for the counter, checked against each sample's figure for a few seconds. A death
+ * is always checked against at least one sample (the kernel counts a kill before it delivers it, so the
+ * first sample after the death decides, however late a stalled loop takes it); it is dropped unconfirmed
+ * once PENDING_OOM_MS have passed.
+ */
 function recheckPending(watch: WatchState, sample: Sample, at: At, ctx: WatchContext): WatchState {
   const after = sample.cgroup?.oomKills ?? null;
   for (const [pid, death] of watch.pending) {
-    if (at.atMs - death.atMs > PENDING_OOM_MS) {
+    if (at.atMs - death.atMs > PENDING_OOM_MS && death.checked) {
       watch = { ...watch, pending: without(watch.pending, pid) };
       continue;
     }
@@ -248,7 +255,12 @@ function recheckPending(watch: WatchState, sample: Sample, at: At, ctx: WatchCon
       watch = record(watch, watch.classifier.classify(confirmed), at, ctx.out);
       ctx.out.push({ kind: "say", text: `oom-confirmed: ${confirmed.detail ?? ""}` });
     }
-    if (confirmed) watch = { ...watch, pending: without(watch.pending, pid) };
+    watch = {
+      ...watch,
+      pending: confirmed
+        ? without(watch.pending, pid)
+        : new Map(watch.pending).set(pid, { ...death, checked: true }),
+    };
   }
   return watch;
 }

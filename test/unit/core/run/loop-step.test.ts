@@ -104,9 +104,21 @@ describe("the run loop: watching workers", () => {
     t.boot(11, 12);
     t.sample(10, [11, 12]);
     t.hook("child_exit", 10, { worker: 12, signal: 9 });
+    t.sample(10, [11]);
     t.advance(6000);
     t.sample(10, [11], { oomKills: 2 });
     expect(t.kinds().slice(-1)).toEqual(["worker_signal:12:oom-suspected"]);
+  });
+
+  it("checks a death against the first sample after it, however late a stalled loop takes it", () => {
+    const t = world();
+    t.start();
+    t.boot(11, 12);
+    t.sample(10, [11, 12]);
+    t.hook("child_exit", 10, { worker: 12, signal: 9 });
+    t.advance(6000);
+    t.sample(10, [11], { oomKills: 1 });
+    expect(t.kinds().slice(-1)).toEqual(["worker_signal:12:oom-confirmed"]);
   });
 
   it("confirms an OOM kill of a worker that was being retired (TERM sent, then SIGKILL by the kernel)", () => {
