@@ -38,21 +38,26 @@ export function detectForPid(pid: number): Resources {
 /**
  * Detection of the group another process is in, followed as it moves (a master may move itself into
  * its group from its own config): its /proc/<pid>/cgroup, mountinfo and status are read at each call,
- * and the last ones read are kept, so the group's files can still be read after the process is gone
- * (the OOM counter is read again when a killed master's exit is reported).
+ * and the last ones read while it lived are kept, so the group's files can still be read after the
+ * process is gone (the OOM counter is read again when a killed master's exit is reported). A dead
+ * process, a zombie until it is reaped, reads as the root group ("4:memory:/"), so fresh reads count
+ * only when the status read after them still shows the process alive.
  */
-export function groupDetector(pid: number): () => Resources {
-  const base = rootedReader("/");
+export function groupDetector(pid: number, base: Reader = rootedReader("/")): () => Resources {
   const kept = new Map<string, ReadResult>();
   const read: Reader = (path) => kept.get(path) ?? pidReader(pid, base)(path);
   return () => {
-    for (const name of ["cgroup", "mountinfo", "status"]) {
-      const fresh = base(`/proc/${pid}/${name}`);
-      if (fresh.ok || !kept.has(`/proc/self/${name}`)) kept.set(`/proc/self/${name}`, fresh);
-    }
+    const fresh = PID_FILES.map((name) => [`/proc/self/${name}`, base(`/proc/${pid}/${name}`)] as const);
+    const status = fresh[fresh.length - 1]![1];
+    const state = status.ok ? parseProcStatus(status.text).state : null;
+    const alive = state !== null && state !== "Z" && state !== "X";
+    for (const [path, result] of fresh) if ((alive && result.ok) || !kept.has(path)) kept.set(path, result);
     return detect({ read, affinityCpus: availableParallelism(), affinityFromStatus: true });
   };
 }
+
+/** Read in this order: status last, so a live status vouches for the reads before it. */
+const PID_FILES = ["cgroup", "mountinfo", "status"] as const;
 
 /** This process's anonymous memory (RssAnon), or null when /proc/self/status cannot say. */
 export function selfAnonBytes(): number | null {
