@@ -17,7 +17,7 @@ import { type ProcessSample } from "../../core/sample/sample.js";
 import { type WorkerState } from "../../core/snapshot/snapshot.js";
 import type { MonitorSource, SourceReading } from "./source.js";
 import { procTextReader, readListenBacklog } from "../resources/proc-reader.js";
-import { detectForPid } from "../resources/resources.js";
+import { groupDetector } from "../resources/resources.js";
 import { createSampler } from "../run/sampler.js";
 import { buildSnapshot, type MasterLife, type WorkerLife } from "../../core/snapshot/build.js";
 import { cgroupFigures } from "../../core/sample/figures.js";
@@ -93,13 +93,15 @@ export function createPidSource(masterPid: number): MonitorSource {
     ticks === null || !Number.isFinite(btime) ? null : new Date((btime + ticks / HZ) * 1000).toISOString();
   const ports = listeningPorts(masterPid);
   let resources: Resources | null = null;
+  // The master's group as read while it lived: a dead master's zombie reads as the root group.
+  const group = groupDetector(masterPid);
   const sampler = createSampler({
     masterPid,
     ports,
     configuredBacklog: configuredBacklog(masterPid),
     memoryIntervalMs: 0,
     readCgroup: () => {
-      resources = detectForPid(masterPid);
+      resources = group();
       return cgroupFigures(resources);
     },
     readBacklog: (file, wanted, expected) =>

@@ -30,11 +30,6 @@ export function pidReader(pid: number, base: Reader = rootedReader("/")): Reader
     base(path.startsWith("/proc/self/") ? `/proc/${pid}/${path.slice("/proc/self/".length)}` : path);
 }
 
-/** Detects the resources of another process's cgroup (the gunicorn master's, when gwarden runs outside it). */
-export function detectForPid(pid: number): Resources {
-  return detect({ read: pidReader(pid), affinityCpus: availableParallelism(), affinityFromStatus: true });
-}
-
 /**
  * Detection of the group another process is in, followed as it moves (a master may move itself into
  * its group from its own config): its /proc/<pid>/cgroup, mountinfo and status are read at each call,
