@@ -12,6 +12,7 @@ import { GwardenError } from "../../core/error.js";
 import type { EventKind } from "../../core/events/types.js";
 import { procEvents, type ProcLook } from "../../core/monitor/proc-events.js";
 import { parseNetTcp, TCP_LISTEN } from "../../core/proc/net-tcp.js";
+import { hasEnded } from "../../core/proc/proc-stat.js";
 import type { Resources } from "../../core/resources/types.js";
 import { type ProcessSample } from "../../core/sample/sample.js";
 import { type WorkerState } from "../../core/snapshot/snapshot.js";
@@ -76,7 +77,7 @@ export function configuredBacklog(pid: number): number {
 
 function stateOf(procState: string | null): WorkerState {
   if (procState === "R" || procState === "D") return "busy";
-  if (procState === "Z" || procState === "X") return "exiting";
+  if (hasEnded(procState)) return "exiting";
   return "ready";
 }
 

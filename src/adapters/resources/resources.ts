@@ -5,6 +5,7 @@
 import { availableParallelism } from "node:os";
 import type { Resources } from "../../core/resources/types.js";
 import { detect } from "../../core/resources/detect.js";
+import { hasEnded } from "../../core/proc/proc-stat.js";
 import { parseProcStatus } from "../../core/proc/proc-status.js";
 import type { Reader, ReadResult } from "../../core/resources/probe.js";
 import { rootedReader } from "./root-fs.js";
@@ -45,7 +46,7 @@ export function groupDetector(pid: number, base: Reader = rootedReader("/")): ()
     const fresh = PID_FILES.map((name) => [`/proc/self/${name}`, base(`/proc/${pid}/${name}`)] as const);
     const status = fresh[fresh.length - 1]![1];
     const state = status.ok ? parseProcStatus(status.text).state : null;
-    const alive = state !== null && state !== "Z" && state !== "X";
+    const alive = state !== null && !hasEnded(state);
     for (const [path, result] of fresh) if ((alive && result.ok) || !kept.has(path)) kept.set(path, result);
     return detect({ read, affinityCpus: availableParallelism(), affinityFromStatus: true });
   };

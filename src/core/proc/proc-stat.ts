@@ -22,6 +22,11 @@ export interface ProcStat {
   rssPages: number;
 }
 
+/** A state letter (stat's or status's) of a process that has ended: a zombie until it is reaped, or dead. */
+export function hasEnded(state: string | null): boolean {
+  return state === "Z" || state === "X";
+}
+
 // Indexes into the fields after ") " (field 3 of proc(5), `state`, is index 0).
 const STATE = 0;
 const PPID = 1;
