@@ -66,9 +66,50 @@ class GuardTest(unittest.TestCase):
         g.start()
         try:
             g.shared = -(1 << 41)  # a wildly wrong shared estimate: RSS says "over"
-            self.assertFalse(g.check())
+            self.assertFalse(g.check(g.due))
             self.assertEqual(g.rollups, 2)
             self.assertGreater(g.shared, 0, "the smaps_rollup read corrected the estimate")
+        finally:
+            g.close()
+
+
+class WindowTest(unittest.TestCase):
+    """No read until memory growing at the bound could have reached the budget."""
+
+    def setUp(self):
+        self.now = [1000.0]
+        probe = guard.Guard(1, True)
+        self.fresh = probe.rollup()
+        self.g = guard.Guard(self.fresh + 64 * MiB, True, threads=2, clock=lambda: self.now[0])
+        self.g.start()
+
+    def tearDown(self):
+        self.g.close()
+
+    def test_reads_once_the_headroom_could_be_used_up_and_not_before(self):
+        g = self.g
+        bound = guard.MAX_GROWTH_BYTES_PER_SECOND * 2  # two threads
+        self.assertAlmostEqual(g.due, 1000.0 + (g.budget - self.fresh) / bound)
+        reads = g.reads
+        self.assertFalse(g.check(g.due - 1e-6))
+        self.assertEqual(g.reads, reads, "inside the window: no read")
+        self.assertFalse(g.check(g.due))
+        self.assertEqual(g.reads, reads + 1, "at the window's end: statm is read")
+        self.assertGreater(g.due, g.read_at)
+
+    def test_a_clock_that_went_back_makes_a_read_due(self):
+        g = self.g
+        reads = g.reads
+        self.assertFalse(g.check(999.0))
+        self.assertGreater(g.reads, reads)
+
+    def test_the_refresh_bounds_the_window(self):
+        g = guard.Guard(1 << 40, True, clock=lambda: 0.0)
+        g.start()
+        try:
+            self.assertEqual(g.due, guard.REFRESH_SECONDS, "1 TiB of headroom, but smaps_rollup every 10 s")
+            self.assertFalse(g.check(guard.REFRESH_SECONDS))
+            self.assertEqual(g.rollups, 2)
         finally:
             g.close()
 

@@ -3,6 +3,7 @@ import os
 import struct
 import tempfile
 import threading
+import time
 import unittest
 
 from gwarden_runtime import stats
@@ -19,6 +20,14 @@ def snapshot(path):
     if magic != b"GWS1" or version != 1 or head != tail or head % 2:
         return None
     return BODY.unpack_from(data, 16)
+
+
+class Figures:
+    """What the counters read of a guard."""
+
+    def __init__(self, rss, private, tripped=False):
+        self.rss, self.private, self.shared, self.rollups, self.tripped = rss, private, 0, 1, tripped
+        self.reads = 1
 
 
 class CountersTest(unittest.TestCase):
@@ -39,17 +48,17 @@ class CountersTest(unittest.TestCase):
         path = os.path.join(self.dir, "%d.stats" % os.getpid())
         self.assertEqual(os.path.getsize(path), stats.SIZE)
         c.set_flag(stats.FLAG_READY)
-        c.begin("a")
-        c.begin("b")
+        c.begin("a", 1.7e9)
+        c.begin("b", 1.7e9 + 1)
         pid, flags, requests, in_flight, slots, oldest, last_end = snapshot(path)[:7]
         self.assertEqual((pid, flags, requests, in_flight, slots), (os.getpid(), 1, 0, 2, 4))
         self.assertGreater(oldest, 1e9)
         self.assertEqual(last_end, 0.0)
-        c.end("a", flags=stats.FLAG_RETIRING, rss=100 << 20, private=40 << 20)
+        self.assertEqual(oldest, 1.7e9)
+        c.end("a", 1.7e9 + 2, Figures(rss=100 << 20, private=40 << 20, tripped=True))
         fields = snapshot(path)
         self.assertEqual(fields[1:4], (3, 1, 1))
-        self.assertEqual(fields[7:9], (100 << 20, 40 << 20))
-        self.assertGreaterEqual(fields[6], oldest)
+        self.assertEqual(fields[5:9], (1.7e9 + 1, 1.7e9 + 2, 100 << 20, 40 << 20))
         c.close()
         self.assertFalse(os.path.exists(path))
 
@@ -74,8 +83,8 @@ class CountersTest(unittest.TestCase):
 
         def serve(n):
             for i in range(2000):
-                c.begin((n, i))
-                c.end((n, i))
+                c.begin((n, i), time.time())
+                c.end((n, i), time.time())
 
         reader = threading.Thread(target=read)
         reader.start()
@@ -90,6 +99,34 @@ class CountersTest(unittest.TestCase):
         self.assertEqual((fields[2], fields[3]), (16000, 0))
         self.assertEqual(seen["bad"], 0)
         self.assertGreater(seen["ok"], 0)
+        c.close()
+
+    def test_one_slot_counts_without_locks_and_publishes_the_guard_only_when_it_read(self):
+        c = stats.open_counters(1, {"GWARDEN_STATS_DIR": self.dir})
+        self.assertIs(type(c), stats.Counters)
+        g = Figures(rss=80 << 20, private=30 << 20)
+        c.begin(1, 1.7e9)
+        self.assertEqual(snapshot(c.path)[3:6], (1, 1, 1.7e9))
+        c.end(1, 1.7e9 + 1, g)
+        g.rss = 90 << 20  # changed without a read: not published
+        c.begin(2, 1.7e9 + 2)
+        c.end(2, 1.7e9 + 3, g)
+        fields = snapshot(c.path)
+        self.assertEqual(fields[2:8], (2, 0, 1, 0.0, 1.7e9 + 3, 80 << 20))
+        g.reads += 1
+        c.begin(3, 1.7e9 + 4)
+        c.end(3, 1.7e9 + 5, g)
+        self.assertEqual(snapshot(c.path)[7], 90 << 20)
+        c.close()
+
+    def test_a_copy_taken_during_a_write_is_refused(self):
+        c = stats.open_counters(1, {"GWARDEN_STATS_DIR": self.dir})
+        c.begin(1, 1.7e9)
+        self.assertIsNotNone(snapshot(c.path))
+        c._open_write()  # the tail of the next write is stored first, the head last
+        self.assertIsNone(snapshot(c.path))
+        c.q[1] = c.seq
+        self.assertIsNotNone(snapshot(c.path))
         c.close()
 
     def test_remove_is_quiet_when_the_file_is_gone(self):

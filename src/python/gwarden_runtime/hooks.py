@@ -15,17 +15,73 @@ import gc
 import os
 import sys
 import threading
+import time
 
 from gwarden_runtime import channel, guard, kernel_events, retire, stats, user_config
 
-# This worker's counters, guard and requests in flight (module state is per process: each forked
-# worker has its own copy).
-_WORKER = {"counters": None, "guard": None, "in_flight": 0}
-_LOCK = threading.Lock()
+_now = time.time
 
 
-def in_flight():
-    return _WORKER["in_flight"]
+class Requests:
+    """What a worker does around each request: its counters, its memory guard and the count of
+    requests in flight. This flavour serves one request at a time (sync workers): no locks."""
+
+    def __init__(self, counters):
+        self.counters = counters
+        self.guard = None
+        self.in_flight = 0
+
+    def begin(self, key):
+        self.in_flight += 1
+        counters = self.counters
+        if counters is not None:
+            counters.begin(key, _now())
+
+    def end(self, worker, key):
+        self.in_flight -= 1
+        self.finish(worker, key)
+
+    def finish(self, worker, key):
+        """After the request: the guard's check, then one write of the counters."""
+        now = _now()
+        g = self.guard
+        # The guard's window inlined (Guard.check starts with it): until `due`, memory cannot have
+        # grown to the budget since the last read, and the check is these two comparisons.
+        if g is not None and not g.read_at <= now < g.due:
+            try:
+                if g.check(now):
+                    retire_worker(worker, g, self)
+            except Exception:
+                g.close()  # /proc stopped answering: the guard is off, the worker serves on
+                self.guard = g = None
+        counters = self.counters
+        if counters is not None:
+            counters.end(key, now, g)
+
+
+class ThreadedRequests(Requests):
+    """The same for a worker that serves several requests at once (gthread, async workers)."""
+
+    def __init__(self, counters):
+        super().__init__(counters)
+        self.lock = threading.Lock()
+
+    def begin(self, key):
+        with self.lock:
+            self.in_flight += 1
+        counters = self.counters
+        if counters is not None:
+            counters.begin(key, _now())
+
+    def end(self, worker, key):
+        with self.lock:
+            self.in_flight -= 1
+        self.finish(worker, key)
+
+
+# This worker's Requests (module state is per process: each forked worker sets its own in
+# post_fork), None where there is no per-request work.
+_requests = None
 
 
 def run_hook(hook, previous, args, fields, record_first):
@@ -80,23 +136,27 @@ def request_slots(worker):
     return getattr(worker.cfg, "worker_connections", 1)
 
 
-def start_guard(worker, budget, explicit):
+def threads_of(worker):
+    """The worker's OS threads that serve requests: gthread's threads, else 1 (async workers'
+    connections share one thread)."""
+    return getattr(worker.cfg, "threads", 1) if "Thread" in type(worker).__name__ else 1
+
+
+def start_guard(worker, budget, explicit, counters):
     """post_worker_init: measure the fresh worker and arm the guard; off if /proc cannot tell."""
     try:
-        g = guard.Guard(budget, explicit)
+        g = guard.Guard(budget, explicit, threads_of(worker))
         g.start()
     except Exception:
         return None
-    counters = _WORKER["counters"]
     if counters is not None:
-        counters.update(flags=counters.flags | stats.FLAG_GUARD, budget=g.budget, rss=g.rss,
-                        private=g.private, shared=g.shared, rollups=g.rollups)
+        counters.update(flags=counters.flags | stats.FLAG_GUARD, budget=g.budget, g=g)
     return g
 
 
-def retire_worker(worker, g):
+def retire_worker(worker, g, requests):
     """Past the budget: stop after this request, as max_requests does, and say so once."""
-    retire.stop(worker, in_flight)
+    retire.stop(worker, lambda: requests.in_flight)
     fields = g.figures()
     fields["requests"] = getattr(worker, "nr", None)
     try:
@@ -105,27 +165,6 @@ def retire_worker(worker, g):
     except Exception:
         pass
     channel.emit("memory_guard", fields)
-
-
-def after_request(worker, key):
-    """post_request: the guard's check, then one update of the counters."""
-    with _LOCK:
-        _WORKER["in_flight"] -= 1
-    g = _WORKER["guard"]
-    if g is not None:
-        try:
-            if g.check():
-                retire_worker(worker, g)
-        except Exception:
-            g.close()  # /proc stopped answering: the guard is off, the worker serves on
-            _WORKER["guard"] = g = None
-    counters = _WORKER["counters"]
-    if counters is None:
-        return
-    if g is None:
-        counters.end(key)
-    else:
-        counters.end(key, stats.FLAG_RETIRING if g.tripped else 0, g.rss, g.private, g.shared, g.rollups)
 
 
 HOOKS = ("on_starting", "when_ready", "pre_fork", "post_fork", "post_worker_init", "worker_int",
@@ -142,6 +181,7 @@ def install(g, names, gc_freeze=False, guard_budget=None):
     p = {h: user_config.previous_hook(names, h) for h in HOOKS}
     stats_dir = stats.directory()
     budget, explicit = guard.budget_from(os.environ, guard_budget)
+    per_request = stats_dir is not None or budget is not None
 
     def on_starting(server):
         def fields():
@@ -161,15 +201,19 @@ def install(g, names, gc_freeze=False, guard_budget=None):
     def post_fork(server, worker):
         if gc_freeze:
             gc.enable()
-        if stats_dir is not None:
-            _WORKER["counters"] = stats.open_counters(request_slots(worker))
+        if per_request:
+            global _requests
+            counters = stats.open_counters(request_slots(worker)) if stats_dir is not None else None
+            _requests = (Requests if request_slots(worker) <= 1 else ThreadedRequests)(counters)
         run_hook("post_fork", p["post_fork"], (server, worker), lambda: {"worker": worker.pid}, False)
 
     def post_worker_init(worker):
-        if budget is not None:
-            _WORKER["guard"] = start_guard(worker, budget, explicit)
-        if _WORKER["counters"] is not None:
-            _WORKER["counters"].set_flag(stats.FLAG_READY)
+        r = _requests
+        if r is not None:
+            if budget is not None:
+                r.guard = start_guard(worker, budget, explicit, r.counters)
+            if r.counters is not None:
+                r.counters.set_flag(stats.FLAG_READY)
         run_hook("post_worker_init", p["post_worker_init"], (worker,), None, False)
 
     def worker_int(worker):
@@ -185,10 +229,10 @@ def install(g, names, gc_freeze=False, guard_budget=None):
         run_hook("child_exit", p["child_exit"], (server, worker), lambda: exit_fields(worker, status), True)
 
     def worker_exit(server, worker):
-        counters = _WORKER["counters"]
-        if counters is not None and counters.pid == os.getpid():
-            counters.close()
-            _WORKER["counters"] = None
+        r = _requests
+        if r is not None and r.counters is not None and r.counters.pid == os.getpid():
+            r.counters.close()
+            r.counters = None
         run_hook("worker_exit", p["worker_exit"], (server, worker), lambda: {"worker": worker.pid}, True)
 
     def nworkers_changed(server, new_value, old_value):
@@ -212,15 +256,13 @@ def install(g, names, gc_freeze=False, guard_budget=None):
             gc.freeze()
         hooks.append(pre_fork)
 
-    if stats_dir is not None or budget is not None:
+    if per_request:
         previous_pre, previous_post = p["pre_request"], p["post_request"]
 
         def pre_request(worker, req):
-            with _LOCK:
-                _WORKER["in_flight"] += 1
-            counters = _WORKER["counters"]
-            if counters is not None:
-                counters.begin(id(req))
+            r = _requests
+            if r is not None:
+                r.begin(id(req))
             if previous_pre is not None:
                 previous_pre(worker, req)
 
@@ -229,7 +271,9 @@ def install(g, names, gc_freeze=False, guard_budget=None):
                 if previous_post is not None:
                     previous_post(worker, req, environ, resp)
             finally:
-                after_request(worker, id(req))
+                r = _requests
+                if r is not None:
+                    r.end(worker, id(req))
         hooks.extend([pre_request, post_request])
 
     for hook in hooks:

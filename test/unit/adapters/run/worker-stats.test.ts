@@ -18,11 +18,11 @@ afterEach(() => {
 /** Runs a Python writer that leaves its counters behind (it exits without close()); returns its pid. */
 function write(dir: WorkerStatsDir, requests: number): number {
   const script = [
-    "import os",
+    "import os, time",
     "from gwarden_runtime import stats",
     "c = stats.open_counters(2)",
-    `for i in range(${requests}): c.begin(i); c.end(i)`,
-    "c.begin('open')",
+    `for i in range(${requests}): c.begin(i, time.time()); c.end(i, time.time())`,
+    "c.begin('open', time.time())",
     "print(os.getpid())",
   ].join("\n");
   const r = spawnSync(systemPython, ["-c", script], {
