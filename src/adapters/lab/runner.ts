@@ -1,12 +1,16 @@
 /**
  * The lab's main loop: every (tier, config) instance in order, its cells appended to the run's data
- * and every output rewritten after each cell, one progress line per cell on stderr. Ctrl-C (SIGINT) or
- * SIGTERM stops the current instance, removes its sandbox, marks the results partial and writes them.
+ * and every output rewritten after each cell, one progress line per cell on stderr; after a tier's
+ * matrix, its run-off (src/core/lab/run-off.ts). Ctrl-C (SIGINT) or SIGTERM stops the current
+ * instance, removes its sandbox, marks the results partial and writes them.
  */
 import type { ChildProcess } from "node:child_process";
+import { compareThroughput } from "../../core/lab/compare.js";
 import { cellLine, instanceLine, tierLine } from "../../core/lab/progress.js";
+import { mergeRepeats } from "../../core/lab/repeats.js";
+import { runOffSpecs } from "../../core/lab/run-off.js";
 import type { ScenarioSettings } from "../../core/lab/scenarios.js";
-import type { LabInstanceSpec, LabRunData } from "../../core/lab/types.js";
+import type { LabInstanceSpec, LabRunData, RunOff, RunOffRound } from "../../core/lab/types.js";
 import { runInstance } from "./instance.js";
 import type { InstanceLaunch } from "./launch.js";
 import { writeLabOutputs } from "./outputs.js";
@@ -81,11 +85,57 @@ export async function runLab(options: LabRunOptions, interrupted: () => boolean)
     data.traces.push(trace);
     writeLabOutputs(options.outDir, data);
     if (options.specs[i + 1]?.tierBytes !== spec.tierBytes) {
-      const line = tierLine(data.cells, spec.tierBytes);
+      await runOff(options, spec.tierBytes, interrupted, say);
+      const line = tierLine(data.cells, spec.tierBytes, data.runOffs);
       if (line !== null) say(line);
     }
   }
   data.complete = !interrupted();
   writeLabOutputs(options.outDir, data);
   return data;
+}
+
+/**
+ * A tier's run-off, with `--repeat N` (N ≥ 2) when the tier ran the planned config and a grid layout
+ * passed everything: N rounds of one heavy pass each, alternating, recorded in `data.runOffs`.
+ */
+async function runOff(
+  options: LabRunOptions,
+  tierBytes: number,
+  interrupted: () => boolean,
+  say: (line: string) => void,
+): Promise<void> {
+  const { data } = options;
+  const rounds = data.repeat ?? 1;
+  const tierSpecs = options.specs.filter((s) => s.tierBytes === tierBytes);
+  const planned = tierSpecs.find((s) => s.config.kind === "planned" && s.scenarios.includes("heavy"));
+  const best = compareThroughput(mergeRepeats(data.cells), [tierBytes])[0]?.best ?? null;
+  const bestConfig = tierSpecs.find((s) => s.config.name === best?.config)?.config;
+  if (rounds < 2 || planned === undefined || best === null || bestConfig === undefined || interrupted())
+    return;
+  const record: RunOff = { tierBytes, best: { config: best.config, label: best.label }, rounds: [] };
+  (data.runOffs ??= []).push(record);
+  const specs = runOffSpecs(planned, bestConfig, rounds, rounds + 1);
+  say(`run-off: planned vs ${best.label}, ${rounds} alternated passes each`);
+  let pending: Partial<RunOffRound> = {};
+  for (const [i, spec] of specs.entries()) {
+    if (interrupted()) return;
+    say(instanceLine(spec, i + 1, specs.length));
+    const { cells } = await runInstance({
+      spec,
+      launch: options.launchFor(spec),
+      settings: options.settings,
+      interrupted,
+      onStart: (instance) => (interruptTargets.instance = instance),
+      onCell: (cell) => say(cellLine(cell)),
+    });
+    interruptTargets.instance = null;
+    const side = { rps: cells[0]?.rps ?? null, passed: cells[0]?.passed ?? false };
+    pending[spec.config.kind === "planned" ? "planned" : "best"] = side;
+    if (pending.planned !== undefined && pending.best !== undefined) {
+      record.rounds.push({ planned: pending.planned, best: pending.best });
+      pending = {};
+      writeLabOutputs(options.outDir, data);
+    }
+  }
 }

@@ -5,7 +5,8 @@
  * per-config failure totals. Cells are the merged ones (`mergeRepeats`).
  */
 import { rpsRange } from "./repeats.js";
-import type { CellResult } from "./types.js";
+import { runOffMedians, runOffPassed, runOffRatio } from "./run-off.js";
+import type { CellResult, RunOff } from "./types.js";
 
 /** a ÷ b with the spread of the passes: [lowest a ÷ highest b, highest a ÷ lowest b]. */
 export interface Ratio {
@@ -32,7 +33,10 @@ export interface ThroughputComparison {
   plannedRange: [number, number] | null;
   plannedPassed: boolean;
   best: { config: string; label: string; rps: number; range: [number, number] } | null;
-  /** planned ÷ best, null when either is missing. */
+  /**
+   * planned ÷ best, null when either is missing: from the tier's run-off when it ran (its medians and
+   * the spread of its rounds), else from the matrix's passes.
+   */
   ratio: number | null;
   ratioSpread: [number, number] | null;
   /** Within 5 % of the best passing grid layout (or better). */
@@ -42,6 +46,14 @@ export interface ThroughputComparison {
   cpuRange: [number, number] | null;
   /** gunicorn's common default at this tier: its requests/s, whether it passed, and planned ÷ default. */
   versusDefault: { rps: number; passed: boolean; ratio: Ratio | null } | null;
+  /** The run-off's figures, and planned ÷ best as the matrix's own passes told it (null: no run-off). */
+  runOff: {
+    rounds: number;
+    plannedRps: number | null;
+    bestRps: number | null;
+    passed: boolean;
+    matrixRatio: Ratio | null;
+  } | null;
 }
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
@@ -66,6 +78,7 @@ export function verdictOf(ratio: Ratio | null): Verdict | null {
 export function compareThroughput(
   cells: readonly CellResult[],
   tiers: readonly number[],
+  runOffs: readonly RunOff[] = [],
 ): ThroughputComparison[] {
   return tiers.map((tierBytes) => {
     const heavy = cells.filter((c) => c.tierBytes === tierBytes && c.scenario === "heavy" && !c.skipped);
@@ -82,7 +95,10 @@ export function compareThroughput(
       top === undefined
         ? null
         : { config: top.config, label: top.configLabel, rps: top.rps!, range: rpsRange(top)! };
-    const ratio = planned === null ? null : rpsRatio(planned, top);
+    const matrixRatio = planned === null ? null : rpsRatio(planned, top);
+    const runOff = runOffs.find((r) => r.tierBytes === tierBytes && r.best.config === top?.config);
+    const runOffFigures = runOff === undefined ? null : runOffRatio(runOff);
+    const ratio = runOffFigures ?? matrixRatio;
     const byDefault = heavy.find((c) => c.config === "default");
     const defaultPassed = byDefault !== undefined && !failedLayouts.has("default");
     return {
@@ -106,6 +122,16 @@ export function compareThroughput(
               rps: byDefault.rps,
               passed: defaultPassed,
               ratio: planned === null ? null : rpsRatio(planned, byDefault),
+            },
+      runOff:
+        runOff === undefined
+          ? null
+          : {
+              rounds: runOff.rounds.length,
+              plannedRps: runOffMedians(runOff).planned,
+              bestRps: runOffMedians(runOff).best,
+              passed: runOffPassed(runOff),
+              matrixRatio,
             },
     };
   });

@@ -1,7 +1,7 @@
 /** The lab's progress lines (one plain line per instance and per cell, for stderr). */
 import { mibText } from "../plan/mib.js";
 import { tierLabel } from "./matrix.js";
-import type { CellResult, LabInstanceSpec } from "./types.js";
+import type { CellResult, LabInstanceSpec, RunOff } from "./types.js";
 import { compareThroughput } from "./compare.js";
 import { mergeRepeats } from "./repeats.js";
 import { ratioText } from "./summary-comparison.js";
@@ -16,12 +16,16 @@ export function instanceLine(spec: LabInstanceSpec, index: number, total: number
  * After a tier's last instance: `256M: planned ÷ best passing grid layout (3×1 sync preload) 0.97
  * (0.90–1.05) yes · planned ÷ default 1.10 (1.02–1.19)`; null when the tier has neither comparison.
  */
-export function tierLine(cells: readonly CellResult[], tierBytes: number): string | null {
-  const c = compareThroughput(mergeRepeats(cells), [tierBytes])[0]!;
+export function tierLine(
+  cells: readonly CellResult[],
+  tierBytes: number,
+  runOffs: readonly RunOff[] = [],
+): string | null {
+  const c = compareThroughput(mergeRepeats(cells), [tierBytes], runOffs)[0]!;
   const parts: string[] = [];
   if (c.best !== null && c.ratio !== null && c.ratioSpread !== null)
     parts.push(
-      `planned ÷ best passing grid layout (${c.best.label}) ${ratioText({ value: c.ratio, spread: c.ratioSpread })} ${c.verdict}`,
+      `planned ÷ best passing grid layout (${c.best.label}) ${ratioText({ value: c.ratio, spread: c.ratioSpread })} ${c.verdict}${c.runOff === null ? "" : ` (run-off; the matrix's passes: ${ratioText(c.runOff.matrixRatio)})`}`,
     );
   const d = c.versusDefault;
   if (d !== null) parts.push(d.passed ? `planned ÷ default ${ratioText(d.ratio)}` : "the default failed");

@@ -84,7 +84,7 @@ export function renderReport(data: LabRunData, assets: ReportAssets): string {
     });
     return [tierLabel(t), ...cols];
   });
-  const ratioRows = compareThroughput(data.cells, tiers)
+  const ratioRows = compareThroughput(data.cells, tiers, data.runOffs)
     .filter((c) => c.best !== null || c.plannedRps !== null)
     .map((c) => [
       tierLabel(c.tierBytes),

@@ -129,6 +129,22 @@ export interface LabBox {
   tiers: BoxTier[];
 }
 
+/**
+ * One tier's run-off: the planned config against the best passing grid layout the matrix found, in
+ * fresh heavy-load passes alternating (A B, B A, …). One pass of each per round.
+ */
+export interface RunOff {
+  tierBytes: number;
+  best: { config: string; label: string };
+  rounds: RunOffRound[];
+}
+
+/** One round of a run-off: each side's requests/s (null when it measured none) and whether it passed. */
+export interface RunOffRound {
+  planned: { rps: number | null; passed: boolean };
+  best: { rps: number | null; passed: boolean };
+}
+
 /** Everything one lab run produced: what the summary, the report and the CSV are rendered from. */
 export interface LabRunData {
   /** The command line that produced it, as a person would type it. */
@@ -145,6 +161,8 @@ export interface LabRunData {
   cells: CellResult[];
   traces: InstanceTrace[];
   notes: string[];
+  /** `--repeat N` with planned and grid configs: each tier's run-off (src/core/lab/run-off.ts). */
+  runOffs?: RunOff[];
   /** `--sandbox vm`: the box each tier ran on (absent for cgroup sandboxes). */
   box?: LabBox | null;
   /** False while running or after an interruption. */

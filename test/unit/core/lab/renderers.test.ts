@@ -131,6 +131,7 @@ describe("summary.md and report.html", () => {
         verdict: "yes",
         cpuRange: null,
         versusDefault: null,
+        runOff: null,
       },
     ]);
   });
