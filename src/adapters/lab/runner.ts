@@ -1,14 +1,13 @@
 /**
  * The lab's main loop: every (tier, config) instance in order, its cells appended to the run's data
  * and every output rewritten after each cell, one progress line per cell on stderr; after a tier's
- * matrix, its run-off (src/core/lab/run-off.ts). Ctrl-C (SIGINT) or SIGTERM stops the current
+ * matrix, its run-off (src/core/lab/repeats.ts). Ctrl-C (SIGINT) or SIGTERM stops the current
  * instance, removes its sandbox, marks the results partial and writes them.
  */
 import type { ChildProcess } from "node:child_process";
 import { compareThroughput } from "../../core/lab/compare.js";
 import { cellLine, instanceLine, tierLine } from "../../core/lab/progress.js";
-import { mergeRepeats } from "../../core/lab/repeats.js";
-import { runOffSpecs } from "../../core/lab/run-off.js";
+import { mergeRepeats, runOffSpecs } from "../../core/lab/repeats.js";
 import type { ScenarioSettings } from "../../core/lab/scenarios.js";
 import type { LabInstanceSpec, LabRunData, RunOff, RunOffRound } from "../../core/lab/types.js";
 import { runInstance } from "./instance.js";

@@ -4,15 +4,10 @@
  * default passes — as a ratio of medians with its spread when the cells were repeated — and the
  * per-config failure totals. Cells are the merged ones (`mergeRepeats`).
  */
-import { rpsRange } from "./repeats.js";
-import { runOffMedians, runOffPassed, runOffRatio } from "./run-off.js";
-import type { CellResult, RunOff } from "./types.js";
+import { rpsRange, runOffMedians, runOffPassed, runOffRatio } from "./repeats.js";
+import type { CellResult, Ratio, RunOff } from "./types.js";
 
-/** a ÷ b with the spread of the passes: [lowest a ÷ highest b, highest a ÷ lowest b]. */
-export interface Ratio {
-  value: number;
-  spread: [number, number];
-}
+export type { Ratio } from "./types.js";
 
 /**
  * `yes`: the median ratio reaches 0.95; `within noise`: it does not, but the spread does; `no`;

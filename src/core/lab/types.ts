@@ -129,6 +129,12 @@ export interface LabBox {
   tiers: BoxTier[];
 }
 
+/** a ÷ b with the spread of the passes (lowest and highest). */
+export interface Ratio {
+  value: number;
+  spread: [number, number];
+}
+
 /**
  * One tier's run-off: the planned config against the best passing grid layout the matrix found, in
  * fresh heavy-load passes alternating (A B, B A, …). One pass of each per round.
@@ -161,7 +167,7 @@ export interface LabRunData {
   cells: CellResult[];
   traces: InstanceTrace[];
   notes: string[];
-  /** `--repeat N` with planned and grid configs: each tier's run-off (src/core/lab/run-off.ts). */
+  /** `--repeat N` with planned and grid configs: each tier's run-off (src/core/lab/repeats.ts). */
   runOffs?: RunOff[];
   /** `--sandbox vm`: the box each tier ran on (absent for cgroup sandboxes). */
   box?: LabBox | null;
