@@ -4,7 +4,7 @@ import type { AppCosts } from "./app-costs.js";
 import type { Layout, WorkerPolicy } from "./workers.js";
 import { ioProcesses, threadConcurrencyTarget } from "./workers.js";
 import {
-  IO_WAIT_NOISE_PROCESSES,
+  IDLE_CPU_TOLERANCE,
   MAX_THREADS,
   POSTGRES_BACKEND_BYTES,
   POSTGRES_BASE_BYTES,
@@ -84,6 +84,8 @@ export function memoryReasons(
   };
 }
 
+const pct = (share: number): string => `${Math.round(share * 100)} %`;
+
 /** Reasons for workers, threads, worker class, preload, gc.freeze and the bounds. */
 export function layoutReasons(
   layout: Layout,
@@ -97,7 +99,7 @@ export function layoutReasons(
   const ioArith =
     share === null || share >= 1
       ? ""
-      : ` + min(${cpuText} + 1, ⌈${policy.cpus} × (1 − ${share}) ÷ ${share} − ${IO_WAIT_NOISE_PROCESSES}⌉) = ${io} for I/O waits`;
+      : ` + ${io} for I/O waits (each process waiting ${pct(1 - share)} of the time: the fewest that leave the CPUs idle ≤ ${pct(IDLE_CPU_TOLERANCE)}, at most ${cpuText} + 1)`;
   const optimumArith = policy.lowMemory
     ? `${cpuText} = ${layout.optimum} (low-memory mode)`
     : `max(2, ${cpuText} + 1)${ioArith} → ${layout.optimum}`;

@@ -6,7 +6,7 @@
 import type { AppCosts, ModeCosts } from "./app-costs.js";
 import { budgetFor, type Budget, type BudgetContext } from "./memory-budget.js";
 import { connectionWorkerCap } from "./database.js";
-import { IO_WAIT_NOISE_PROCESSES, MAX_THREADS } from "./defaults.js";
+import { IDLE_CPU_TOLERANCE, MAX_THREADS } from "./defaults.js";
 
 /** Hard upper bound of the worker search (a small-box planner; the DB budget usually caps sooner). */
 const WORKER_SEARCH_LIMIT = 64;
@@ -22,16 +22,38 @@ export interface WorkerPolicy {
 }
 
 /**
- * Processes that cover the app's waits: a worker blocked for `b` ms per `c` ms of CPU leaves its CPU
- * idle b ÷ c of the time, so cpus × b ÷ c more processes keep the CPUs busy — rounded up, less a tenth
- * of a process of measurement noise, and at most ⌈cpus⌉ + 1 (never more than double the CPU rule: past
- * that threads are cheaper). 0 for a CPU-bound app or without a measurement.
+ * The CPUs' expected idle share with `processes` busy workers that each wait (1 − share) of the time,
+ * independently: E[max(0, cpus − runnable)] ÷ cpus, runnable ~ Binomial(processes, share).
+ */
+export function idleCpuShare(cpus: number, processes: number, share: number): number {
+  if (share >= 1) return 0;
+  let idle = 0;
+  let p = (1 - share) ** processes; // P(runnable = 0)
+  for (let k = 0; k <= processes && k < cpus; k++) {
+    idle += p * (cpus - k);
+    p *= ((processes - k) / (k + 1)) * (share / (1 - share));
+  }
+  return idle / cpus;
+}
+
+/**
+ * Processes that cover the app's waits, beyond the CPU rule (⌈cpus⌉ + 1, at least 2): the fewest that
+ * leave the CPUs idle at most IDLE_CPU_TOLERANCE of the time when each process waits (1 − share) of
+ * it, and at most ⌈cpus⌉ + 1 (never more than double the CPU rule: past that threads are cheaper).
+ * 0 for a CPU-bound app or without a measurement.
  */
 export function ioProcesses(cpus: number, share: number | null): number {
   if (share === null || share >= 1 || share <= 0) return 0;
-  const waitPerCpu = (1 - share) / share;
-  const extra = Math.ceil(Math.max(0, cpus) * waitPerCpu - IO_WAIT_NOISE_PROCESSES);
-  return Math.min(Math.max(0, extra), Math.max(1, Math.ceil(cpus)) + 1);
+  const rule = cpuRule(cpus);
+  const cap = Math.max(1, Math.ceil(cpus)) + 1;
+  for (let extra = 0; extra < cap; extra++)
+    if (idleCpuShare(cpus, rule + extra, share) <= IDLE_CPU_TOLERANCE) return extra;
+  return cap;
+}
+
+/** The CPU rule: ⌈cpus⌉ + 1, at least 2. */
+function cpuRule(cpus: number): number {
+  return Math.max(2, Math.max(1, Math.ceil(cpus)) + 1);
 }
 
 /**
@@ -40,8 +62,7 @@ export function ioProcesses(cpus: number, share: number | null): number {
  * waits. Low-memory mode: ⌈cpus⌉, concurrency from threads instead.
  */
 export function cpuOptimum(cpus: number, lowMemory: boolean, share: number | null = null): number {
-  const whole = Math.max(1, Math.ceil(cpus));
-  return lowMemory ? whole : Math.max(2, whole + 1) + ioProcesses(cpus, share);
+  return lowMemory ? Math.max(1, Math.ceil(cpus)) : cpuRule(cpus) + ioProcesses(cpus, share);
 }
 
 /** Concurrency wanted when threads stand in for processes: 2 × the CPU optimum (low-memory mode aside). */

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { planGunicorn } from "../../../../src/core/plan/plan.js";
 import { measuredSupervisor } from "../../../../src/core/plan/inputs.js";
-import { cpuOptimum, ioProcesses } from "../../../../src/core/plan/workers.js";
+import { cpuOptimum, idleCpuShare, ioProcesses } from "../../../../src/core/plan/workers.js";
 import type { CpuProfile, Profile } from "../../../../src/core/profile/types.js";
 import { box, input, MiB, slProfile } from "./fixtures.js";
 
@@ -38,13 +38,20 @@ function exampleProfile(share = 0.715, spikeMiB = 21.5): Profile {
 }
 
 describe("measured inputs (schema 2)", () => {
-  it("plans three preloaded sync workers at 256 MiB on 1 CPU for the example app (the grid's best layout)", () => {
+  it("plans preloaded sync workers at 256 MiB on 1 CPU for the example app, as many as its waits need", () => {
+    // A profile where the app waited 29 % of a request: 2 processes would leave the CPU idle 8 %.
     const plan = planGunicorn(input(box(256, 1), exampleProfile()));
     expect(plan).toMatchObject({ workers: 3, threads: 1, preload: true });
     expect(plan.memory.transientBytes).toBe(21.5 * MiB);
     expect(plan.reasons["memory.transientBytes"]?.reason).toMatch(/measured by `profile`.*high-water mark/);
     expect(plan.reasons["cpuShare"]?.reason).toMatch(/\/db 6.7 ms CPU \+ 1.75 ms blocked/);
-    expect(plan.reasons["workers"]?.arithmetic).toMatch(/= 1 for I\/O waits → 3/);
+    expect(plan.reasons["workers"]?.arithmetic).toMatch(
+      /\+ 1 for I\/O waits \(each process waiting 29 % of the time: the fewest that leave the CPUs idle ≤ 5 %, at most ⌈1⌉ \+ 1\) → 3/,
+    );
+    // Waiting 16 % (the profile of 7 December): a second process covers it; the lab's run-off had 2
+    // preloaded workers 19 % faster than 3.
+    const today = planGunicorn(input(box(256, 1), exampleProfile(0.842)));
+    expect(today).toMatchObject({ workers: 2, threads: 1, preload: true });
   });
 
   it("falls back to the documented estimates for a schema-1 profile, and says so", () => {
@@ -71,10 +78,20 @@ describe("the CPU rule from the measured share", () => {
     expect(ioProcesses(1, null)).toBe(0);
     expect(ioProcesses(1, 1)).toBe(0);
     expect(ioProcesses(1, 0.95)).toBe(0);
-    expect(ioProcesses(1, 0.715)).toBe(1);
+    // The example app waits 16 % of a request: a second process covers it (idle 2.5 %), no third.
+    expect(ioProcesses(1, 0.842)).toBe(0);
+    expect(ioProcesses(1, 0.715)).toBe(1); // 2 processes leave 8 % idle, 3 leave 2.3 %
     expect(ioProcesses(1, 0.3)).toBe(2);
     expect(ioProcesses(1, 0.01)).toBe(2);
-    expect(cpuOptimum(2, false, 0.5)).toBe(3 + 2);
+    expect(cpuOptimum(2, false, 0.5)).toBe(3 + 3);
+  });
+
+  it("estimates the CPUs' idle share from independent waits", () => {
+    expect(idleCpuShare(1, 2, 0.842)).toBeCloseTo(0.158 ** 2, 6);
+    expect(idleCpuShare(1, 3, 0.5)).toBeCloseTo(0.125, 6);
+    // 2 CPUs, 3 processes, each runnable half the time: 2 CPUs idle 1/8, 1 CPU idle 3/8 → 5/8 of 2.
+    expect(idleCpuShare(2, 3, 0.5)).toBeCloseTo(0.3125, 6);
+    expect(idleCpuShare(1, 2, 1)).toBe(0);
   });
 
   it("property: the CPU optimum grows only as the share falls, and equals ⌈cpus⌉ + 1 (≥ 2) without waits", () => {
