@@ -126,6 +126,43 @@ describe("createSampler cost control", () => {
     expect([...perPid.keys()].sort()).toEqual([1, 2, 3, 4, 5, 9]);
   });
 
+  it("asked for memory every tick, re-reads only processes whose RSS moved, and each at the default interval", () => {
+    let t = 0;
+    const rssPages = new Map([
+      [1, 1000],
+      [2, 1000],
+      [3, 1000],
+      [9, 1000],
+    ]);
+    const stat2 = (pid: number) =>
+      `${pid} (python3) S 1 1 1 0 -1 0 0 0 0 0 1 1 0 0 20 0 1 0 7 1000 ${rssPages.get(pid) ?? 10}`;
+    let tick: number[] = [];
+    const sampler = createSampler({
+      masterPid: 1,
+      selfPid: 9,
+      readText: (p) =>
+        p === "1/task/1/children" ? "2 3" : /^\d+\/stat$/.test(p) ? stat2(Number(p.split("/")[0])) : null,
+      now: () => t,
+      intervalMs: 1000,
+      memoryIntervalMs: 1000,
+      readMemory: (pid) => (tick.push(pid), { rss: 1, pss: 1, uss: 1, swap: 0, anon: 1 }),
+    });
+    const next = (): number[] => {
+      tick = [];
+      sampler.sampleOnce();
+      t += 1000;
+      return tick;
+    };
+    expect(next()).toEqual([1, 2, 3, 9]);
+    expect(next()).toEqual([]); // nothing moved
+    rssPages.set(3, 1000 + 256); // 1 MiB more (4 KiB pages)
+    rssPages.set(2, 1000 + 100); // 400 KiB: not enough
+    expect(next()).toEqual([3]);
+    expect(next()).toEqual([]);
+    expect(next()).toEqual([]);
+    expect(next().sort()).toEqual([1, 2, 9]); // 5 s since their last read
+  });
+
   it("reads each net/tcp file only up to the listeners it found, and skips a family without listeners", () => {
     const calls: string[] = [];
     const sampler = createSampler({
