@@ -95,6 +95,12 @@ export async function runLab(options: LabRunOptions, interrupted: () => boolean)
 }
 
 /**
+ * The run-off's passes load twice as long as the matrix's heavy cells: two configs only, and a fresh
+ * instance's first seconds (caches, the supervisor's start) weigh half as much.
+ */
+const RUN_OFF_LOAD_SCALE = 2;
+
+/**
  * A tier's run-off, with `--repeat N` (N ≥ 2) when the tier ran the planned config and a grid layout
  * passed everything: N rounds of one heavy pass each, alternating, recorded in `data.runOffs`.
  */
@@ -123,7 +129,7 @@ async function runOff(
     const { cells } = await runInstance({
       spec,
       launch: options.launchFor(spec),
-      settings: options.settings,
+      settings: { ...options.settings, loadScale: (options.settings.loadScale ?? 1) * RUN_OFF_LOAD_SCALE },
       interrupted,
       onStart: (instance) => (interruptTargets.instance = instance),
       onCell: (cell) => say(cellLine(cell)),

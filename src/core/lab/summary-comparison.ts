@@ -74,7 +74,7 @@ export function comparisonSection(data: LabRunData, tiers: readonly number[]): s
     ...(runOffs
       ? [
           "",
-          `planned ÷ best is told by each tier's **run-off**: after the tier's matrix, the planned config and the best passing grid layout ran ${repeat} more heavy passes each, alternating, on fresh instances; the ratio of their medians, with the lowest and highest ratio of a round's pair. The matrix's own passes chose the winner, and the highest of several noisy medians overstates its layout (six equal layouts whose passes vary by 10 %: the winner reads 8 % high); their ratio is in the last column.`,
+          `planned ÷ best is told by each tier's **run-off**: after the tier's matrix, the planned config and the best passing grid layout ran ${repeat} more heavy passes each (twice as long as the matrix's), alternating, on fresh instances; the ratio of their medians, with the lowest and highest ratio of a round's pair. The matrix's own passes chose the winner, and the highest of several noisy medians overstates its layout (six equal layouts whose passes vary by 10 %: the winner reads 8 % high); their ratio is in the last column.`,
         ]
       : []),
     "",
