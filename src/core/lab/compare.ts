@@ -1,13 +1,11 @@
 /**
  * The comparisons the lab reports: per tier, how the planned config's requests/s under heavy load
- * compares with the best passing grid layout (the 5 % criterion) and with gunicorn's default where the
- * default passes — as a ratio of medians with its spread when the cells were repeated — and the
- * per-config failure totals. Cells are the merged ones (`mergeRepeats`).
+ * compares with the best passing grid layout (the 5 % criterion; from the tier's run-off when it ran)
+ * and with gunicorn's default where the default passes — as a ratio of medians with its spread when
+ * the cells were repeated — and the per-config failure totals. Cells are the merged ones (`mergeRepeats`).
  */
-import { rpsRange, runOffMedians, runOffPassed, runOffRatio } from "./repeats.js";
+import { medianOf, rpsRange } from "./repeats.js";
 import type { CellResult, Ratio, RunOff } from "./types.js";
-
-export type { Ratio } from "./types.js";
 
 /**
  * `yes`: the median ratio reaches 0.95; `within noise`: it does not, but the spread does; `no`;
@@ -123,8 +121,7 @@ export function compareThroughput(
           ? null
           : {
               rounds: runOff.rounds.length,
-              plannedRps: runOffMedians(runOff).planned,
-              bestRps: runOffMedians(runOff).best,
+              ...runOffRps(runOff),
               passed: runOffPassed(runOff),
               matrixRatio,
             },
@@ -175,4 +172,32 @@ export function cellOf(
 function cpuRange(cells: readonly CellResult[]): [number, number] | null {
   const used = cells.map((c) => c.usedCpus).filter((v): v is number => v !== undefined);
   return used.length === 0 ? null : [Math.min(...used), Math.max(...used)];
+}
+
+/**
+ * planned ÷ best from a run-off: the ratio of the medians of the passes that measured requests/s, and
+ * the lowest and highest ratio of a round's pair; null until one round has both figures.
+ */
+export function runOffRatio(runOff: RunOff): Ratio | null {
+  const pairs = runOff.rounds.filter((r) => r.planned.rps !== null && r.best.rps !== null && r.best.rps > 0);
+  if (pairs.length === 0) return null;
+  const planned = medianOf(pairs.map((r) => r.planned.rps!))!;
+  const best = medianOf(pairs.map((r) => r.best.rps!))!;
+  const each = pairs.map((r) => r.planned.rps! / r.best.rps!);
+  return {
+    value: round3(planned / best),
+    spread: [round3(Math.min(...each)), round3(Math.max(...each))],
+  };
+}
+
+/** The medians of each side's requests/s in a run-off (null for a side with none). */
+function runOffRps(runOff: RunOff): { plannedRps: number | null; bestRps: number | null } {
+  const side = (pick: (r: RunOff["rounds"][number]) => number | null): number | null =>
+    medianOf(runOff.rounds.map(pick).filter((v): v is number => v !== null));
+  return { plannedRps: side((r) => r.planned.rps), bestRps: side((r) => r.best.rps) };
+}
+
+/** Whether every pass of the run-off passed its scenario. */
+function runOffPassed(runOff: RunOff): boolean {
+  return runOff.rounds.every((r) => r.planned.passed && r.best.passed);
 }

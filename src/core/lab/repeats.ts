@@ -4,7 +4,7 @@
  * passes (every pass's requests/s kept in `rpsRuns` for the spread), counts are summed, and a cell
  * passes only when every pass did. Then, per tier, the run-off (below).
  */
-import type { CellResult, LabConfig, LabInstanceSpec, Ratio, RunOff } from "./types.js";
+import type { CellResult, LabConfig, LabInstanceSpec } from "./types.js";
 
 /** The median of some numbers (null for none). */
 export function medianOf(values: readonly number[]): number | null {
@@ -72,7 +72,7 @@ export function rpsRange(cell: CellResult | undefined): [number, number] | null 
  * after the tier's matrix the planned config and that winner run N more passes of heavy load each,
  * alternating (A B, B A, …: a drift of the machine's load hits both alike), each on a fresh instance,
  * and planned ÷ best is told from these passes, which did not choose the winner: the ratio of the
- * medians, with the spread of the rounds' paired ratios.
+ * medians, with the spread of the rounds' paired ratios (`runOffRatio`, compare.ts).
  */
 
 /** The run-off's instances for a tier: `rounds` of planned and best, their order alternating. */
@@ -90,34 +90,4 @@ export function runOffSpecs(
       specs.push({ ...planned, config, scenarios: ["heavy"], round: firstRound + r });
   }
   return specs;
-}
-
-const round3 = (v: number): number => Math.round(v * 1000) / 1000;
-
-/**
- * planned ÷ best from a run-off: the ratio of the medians of the passes that measured requests/s, and
- * the lowest and highest ratio of a round's pair; null until one round has both figures.
- */
-export function runOffRatio(runOff: RunOff): Ratio | null {
-  const pairs = runOff.rounds.filter((r) => r.planned.rps !== null && r.best.rps !== null && r.best.rps > 0);
-  if (pairs.length === 0) return null;
-  const planned = medianOf(pairs.map((r) => r.planned.rps!))!;
-  const best = medianOf(pairs.map((r) => r.best.rps!))!;
-  const each = pairs.map((r) => r.planned.rps! / r.best.rps!);
-  return {
-    value: round3(planned / best),
-    spread: [round3(Math.min(...each)), round3(Math.max(...each))],
-  };
-}
-
-/** The medians of each side's requests/s in a run-off (null for a side with none). */
-export function runOffMedians(runOff: RunOff): { planned: number | null; best: number | null } {
-  const side = (pick: (r: RunOff["rounds"][number]) => number | null): number | null =>
-    medianOf(runOff.rounds.map(pick).filter((v): v is number => v !== null));
-  return { planned: side((r) => r.planned.rps), best: side((r) => r.best.rps) };
-}
-
-/** Whether every pass of the run-off passed its scenario. */
-export function runOffPassed(runOff: RunOff): boolean {
-  return runOff.rounds.every((r) => r.planned.passed && r.best.passed);
 }

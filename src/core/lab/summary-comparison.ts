@@ -4,9 +4,9 @@
  * medians of the `--repeat` passes, with the spread of the passes — and the verdict against 0.95
  * (within noise when only the spread reaches it).
  */
-import { compareThroughput, type Ratio, type ThroughputComparison } from "./compare.js";
+import { compareThroughput, type ThroughputComparison } from "./compare.js";
 import { tierLabel } from "./matrix.js";
-import type { LabRunData } from "./types.js";
+import type { LabRunData, Ratio } from "./types.js";
 
 const num = (v: number | null | undefined): string => (v === null || v === undefined ? "—" : v.toFixed(0));
 

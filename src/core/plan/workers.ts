@@ -39,21 +39,20 @@ export function idleCpuShare(cpus: number, processes: number, share: number): nu
 /**
  * Processes that cover the app's waits, beyond the CPU rule (⌈cpus⌉ + 1, at least 2): the fewest that
  * leave the CPUs idle at most IDLE_CPU_TOLERANCE of the time when each process waits (1 − share) of
- * it, and at most ⌈cpus⌉ + 1 (never more than double the CPU rule: past that threads are cheaper).
+ * it, and at most the CPU rule's own count (never more than double it: past that threads are cheaper).
  * 0 for a CPU-bound app or without a measurement.
  */
 export function ioProcesses(cpus: number, share: number | null): number {
   if (share === null || share >= 1 || share <= 0) return 0;
   const rule = cpuRule(cpus);
-  const cap = Math.max(1, Math.ceil(cpus)) + 1;
-  for (let extra = 0; extra < cap; extra++)
+  for (let extra = 0; extra < rule; extra++)
     if (idleCpuShare(cpus, rule + extra, share) <= IDLE_CPU_TOLERANCE) return extra;
-  return cap;
+  return rule;
 }
 
-/** The CPU rule: ⌈cpus⌉ + 1, at least 2. */
+/** The CPU rule: ⌈cpus⌉ + 1 (at least 2: a fraction of a CPU counts as one). */
 function cpuRule(cpus: number): number {
-  return Math.max(2, Math.max(1, Math.ceil(cpus)) + 1);
+  return Math.max(1, Math.ceil(cpus)) + 1;
 }
 
 /**

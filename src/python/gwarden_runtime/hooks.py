@@ -203,8 +203,9 @@ def install(g, names, gc_freeze=False, guard_budget=None):
             gc.enable()
         if per_request:
             global _requests
-            counters = stats.open_counters(request_slots(worker)) if stats_dir is not None else None
-            _requests = (Requests if request_slots(worker) <= 1 else ThreadedRequests)(counters)
+            slots = request_slots(worker)
+            counters = stats.open_counters(slots) if stats_dir is not None else None
+            _requests = (Requests if slots <= 1 else ThreadedRequests)(counters)
         run_hook("post_fork", p["post_fork"], (server, worker), lambda: {"worker": worker.pid}, False)
 
     def post_worker_init(worker):

@@ -121,7 +121,8 @@ class Counters:
         self.guard_reads = g.reads
 
     def begin(self, key, now):
-        """A request starts (pre_request): in flight since `now`."""
+        """A request starts (pre_request): in flight since `now`. (Here and in end, _open_write is
+        inlined: they run once per request.)"""
         try:
             self.seq = seq = self.seq + 2
             q, d = self.q, self.d

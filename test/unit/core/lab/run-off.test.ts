@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compareThroughput } from "../../../../src/core/lab/compare.js";
-import { mergeRepeats, runOffRatio, runOffSpecs } from "../../../../src/core/lab/repeats.js";
+import { compareThroughput, runOffRatio } from "../../../../src/core/lab/compare.js";
+import { mergeRepeats, runOffSpecs } from "../../../../src/core/lab/repeats.js";
 import { renderSummary } from "../../../../src/core/lab/summary.js";
 import type { LabConfig, LabInstanceSpec, RunOff } from "../../../../src/core/lab/types.js";
 import { tierLine } from "../../../../src/core/lab/progress.js";
