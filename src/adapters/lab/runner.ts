@@ -102,7 +102,8 @@ const RUN_OFF_LOAD_SCALE = 2;
 
 /**
  * A tier's run-off, with `--repeat N` (N ≥ 2) when the tier ran the planned config and a grid layout
- * passed everything: N rounds of one heavy pass each, alternating, recorded in `data.runOffs`.
+ * passed everything: N rounds of one heavy pass each of planned, that layout and (where it passed
+ * everything) gunicorn's default, alternating, recorded in `data.runOffs`.
  */
 async function runOff(
   options: LabRunOptions,
@@ -114,14 +115,29 @@ async function runOff(
   const rounds = data.repeat ?? 1;
   const tierSpecs = options.specs.filter((s) => s.tierBytes === tierBytes);
   const planned = tierSpecs.find((s) => s.config.kind === "planned" && s.scenarios.includes("heavy"));
-  const best = compareThroughput(mergeRepeats(data.cells), [tierBytes])[0]?.best ?? null;
+  const comparison = compareThroughput(mergeRepeats(data.cells), [tierBytes])[0];
+  const best = comparison?.best ?? null;
   const bestConfig = tierSpecs.find((s) => s.config.name === best?.config)?.config;
   if (rounds < 2 || planned === undefined || best === null || bestConfig === undefined || interrupted())
     return;
-  const record: RunOff = { tierBytes, best: { config: best.config, label: best.label }, rounds: [] };
+  const defaultConfig = comparison?.versusDefault?.passed
+    ? tierSpecs.find((s) => s.config.kind === "default" && s.scenarios.includes("heavy"))?.config
+    : undefined;
+  const record: RunOff = {
+    tierBytes,
+    best: { config: best.config, label: best.label },
+    ...(defaultConfig === undefined
+      ? {}
+      : { default: { config: defaultConfig.name, label: defaultConfig.label } }),
+    rounds: [],
+  };
   (data.runOffs ??= []).push(record);
-  const specs = runOffSpecs(planned, bestConfig, rounds, rounds + 1);
-  say(`run-off: planned vs ${best.label}, ${rounds} alternated passes each`);
+  const opponents = defaultConfig === undefined ? [bestConfig] : [bestConfig, defaultConfig];
+  const specs = runOffSpecs(planned, opponents, rounds, rounds + 1);
+  say(
+    `run-off: planned vs ${best.label}${defaultConfig === undefined ? "" : ` and the default (${defaultConfig.label})`}, ${rounds} alternated passes each`,
+  );
+  const sides = opponents.length + 1;
   let pending: Partial<RunOffRound> = {};
   for (const [i, spec] of specs.entries()) {
     if (interrupted()) return;
@@ -136,9 +152,10 @@ async function runOff(
     });
     interruptTargets.instance = null;
     const side = { rps: cells[0]?.rps ?? null, passed: cells[0]?.passed ?? false };
-    pending[spec.config.kind === "planned" ? "planned" : "best"] = side;
-    if (pending.planned !== undefined && pending.best !== undefined) {
-      record.rounds.push({ planned: pending.planned, best: pending.best });
+    const kind = spec.config.kind;
+    pending[kind === "planned" ? "planned" : kind === "default" ? "default" : "best"] = side;
+    if (Object.keys(pending).length === sides) {
+      record.rounds.push(pending as RunOffRound);
       pending = {};
       writeLabOutputs(options.outDir, data);
     }

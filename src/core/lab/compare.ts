@@ -5,7 +5,7 @@
  * the cells were repeated — and the per-config failure totals. Cells are the merged ones (`mergeRepeats`).
  */
 import { medianOf, rpsRange } from "./repeats.js";
-import type { CellResult, Ratio, RunOff } from "./types.js";
+import type { CellResult, Ratio, RunOff, RunOffRound } from "./types.js";
 
 /**
  * `yes`: the median ratio reaches 0.95; `within noise`: it does not, but the spread does; `no`;
@@ -37,13 +37,18 @@ export interface ThroughputComparison {
   verdict: Verdict | null;
   /** Lowest and highest CPUs the tier's heavy cells used (null without the figure). */
   cpuRange: [number, number] | null;
-  /** gunicorn's common default at this tier: its requests/s, whether it passed, and planned ÷ default. */
-  versusDefault: { rps: number; passed: boolean; ratio: Ratio | null } | null;
+  /**
+   * gunicorn's common default at this tier: its requests/s, whether it passed, and planned ÷ default
+   * (from the run-off when the default ran in it, else from the matrix's passes).
+   */
+  versusDefault: { rps: number; passed: boolean; ratio: Ratio | null; fromRunOff: boolean } | null;
   /** The run-off's figures, and planned ÷ best as the matrix's own passes told it (null: no run-off). */
   runOff: {
     rounds: number;
     plannedRps: number | null;
     bestRps: number | null;
+    /** The default's median in the run-off (null when it did not run in it). */
+    defaultRps: number | null;
     passed: boolean;
     matrixRatio: Ratio | null;
   } | null;
@@ -94,6 +99,7 @@ export function compareThroughput(
     const ratio = runOffFigures ?? matrixRatio;
     const byDefault = heavy.find((c) => c.config === "default");
     const defaultPassed = byDefault !== undefined && !failedLayouts.has("default");
+    const defaultRunOff = runOff?.default === undefined ? null : runOffRatio(runOff, "default");
     return {
       tierBytes,
       plannedRps: planned?.rps ?? null,
@@ -114,7 +120,8 @@ export function compareThroughput(
           : {
               rps: byDefault.rps,
               passed: defaultPassed,
-              ratio: planned === null ? null : rpsRatio(planned, byDefault),
+              ratio: defaultRunOff ?? (planned === null ? null : rpsRatio(planned, byDefault)),
+              fromRunOff: defaultRunOff !== null,
             },
       runOff:
         runOff === undefined
@@ -175,15 +182,17 @@ function cpuRange(cells: readonly CellResult[]): [number, number] | null {
 }
 
 /**
- * planned ÷ best from a run-off: the ratio of the medians of the passes that measured requests/s, and
- * the lowest and highest ratio of a round's pair; null until one round has both figures.
+ * planned ÷ best (or ÷ the default) from a run-off: the ratio of the medians of the passes that
+ * measured requests/s, and the lowest and highest ratio of a round's pair; null until one round has
+ * both figures.
  */
-export function runOffRatio(runOff: RunOff): Ratio | null {
-  const pairs = runOff.rounds.filter((r) => r.planned.rps !== null && r.best.rps !== null && r.best.rps > 0);
+export function runOffRatio(runOff: RunOff, against: "best" | "default" = "best"): Ratio | null {
+  const other = (r: RunOffRound): number | null => r[against]?.rps ?? null;
+  const pairs = runOff.rounds.filter((r) => r.planned.rps !== null && (other(r) ?? 0) > 0);
   if (pairs.length === 0) return null;
   const planned = medianOf(pairs.map((r) => r.planned.rps!))!;
-  const best = medianOf(pairs.map((r) => r.best.rps!))!;
-  const each = pairs.map((r) => r.planned.rps! / r.best.rps!);
+  const best = medianOf(pairs.map((r) => other(r)!))!;
+  const each = pairs.map((r) => r.planned.rps! / other(r)!);
   return {
     value: round3(planned / best),
     spread: [round3(Math.min(...each)), round3(Math.max(...each))],
@@ -191,13 +200,21 @@ export function runOffRatio(runOff: RunOff): Ratio | null {
 }
 
 /** The medians of each side's requests/s in a run-off (null for a side with none). */
-function runOffRps(runOff: RunOff): { plannedRps: number | null; bestRps: number | null } {
-  const side = (pick: (r: RunOff["rounds"][number]) => number | null): number | null =>
-    medianOf(runOff.rounds.map(pick).filter((v): v is number => v !== null));
-  return { plannedRps: side((r) => r.planned.rps), bestRps: side((r) => r.best.rps) };
+function runOffRps(runOff: RunOff): {
+  plannedRps: number | null;
+  bestRps: number | null;
+  defaultRps: number | null;
+} {
+  const side = (pick: (r: RunOffRound) => number | null | undefined): number | null =>
+    medianOf(runOff.rounds.map(pick).filter((v): v is number => v !== null && v !== undefined));
+  return {
+    plannedRps: side((r) => r.planned.rps),
+    bestRps: side((r) => r.best.rps),
+    defaultRps: side((r) => r.default?.rps),
+  };
 }
 
 /** Whether every pass of the run-off passed its scenario. */
 function runOffPassed(runOff: RunOff): boolean {
-  return runOff.rounds.every((r) => r.planned.passed && r.best.passed);
+  return runOff.rounds.every((r) => r.planned.passed && r.best.passed && (r.default?.passed ?? true));
 }

@@ -28,7 +28,12 @@ export function tierLine(
       `planned ÷ best passing grid layout (${c.best.label}) ${ratioText({ value: c.ratio, spread: c.ratioSpread })} ${c.verdict}${c.runOff === null ? "" : ` (run-off; the matrix's passes: ${ratioText(c.runOff.matrixRatio)})`}`,
     );
   const d = c.versusDefault;
-  if (d !== null) parts.push(d.passed ? `planned ÷ default ${ratioText(d.ratio)}` : "the default failed");
+  if (d !== null)
+    parts.push(
+      d.passed
+        ? `planned ÷ default ${ratioText(d.ratio)}${d.fromRunOff ? " (run-off)" : ""}`
+        : "the default failed",
+    );
   return parts.length === 0 ? null : `${tierLabel(tierBytes)}: ${parts.join(" · ")}`;
 }
 

@@ -72,21 +72,23 @@ export function rpsRange(cell: CellResult | undefined): [number, number] | null 
  * after the tier's matrix the planned config and that winner run N more passes of heavy load each,
  * alternating (A B, B A, …: a drift of the machine's load hits both alike), each on a fresh instance,
  * and planned ÷ best is told from these passes, which did not choose the winner: the ratio of the
- * medians, with the spread of the rounds' paired ratios (`runOffRatio`, compare.ts).
+ * medians, with the spread of the rounds' paired ratios (`runOffRatio`, compare.ts). Where gunicorn's
+ * default passed every scenario it runs in the same rounds (A B C, C B A: a linear drift hits every
+ * pair alike), and "never slower than the default" is told the same way.
  */
 
-/** The run-off's instances for a tier: `rounds` of planned and best, their order alternating. */
+/** The run-off's instances for a tier: `rounds` of planned and its opponents, their order alternating. */
 export function runOffSpecs(
   planned: LabInstanceSpec,
-  best: LabConfig,
+  opponents: readonly LabConfig[],
   rounds: number,
   firstRound: number,
 ): LabInstanceSpec[] {
   const specs: LabInstanceSpec[] = [];
   for (let r = 0; r < rounds; r++) {
-    const pair = [planned.config, best];
-    if (r % 2 === 1) pair.reverse();
-    for (const config of pair)
+    const order = [planned.config, ...opponents];
+    if (r % 2 === 1) order.reverse();
+    for (const config of order)
       specs.push({ ...planned, config, scenarios: ["heavy"], round: firstRound + r });
   }
   return specs;

@@ -1,6 +1,6 @@
 /**
  * summary.md's throughput section: per tier, planned ÷ the best grid layout that passed every scenario
- * (from the tier's run-off when it ran) and planned ÷ gunicorn's default where the default passed —
+ * and planned ÷ gunicorn's default where the default passed (both from the tier's run-off when it ran) —
  * medians of the `--repeat` passes, with the spread of the passes — and the verdict against 0.95
  * (within noise when only the spread reaches it).
  */
@@ -38,9 +38,9 @@ function defaultText(c: ThroughputComparison): string {
 /** The run-off's columns: each side's median requests/s, and what the matrix's passes said. */
 function runOffCells(c: ThroughputComparison): string[] {
   const r = c.runOff;
-  if (r === null) return ["—", "—", "—"];
+  if (r === null) return ["—", "—", "—", "—"];
   const failed = r.passed ? "" : " (a pass failed)";
-  return [`${num(r.plannedRps)}${failed}`, num(r.bestRps), ratioText(r.matrixRatio)];
+  return [`${num(r.plannedRps)}${failed}`, num(r.bestRps), num(r.defaultRps), ratioText(r.matrixRatio)];
 }
 
 /** The markdown lines of the section (a heading, a sentence, a table). */
@@ -61,7 +61,14 @@ export function comparisonSection(data: LabRunData, tiers: readonly number[]): s
     "default rps",
     "planned ÷ default",
     "CPU used (of the quota)",
-    ...(runOffs ? ["run-off: planned rps", "run-off: best rps", "the matrix's passes: planned ÷ best"] : []),
+    ...(runOffs
+      ? [
+          "run-off: planned rps",
+          "run-off: best rps",
+          "run-off: default rps",
+          "the matrix's passes: planned ÷ best",
+        ]
+      : []),
   ];
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
   return [
@@ -74,7 +81,7 @@ export function comparisonSection(data: LabRunData, tiers: readonly number[]): s
     ...(runOffs
       ? [
           "",
-          `planned ÷ best is told by each tier's **run-off**: after the tier's matrix, the planned config and the best passing grid layout ran ${repeat} more heavy passes each (twice as long as the matrix's), alternating, on fresh instances; the ratio of their medians, with the lowest and highest ratio of a round's pair. The matrix's own passes chose the winner, and the highest of several noisy medians overstates its layout (six equal layouts whose passes vary by 10 %: the winner reads 8 % high); their ratio is in the last column.`,
+          `planned ÷ best is told by each tier's **run-off**: after the tier's matrix, the planned config and the best passing grid layout ran ${repeat} more heavy passes each (twice as long as the matrix's), alternating, on fresh instances; the ratio of their medians, with the lowest and highest ratio of a round's pair. The matrix's own passes chose the winner, and the highest of several noisy medians overstates its layout (six equal layouts whose passes vary by 10 %: the winner reads 8 % high); their ratio is in the last column. Where gunicorn's default passed every scenario it ran in the same rounds (A B C, C B A), and planned ÷ default is told by those passes too.`,
         ]
       : []),
     "",

@@ -136,19 +136,29 @@ export interface Ratio {
 }
 
 /**
- * One tier's run-off: the planned config against the best passing grid layout the matrix found, in
- * fresh heavy-load passes alternating (A B, B A, …). One pass of each per round.
+ * One tier's run-off: the planned config against the best passing grid layout the matrix found, and
+ * against gunicorn's default where the default passed every scenario, in fresh heavy-load passes
+ * alternating (A B C, C B A, …). One pass of each per round.
  */
 export interface RunOff {
   tierBytes: number;
   best: { config: string; label: string };
+  /** The default's layout, when it ran in the run-off. */
+  default?: { config: string; label: string };
   rounds: RunOffRound[];
 }
 
-/** One round of a run-off: each side's requests/s (null when it measured none) and whether it passed. */
+/** One pass of a run-off: its requests/s (null when it measured none) and whether it passed. */
+export interface RunOffPass {
+  rps: number | null;
+  passed: boolean;
+}
+
+/** One round of a run-off: each side's pass. */
 export interface RunOffRound {
-  planned: { rps: number | null; passed: boolean };
-  best: { rps: number | null; passed: boolean };
+  planned: RunOffPass;
+  best: RunOffPass;
+  default?: RunOffPass;
 }
 
 /** Everything one lab run produced: what the summary, the report and the CSV are rendered from. */

@@ -37,7 +37,7 @@ const runOff = (rounds: RunOff["rounds"]): RunOff => ({
 
 describe("the run-off", () => {
   it("runs planned and the winner in alternating order, heavy load alone, numbered after the matrix's passes", () => {
-    const specs = runOffSpecs(planned, config("grid-w3-t1-preload", "grid"), 3, 4);
+    const specs = runOffSpecs(planned, [config("grid-w3-t1-preload", "grid")], 3, 4);
     expect(specs.map((s) => `${s.config.name}/${s.round}`)).toEqual([
       "planned/4",
       "grid-w3-t1-preload/4",
@@ -47,6 +47,46 @@ describe("the run-off", () => {
       "grid-w3-t1-preload/6",
     ]);
     expect(specs.every((s) => s.scenarios.join() === "heavy" && s.connections === 16)).toBe(true);
+  });
+
+  it("runs the default in the same rounds, reversing the order each round", () => {
+    const specs = runOffSpecs(planned, [config("grid-w2-t1", "grid"), config("default", "default")], 2, 3);
+    expect(specs.map((s) => `${s.config.name}/${s.round}`)).toEqual([
+      "planned/3",
+      "grid-w2-t1/3",
+      "default/3",
+      "default/4",
+      "grid-w2-t1/4",
+      "planned/4",
+    ]);
+  });
+
+  it("tells planned ÷ default from the run-off where the default ran in it, from the matrix elsewhere", () => {
+    const cells = mergeRepeats([
+      cell({ tierBytes: tier, config: "planned", rps: 300 }),
+      cell({ tierBytes: tier, config: "grid-w3-t1-preload", configLabel: "3×1 sync preload", rps: 360 }),
+      cell({ tierBytes: tier, config: "default", configLabel: "1×1 sync", rps: 330 }),
+    ]);
+    const withDefault: RunOff = {
+      ...runOff([
+        { ...round(320, 325), default: { rps: 300, passed: true } },
+        { ...round(330, 320), default: { rps: 310, passed: true } },
+        { ...round(315, 330), default: { rps: 320, passed: false } },
+      ]),
+      default: { config: "default", label: "1×1 sync" },
+    };
+    const [c] = compareThroughput(cells, [tier], [withDefault]);
+    expect(c!.versusDefault).toEqual({
+      rps: 330,
+      passed: true,
+      ratio: { value: 1.032, spread: [0.984, 1.067] },
+      fromRunOff: true,
+    });
+    expect(c!.runOff).toMatchObject({ defaultRps: 310, passed: false });
+    expect(runOffRatio(withDefault, "default")).toEqual({ value: 1.032, spread: [0.984, 1.067] });
+    // Without the default in the run-off: the matrix's passes, 300 ÷ 330.
+    const [m] = compareThroughput(cells, [tier], [runOff([round(320, 325)])]);
+    expect(m!.versusDefault).toMatchObject({ ratio: { value: 0.909 }, fromRunOff: false });
   });
 
   it("tells planned ÷ best from its own passes: the ratio of medians, the spread of the rounds' pairs", () => {
@@ -101,6 +141,6 @@ describe("the run-off", () => {
       complete: true,
     });
     expect(summary).toContain("**run-off**");
-    expect(summary).toMatch(/\| 320 \(a pass failed\) \| 325 \| 0\.83 \|/);
+    expect(summary).toMatch(/\| 320 \(a pass failed\) \| 325 \| — \| 0\.83 \|/);
   });
 });
