@@ -98,15 +98,15 @@ if (values.json) {
     `gwarden run ÷ plain gunicorn, identical layout (${values.layout}), ${values.memory} MiB / ${values.cpus} CPU${values.pin === "none" ? "" : ` on core ${values.pin.split(":")[0]}, wrk on ${values.pin.split(":")[1]}`}, gunicorn ${values.gunicorn}, ${values.instances} instance pairs × ${values.slices} alternated slices of ${values.seconds} s, ${values.connections} connections`,
   );
   console.log(
-    "| endpoint | plain req/s (median; range) | gwarden run req/s (median; range) | ratio | per instance pair | CPU µs/request plain → gwarden | CPU ratio | per instance pair | gwarden's actions | errors |",
+    "| endpoint | plain req/s (median; range) | gwarden run req/s (median; range) | ratio | per instance pair | CPU µs/request plain → gwarden | CPU ratio | per instance pair | gwarden's own process (of the group's CPU) | gwarden's actions | errors |",
   );
-  console.log("|---|---|---|---|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|");
   const us = (ms) => (ms * 1000).toFixed(0);
   const range = (xs) => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
   const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   for (const r of results) {
     console.log(
-      `| ${r.path} | ${f(median(r.plain))} (${range(r.plain)}) | ${f(median(r.gwarden))} (${range(r.gwarden)}) | **${r.ratio.toFixed(3)}** | ${r.spread.map((x) => x.toFixed(3)).join("–")} | ${us(median(r.plainCpuMs))} → ${us(median(r.gwardenCpuMs))} | **${r.cpuRatio.toFixed(3)}** | ${r.cpuSpread.map((x) => x.toFixed(3)).join("–")} | ${JSON.stringify(r.actions) === "{}" ? "none" : JSON.stringify(r.actions)} | ${r.errors} |`,
+      `| ${r.path} | ${f(median(r.plain))} (${range(r.plain)}) | ${f(median(r.gwarden))} (${range(r.gwarden)}) | **${r.ratio.toFixed(3)}** | ${r.spread.map((x) => x.toFixed(3)).join("–")} | ${us(median(r.plainCpuMs))} → ${us(median(r.gwardenCpuMs))} | **${r.cpuRatio.toFixed(3)}** | ${r.cpuSpread.map((x) => x.toFixed(3)).join("–")} | ${(r.supervisorShare * 100).toFixed(2)} % | ${JSON.stringify(r.actions) === "{}" ? "none" : JSON.stringify(r.actions)} | ${r.errors} |`,
     );
   }
 }

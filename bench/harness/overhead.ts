@@ -49,6 +49,9 @@ export interface Trial {
   errors: number;
   /** CPU milliseconds the group's processes spent per request during the measured run. */
   cpuMsPerRequest: number;
+  /** CPU ticks of the whole group and of gwarden's own process (0 for plain) during the slice. */
+  groupTicks: number;
+  supervisorTicks: number;
   /** What gwarden did during the trial (scale_up, recycle, ...: its event log's kinds, counted). */
   actions: Record<string, number>;
 }
@@ -94,10 +97,23 @@ function cpuTicks(pids: readonly number[]): Map<number, number> {
 }
 
 /** Ticks spent between two readings by the processes in both (a process that came or went counts only while seen). */
-function ticksBetween(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
+function ticksBetween(
+  before: ReadonlyMap<number, number>,
+  after: ReadonlyMap<number, number>,
+  only: (pid: number) => boolean = () => true,
+): number {
   let sum = 0;
-  for (const [pid, t] of after) sum += t - (before.get(pid) ?? t);
+  for (const [pid, t] of after) if (only(pid)) sum += t - (before.get(pid) ?? t);
   return sum;
+}
+
+/** gwarden's own process: the group's node (gunicorn's processes are python). */
+function isSupervisor(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "node";
+  } catch {
+    return false;
+  }
 }
 
 const TICKS_PER_SECOND = 100;
@@ -227,7 +243,9 @@ function runSlice(instance: Instance, o: OverheadOptions): Trial {
   instance.resume();
   const before = cpuTicks(instance.pids());
   const text = wrk(instance.port, o.path, o, o.seconds);
-  const spent = ticksBetween(before, cpuTicks(instance.pids()));
+  const after = cpuTicks(instance.pids());
+  const spent = ticksBetween(before, after);
+  const supervisorTicks = ticksBetween(before, after, isSupervisor);
   instance.pause();
   const measured = parseWrk(text);
   const requests = Number(/(\d+) requests in/.exec(text)?.[1] ?? NaN);
@@ -235,6 +253,8 @@ function runSlice(instance: Instance, o: OverheadOptions): Trial {
     config: instance.config,
     ...measured,
     cpuMsPerRequest: (spent * 1000) / TICKS_PER_SECOND / requests,
+    groupTicks: spent,
+    supervisorTicks,
     actions: instance.actions(),
   };
 }
@@ -258,6 +278,8 @@ export interface OverheadResult {
   gwardenCpuMs: number[];
   cpuRatio: number;
   cpuSpread: [number, number];
+  /** gwarden's own process's share of its group's CPU over every gwarden slice. */
+  supervisorShare: number;
   /** What gwarden decided during its last instance (scale_up, recycle, ...). */
   actions: Record<string, number>;
   errors: number;
@@ -328,6 +350,12 @@ export async function measureOverhead(
     gwardenCpuMs: trials.gwarden.map((t) => t.cpuMsPerRequest),
     cpuRatio: median(cpuRatios),
     cpuSpread: extremes(perInstance.map((p) => p.cpu)),
+    supervisorShare:
+      trials.gwarden.reduce((sum, t) => sum + t.supervisorTicks, 0) /
+      Math.max(
+        1,
+        trials.gwarden.reduce((sum, t) => sum + t.groupTicks, 0),
+      ),
     actions: trials.gwarden.at(-1)?.actions ?? {},
     errors,
   };
