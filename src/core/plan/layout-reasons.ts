@@ -97,14 +97,12 @@ export function layoutReasons(
   const share = policy.cpuShare;
   const io = ioProcesses(policy.cpus, share);
   const ioArith =
-    share === null
-      ? " + 1 (no measured CPU share: one spare process for waits nobody measured)"
-      : share >= 1
-        ? " (CPU-bound: one process per CPU; adaptive control adds one when requests queue while the CPU idles)"
-        : ` + ${io} for I/O waits (each process waiting ${pct(1 - share)} of the time: the fewest that leave the CPUs idle ≤ ${pct(IDLE_CPU_TOLERANCE)}, at most ${cpuText} + 2)`;
+    share === null || share >= 1
+      ? ""
+      : ` + ${io} for I/O waits (each process waiting ${pct(1 - share)} of the time: the fewest that leave the CPUs idle ≤ ${pct(IDLE_CPU_TOLERANCE)}, at most ${cpuText} + 1)`;
   const optimumArith = policy.lowMemory
     ? `${cpuText} = ${layout.optimum} (low-memory mode)`
-    : `${cpuText}${ioArith} → ${layout.optimum}`;
+    : `max(2, ${cpuText} + 1)${ioArith} → ${layout.optimum}`;
   const capped = Math.min(layout.ceiling, layout.optimum);
   const workers: PlanReason = layout.overLimit
     ? {

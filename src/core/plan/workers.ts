@@ -36,37 +36,32 @@ export function idleCpuShare(cpus: number, processes: number, share: number): nu
   return idle / cpus;
 }
 
-/** One process per CPU (a fraction of a CPU counts as one). */
-function perCpu(cpus: number): number {
-  return Math.max(1, Math.ceil(cpus));
-}
-
 /**
- * Processes that cover the app's measured waits, beyond one per CPU: the fewest that leave the CPUs
- * idle at most IDLE_CPU_TOLERANCE of the time when each process waits (1 − share) of it, at most
- * ⌈cpus⌉ + 2 (the total never more than double the unmeasured rule: past that threads are cheaper).
- * 0 for a CPU-bound app; 1 without a measurement (the unmeasured rule's spare process).
+ * Processes that cover the app's waits, beyond the CPU rule (⌈cpus⌉ + 1, at least 2): the fewest that
+ * leave the CPUs idle at most IDLE_CPU_TOLERANCE of the time when each process waits (1 − share) of
+ * it, and at most the CPU rule's own count (never more than double it: past that threads are cheaper).
+ * 0 for a CPU-bound app or without a measurement.
  */
 export function ioProcesses(cpus: number, share: number | null): number {
-  if (share === null) return 1;
-  if (share >= 1) return 0;
-  const base = perCpu(cpus);
-  const most = base + 2;
-  for (let extra = 0; extra < most; extra++)
-    if (share > 0 && idleCpuShare(cpus, base + extra, share) <= IDLE_CPU_TOLERANCE + 1e-9) return extra;
-  return most;
+  if (share === null || share >= 1 || share <= 0) return 0;
+  const rule = cpuRule(cpus);
+  for (let extra = 0; extra < rule; extra++)
+    if (idleCpuShare(cpus, rule + extra, share) <= IDLE_CPU_TOLERANCE) return extra;
+  return rule;
+}
+
+/** The CPU rule: ⌈cpus⌉ + 1 (at least 2: a fraction of a CPU counts as one). */
+function cpuRule(cpus: number): number {
+  return Math.max(1, Math.ceil(cpus)) + 1;
 }
 
 /**
- * Processes the CPUs can use: one per CPU plus the processes that cover measured waits. A CPU-bound
- * app gets one per CPU — on 1 CPU one sync worker served Radicale 7 % faster than two (each
- * connection woke both, and they took turns on the one CPU: the lab, plain gunicorn); a request that
- * stalls the only worker leaves the CPU idle while others queue, and adaptive control adds a worker
- * for exactly that (load.ts). Without a measured share, ⌈cpus⌉ + 1 (at least 2) covers waits nobody
- * measured. Low-memory mode: ⌈cpus⌉, concurrency from threads instead.
+ * Processes the CPUs can use: ⌈cpus⌉ + 1 (one more for the hand-offs between requests; more hurt a
+ * CPU-bound app on 1 CPU: baseline-lessons 6), at least 2, plus the processes that cover measured I/O
+ * waits. Low-memory mode: ⌈cpus⌉, concurrency from threads instead.
  */
 export function cpuOptimum(cpus: number, lowMemory: boolean, share: number | null = null): number {
-  return lowMemory ? perCpu(cpus) : perCpu(cpus) + ioProcesses(cpus, share);
+  return lowMemory ? Math.max(1, Math.ceil(cpus)) : cpuRule(cpus) + ioProcesses(cpus, share);
 }
 
 /** Concurrency wanted when threads stand in for processes: 2 × the CPU optimum (low-memory mode aside). */
