@@ -104,7 +104,7 @@ export default defineVerb({
       min: 1,
       default: 1,
       description:
-        "Run each tier's heavy-load cell N times, configs alternating, each on a fresh instance; report medians and spreads",
+        "Run each tier's heavy-load cell N times, configs alternating, each on a fresh instance; report medians and spreads. With N ≥ 2, planned, the best passing grid layout and the default (where it passed) then meet in a run-off of N more alternated passes",
     },
     env: {
       type: "string",
