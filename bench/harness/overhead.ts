@@ -10,15 +10,15 @@
  * tango-bench does for functions): both instances are started, each is paused (SIGSTOP to its whole
  * group) while the other is loaded, and what drifts over seconds hits both of a pair alike. Both groups
  * and wrk are pinned to different cores (`pin`), and each slice also reports the CPU time the group's
- * processes spent per request (utime + stime before and after), which counts only their own work.
+ * processes spent per request (their schedstat before and after), which counts only their own work.
  * SQLite lives on /dev/shm, so the database endpoint measures the app and not this machine's disk.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { parseProcStat } from "../../src/core/proc/proc-stat.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSandbox } from "../../src/adapters/sandbox/cgroup-sandbox.js";
+import { schedBetween, schedByPid } from "../../src/adapters/resources/schedstat.js";
 import { freePort } from "../../src/adapters/http/free-port.js";
 import { probe } from "../../src/adapters/http/http-probe.js";
 import { repoRoot, sleep } from "./adaptive-scenarios.js";
@@ -49,9 +49,9 @@ export interface Trial {
   errors: number;
   /** CPU milliseconds the group's processes spent per request during the measured run. */
   cpuMsPerRequest: number;
-  /** CPU ticks of the whole group and of gwarden's own process (0 for plain) during the slice. */
-  groupTicks: number;
-  supervisorTicks: number;
+  /** CPU nanoseconds of the whole group and of gwarden's own process (0 for plain) during the slice. */
+  groupCpuNs: number;
+  supervisorCpuNs: number;
   /** What gwarden did during the trial (scale_up, recycle, ...: its event log's kinds, counted). */
   actions: Record<string, number>;
 }
@@ -80,33 +80,6 @@ export function parseWrk(text: string): { rps: number; errors: number } {
   return { rps, errors: errors + non2xx };
 }
 
-/** utime + stime (clock ticks) of each pid still readable. */
-function cpuTicks(pids: readonly number[]): Map<number, number> {
-  const ticks = new Map<number, number>();
-  for (const pid of pids) {
-    let text: string;
-    try {
-      text = readFileSync(`/proc/${pid}/stat`, "utf8");
-    } catch {
-      continue;
-    }
-    const stat = parseProcStat(text);
-    if (stat) ticks.set(pid, stat.utimeTicks + stat.stimeTicks);
-  }
-  return ticks;
-}
-
-/** Ticks spent between two readings by the processes in both (a process that came or went counts only while seen). */
-function ticksBetween(
-  before: ReadonlyMap<number, number>,
-  after: ReadonlyMap<number, number>,
-  only: (pid: number) => boolean = () => true,
-): number {
-  let sum = 0;
-  for (const [pid, t] of after) if (only(pid)) sum += t - (before.get(pid) ?? t);
-  return sum;
-}
-
 /** gwarden's own process: the group's node (gunicorn's processes are python). */
 function isSupervisor(pid: number): boolean {
   try {
@@ -115,8 +88,6 @@ function isSupervisor(pid: number): boolean {
     return false;
   }
 }
-
-const TICKS_PER_SECOND = 100;
 
 function wrk(port: number, path: string, o: OverheadOptions, seconds: number): string {
   const argv = [
@@ -241,20 +212,21 @@ async function startInstance(config: OverheadConfig, o: OverheadOptions): Promis
 /** One slice: the instance resumed, loaded for `seconds`, paused again. */
 function runSlice(instance: Instance, o: OverheadOptions): Trial {
   instance.resume();
-  const before = cpuTicks(instance.pids());
+  const before = schedByPid("", instance.pids());
   const text = wrk(instance.port, o.path, o, o.seconds);
-  const after = cpuTicks(instance.pids());
-  const spent = ticksBetween(before, after);
-  const supervisorTicks = ticksBetween(before, after, isSupervisor);
+  const after = schedByPid("", instance.pids());
+  const spent = schedBetween(before, after).cpuNs;
+  const supervisor = new Map([...after].filter(([pid]) => isSupervisor(pid)));
+  const supervisorCpuNs = schedBetween(before, supervisor).cpuNs;
   instance.pause();
   const measured = parseWrk(text);
   const requests = Number(/(\d+) requests in/.exec(text)?.[1] ?? NaN);
   return {
     config: instance.config,
     ...measured,
-    cpuMsPerRequest: (spent * 1000) / TICKS_PER_SECOND / requests,
-    groupTicks: spent,
-    supervisorTicks,
+    cpuMsPerRequest: spent / 1e6 / requests,
+    groupCpuNs: spent,
+    supervisorCpuNs,
     actions: instance.actions(),
   };
 }
@@ -351,10 +323,10 @@ export async function measureOverhead(
     cpuRatio: median(cpuRatios),
     cpuSpread: extremes(perInstance.map((p) => p.cpu)),
     supervisorShare:
-      trials.gwarden.reduce((sum, t) => sum + t.supervisorTicks, 0) /
+      trials.gwarden.reduce((sum, t) => sum + t.supervisorCpuNs, 0) /
       Math.max(
         1,
-        trials.gwarden.reduce((sum, t) => sum + t.groupTicks, 0),
+        trials.gwarden.reduce((sum, t) => sum + t.groupCpuNs, 0),
       ),
     actions: trials.gwarden.at(-1)?.actions ?? {},
     errors,

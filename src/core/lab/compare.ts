@@ -191,10 +191,10 @@ export function runOffRatio(runOff: RunOff, against: "best" | "default" = "best"
   const pairs = runOff.rounds.filter((r) => r.planned.rps !== null && (other(r) ?? 0) > 0);
   if (pairs.length === 0) return null;
   const planned = medianOf(pairs.map((r) => r.planned.rps!))!;
-  const best = medianOf(pairs.map((r) => other(r)!))!;
+  const opponent = medianOf(pairs.map((r) => other(r)!))!;
   const each = pairs.map((r) => r.planned.rps! / other(r)!);
   return {
-    value: round3(planned / best),
+    value: round3(planned / opponent),
     spread: [round3(Math.min(...each)), round3(Math.max(...each))],
   };
 }
